@@ -1,0 +1,50 @@
+"""kzanalysis: compare how outlets covered one event, from raw text to tables and figures.
+
+The public helpers are importable from the top level (``import kzanalysis as kz``). Importing the
+package is light: pandas, scikit-learn, NLTK and matplotlib load only when a helper that needs them
+is first called.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    "CorpusError": "corpus",
+    "load_corpus": "corpus",
+    "check_corpus": "corpus",
+    "read_text": "corpus",
+    "paragraphs": "clean",
+    "body_paragraphs": "clean",
+    "body_text": "clean",
+    "load_boilerplate_rules": "clean",
+    "clean_inline": "clean",
+    "sentences": "tokenize",
+    "tokens": "tokenize",
+    "analysis_tokens": "tokenize",
+    "nltk_resources": "tokenize",
+    "Features": "features",
+    "tfidf": "features",
+    "top_terms": "features",
+    "run_series": "report",
+}
+
+__all__ = sorted([*_EXPORTS, "config", "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    """Import a helper's module on first use (PEP 562), so ``import kzanalysis`` stays fast."""
+    if name in _EXPORTS:
+        module = importlib.import_module(f".{_EXPORTS[name]}", __name__)
+        return getattr(module, name)
+    if name in {"config", "corpus", "clean", "tokenize", "features", "report", "plots", "cli"}:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'kzanalysis' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,324 @@
+"""Paragraph stage: split documents into raw paragraphs, flag boilerplate by rule, join broken paragraphs.
+
+Cleaning never edits the raw text and never renumbers anything: every raw paragraph keeps its
+``para_id`` (its rank among the document's non-blank lines), and each decision is a column that
+names the rule that made it, so an audit can always go back from a table to the line in the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+
+_RULE_COLUMNS = ("rule", "scope", "kind", "pattern", "replacement", "description")
+_SCOPES = ("paragraph", "inline")
+_SENTENCE_END = re.compile(r"[.!?:;…\"”’»)\]]\s*$")
+_HEADING_MAX_WORDS = 20
+
+
+@dataclass(frozen=True)
+class _Rule:
+    name: str
+    scope: str
+    kind: str
+    regex: re.Pattern[str]
+    replacement: str
+
+
+def load_boilerplate_rules(path: Path | str = config.BOILERPLATE_RULES) -> pd.DataFrame:
+    """Read and validate the boilerplate rules file.
+
+    The file is a CSV that researchers extend: one regular expression per row, tried in file order
+    against each stripped raw paragraph (``scope=paragraph``: the first match flags the paragraph
+    as boilerplate of that ``kind``) or substituted inside the text (``scope=inline``: e.g. web
+    link debris ``[unrest](#)`` becomes ``unrest``).
+
+    Args:
+        path: The rules CSV, with columns ``rule, scope, kind, pattern, replacement, description``.
+
+    Returns:
+        One row per rule, columns as in the file, in file order.
+
+    Raises:
+        ValueError: Naming the file and line when a column is missing, a rule name repeats, the
+            scope is unknown or a pattern does not compile.
+
+    Example:
+        >>> rules = load_boilerplate_rules()
+        >>> "newsletter" in set(rules["kind"])
+        True
+    """
+    path = Path(path)
+    try:
+        rules = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise ValueError(f"{path}: cannot read boilerplate rules: {err}") from err
+    missing = [c for c in _RULE_COLUMNS if c not in rules.columns]
+    if missing:
+        raise ValueError(f"{path}: boilerplate rules lack column(s) {missing}; expected {list(_RULE_COLUMNS)}")
+    for row, rule in enumerate(rules.itertuples(index=False), start=2):
+        where = f"{path}, line {row} (rule {rule.rule!r})"
+        if not rule.rule or not rule.pattern:
+            raise ValueError(f"{where}: every rule needs a name and a pattern")
+        if rule.scope not in _SCOPES:
+            raise ValueError(f"{where}: scope must be one of {_SCOPES}, not {rule.scope!r}")
+        try:
+            re.compile(rule.pattern)
+        except re.error as err:
+            raise ValueError(f"{where}: pattern does not compile: {err}") from err
+    repeated = rules["rule"][rules["rule"].duplicated()].tolist()
+    if repeated:
+        raise ValueError(f"{path}: rule names must be unique; repeated: {repeated}")
+    return rules[list(_RULE_COLUMNS)].reset_index(drop=True)
+
+
+def _compile(rules: pd.DataFrame) -> list[_Rule]:
+    return [
+        _Rule(r.rule, r.scope, r.kind, re.compile(r.pattern), r.replacement)
+        for r in rules.itertuples(index=False)
+    ]
+
+
+def clean_inline(text: str, rules: pd.DataFrame | None = None) -> str:
+    """Apply the inline rules (web debris) to one text.
+
+    Args:
+        text: Any text.
+        rules: Rules as from :func:`load_boilerplate_rules`; the shipped rules when ``None``.
+
+    Returns:
+        The text with every ``scope=inline`` substitution applied in file order.
+
+    Example:
+        >>> clean_inline("shoot-to-kill orders to end [unrest](#) he has blamed")
+        'shoot-to-kill orders to end unrest he has blamed'
+    """
+    compiled = _compile(load_boilerplate_rules() if rules is None else rules)
+    return _apply_inline(text, compiled)
+
+
+def _apply_inline(text: str, compiled: list[_Rule]) -> str:
+    for rule in compiled:
+        if rule.scope == "inline":
+            text = rule.regex.sub(rule.replacement, text)
+    return text
+
+
+def _classify(text: str, compiled: list[_Rule]) -> tuple[str, str]:
+    """Return (kind, rule) of the first paragraph rule that matches, or ("", "")."""
+    for rule in compiled:
+        if rule.scope == "paragraph" and rule.regex.search(text):
+            return rule.kind, rule.name
+    return "", ""
+
+
+def _continues(previous: str, current: str) -> bool:
+    """True when ``current`` carries on a sentence that the extraction broke off in ``previous``."""
+    return not _SENTENCE_END.search(previous) and current[:1].islower()
+
+
+def paragraphs(corpus: pd.DataFrame, *, rules: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Split each document into raw paragraphs and flag boilerplate.
+
+    Raw paragraphs are the non-blank lines of a document: split on line breaks, drop lines that
+    are blank after stripping, number the rest from 0. These ``para_id`` values are the join key of
+    every later table. A line that ends mid-sentence followed by one starting in lower case is a
+    paragraph the extraction broke: both keep their ids and share ``unit_id`` (the first one's
+    ``para_id``), and the continuation inherits the head's boilerplate flag. A line that a rule
+    flags on its own is never a continuation.
+
+    Args:
+        corpus: One row per document with at least ``doc_id`` and ``text`` (see ``load_corpus``).
+        rules: Boilerplate rules; the shipped ``data/rules/boilerplate.csv`` when ``None``.
+
+    Returns:
+        One row per raw paragraph, sorted by ``doc_id, para_id``: ``doc_id``, ``para_id``,
+        ``line_no`` (1-based line in the decoded file), ``text`` (the line, stripped),
+        ``clean_text`` (inline rules applied), ``is_boilerplate``, ``boilerplate_kind`` and
+        ``rule`` (empty when not boilerplate; ``continuation`` when inherited), ``is_heading``
+        (a short line without closing punctuation: headline or subheading, part of the article),
+        ``unit_id`` (``para_id`` of the analysis unit the paragraph belongs to).
+
+    Example:
+        >>> import kzanalysis as kz
+        >>> paras = kz.paragraphs(kz.load_corpus())
+        >>> paras.groupby("boilerplate_kind").size()["newsletter"] > 0
+        True
+    """
+    compiled = _compile(load_boilerplate_rules() if rules is None else rules)
+    rows: list[dict[str, object]] = []
+    for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
+        para_id = 0
+        previous: dict[str, object] | None = None
+        for line_no, line in enumerate(str(text).split("\n"), start=1):
+            stripped = line.strip()
+            if not stripped:
+                continue
+            clean_text = _apply_inline(stripped, compiled)
+            kind, rule = _classify(stripped, compiled)
+            unit_id = para_id
+            # A line that a rule flags on its own never continues another (form fields, contact lines).
+            if not kind and previous is not None and _continues(str(previous["clean_text"]), clean_text):
+                unit_id = int(previous["unit_id"])  # type: ignore[arg-type]
+                if previous["is_boilerplate"]:
+                    kind, rule = str(previous["boilerplate_kind"]), "continuation"
+            row = {
+                "doc_id": doc_id,
+                "para_id": para_id,
+                "line_no": line_no,
+                "text": stripped,
+                "clean_text": clean_text,
+                "is_boilerplate": bool(kind),
+                "boilerplate_kind": kind,
+                "rule": rule,
+                "unit_id": unit_id,
+            }
+            rows.append(row)
+            previous = row
+            para_id += 1
+    columns = ["doc_id", "para_id", "line_no", "text", "clean_text", "is_boilerplate",
+               "boilerplate_kind", "rule", "is_heading", "unit_id"]
+    paras = pd.DataFrame(rows, columns=[c for c in columns if c != "is_heading"])
+    units = _join_units(paras)
+    heading_units = units.loc[units["text"].map(_looks_like_heading), ["doc_id", "para_id"]]
+    heading_keys = set(zip(heading_units["doc_id"], heading_units["para_id"]))
+    paras["is_heading"] = [
+        (d, u) in heading_keys and not b
+        for d, u, b in zip(paras["doc_id"], paras["unit_id"], paras["is_boilerplate"])
+    ]
+    paras = paras.astype({"para_id": "int64", "line_no": "int64", "unit_id": "int64", "is_boilerplate": bool})
+    return paras[columns].sort_values(["doc_id", "para_id"], kind="stable").reset_index(drop=True)
+
+
+def _looks_like_heading(text: str) -> bool:
+    return len(text.split()) <= _HEADING_MAX_WORDS and not re.search(r"[.!?:;,…]\s*$", text.rstrip("\"”’'»"))
+
+
+def _join_units(paras: pd.DataFrame) -> pd.DataFrame:
+    """One row per analysis unit (joined paragraphs): doc_id, para_id (= unit_id), text, n_lines."""
+    if paras.empty:
+        return pd.DataFrame({"doc_id": [], "para_id": [], "text": [], "n_lines": []})
+    grouped = paras.groupby(["doc_id", "unit_id"], sort=True)
+    units = grouped.agg(text=("clean_text", " ".join), n_lines=("para_id", "size")).reset_index()
+    return units.rename(columns={"unit_id": "para_id"})
+
+
+def body_paragraphs(paras: pd.DataFrame, *, include_boilerplate: bool = False) -> pd.DataFrame:
+    """The analysis units: body paragraphs with broken paragraphs joined.
+
+    Args:
+        paras: Output of :func:`paragraphs`.
+        include_boilerplate: Keep boilerplate units too (for audits); body text only by default.
+
+    Returns:
+        One row per analysis unit, sorted by ``doc_id, para_id``: ``doc_id``, ``para_id`` (the
+        ``para_id`` of the unit's first raw paragraph, so it joins ``paragraphs``), ``text`` (the
+        cleaned text of its raw paragraphs joined by a space), ``n_lines``, ``is_heading``.
+
+    Example:
+        >>> import kzanalysis as kz
+        >>> units = kz.body_paragraphs(kz.paragraphs(kz.load_corpus()))
+        >>> list(units.columns)
+        ['doc_id', 'para_id', 'text', 'n_lines', 'is_heading']
+    """
+    keep = paras if include_boilerplate else paras[~paras["is_boilerplate"]]
+    units = _join_units(keep)
+    heads = paras.set_index(["doc_id", "para_id"])["is_heading"]
+    keys = list(zip(units["doc_id"], units["para_id"]))
+    units["is_heading"] = [bool(heads.get(k, False)) for k in keys]
+    units = units.astype({"para_id": "int64", "n_lines": "int64"})
+    return units.sort_values(["doc_id", "para_id"], kind="stable").reset_index(drop=True)
+
+
+def body_text(paras: pd.DataFrame) -> pd.DataFrame:
+    """Each document's body text: its body units joined by line breaks.
+
+    Args:
+        paras: Output of :func:`paragraphs`.
+
+    Returns:
+        One row per document that has body text: ``doc_id``, ``text``, ``n_units``,
+        ``n_chars``. A document whose every paragraph is boilerplate has no row; compare with the
+        corpus to find such documents.
+
+    Example:
+        >>> import kzanalysis as kz
+        >>> bodies = kz.body_text(kz.paragraphs(kz.load_corpus()))
+        >>> "mailchimp" in " ".join(bodies["text"])
+        False
+    """
+    units = body_paragraphs(paras)
+    bodies = units.groupby("doc_id", sort=True).agg(text=("text", "\n".join), n_units=("para_id", "size"))
+    bodies["n_chars"] = bodies["text"].str.len()
+    return bodies.reset_index()
+
+
+def boilerplate_audit(paras: pd.DataFrame) -> pd.DataFrame:
+    """Summarise what cleaning removed, per document and rule.
+
+    Args:
+        paras: Output of :func:`paragraphs`.
+
+    Returns:
+        One row per (``doc_id``, ``boilerplate_kind``, ``rule``) that fired: ``n_paragraphs``,
+        ``n_chars``, ``example`` (the first flagged paragraph's text).
+
+    Example:
+        >>> import kzanalysis as kz
+        >>> audit = boilerplate_audit(kz.paragraphs(kz.load_corpus()))
+        >>> set(audit.columns) >= {"doc_id", "rule", "n_paragraphs"}
+        True
+    """
+    flagged = paras[paras["is_boilerplate"]]
+    columns = ["doc_id", "boilerplate_kind", "rule", "n_paragraphs", "n_chars", "example"]
+    if flagged.empty:
+        return pd.DataFrame(columns=columns)
+    audit = (
+        flagged.assign(n_chars=flagged["text"].str.len())
+        .groupby(["doc_id", "boilerplate_kind", "rule"], sort=True)
+        .agg(n_paragraphs=("para_id", "size"), n_chars=("n_chars", "sum"), example=("text", "first"))
+        .reset_index()
+    )
+    return audit[columns]
+
+
+def document_lengths(paras: pd.DataFrame) -> pd.DataFrame:
+    """Body and boilerplate size of each document.
+
+    Args:
+        paras: Output of :func:`paragraphs`.
+
+    Returns:
+        One row per document: ``doc_id``, ``n_paragraphs``, ``n_boilerplate``, ``body_chars``,
+        ``boilerplate_chars``, ``body_words``, ``boilerplate_share`` (share of characters).
+
+    Example:
+        >>> import kzanalysis as kz
+        >>> lengths = document_lengths(kz.paragraphs(kz.load_corpus()))
+        >>> bool((lengths["boilerplate_share"] < 1).all())
+        True
+    """
+    chars = paras["text"].str.len()
+    words = paras["clean_text"].str.split().str.len()
+    frame = pd.DataFrame({
+        "doc_id": paras["doc_id"],
+        "is_boilerplate": paras["is_boilerplate"],
+        "body_chars": chars.where(~paras["is_boilerplate"], 0),
+        "boilerplate_chars": chars.where(paras["is_boilerplate"], 0),
+        "body_words": words.where(~paras["is_boilerplate"], 0),
+    })
+    lengths = frame.groupby("doc_id", sort=True).agg(
+        n_paragraphs=("is_boilerplate", "size"),
+        n_boilerplate=("is_boilerplate", "sum"),
+        body_chars=("body_chars", "sum"),
+        boilerplate_chars=("boilerplate_chars", "sum"),
+        body_words=("body_words", "sum"),
+    ).reset_index()
+    total = lengths["body_chars"] + lengths["boilerplate_chars"]
+    lengths["boilerplate_share"] = (lengths["boilerplate_chars"] / total.where(total > 0)).fillna(0.0)
+    return lengths.astype({"n_boilerplate": "int64"})
