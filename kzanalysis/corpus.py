@@ -1,0 +1,591 @@
+"""Corpus stage: read a folder of ``.txt`` articles (and its optional ``metadata.csv``) into one table."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PureWindowsPath
+from typing import Any, NamedTuple
+
+import pandas as pd
+
+from kzanalysis import config
+
+__all__ = ["CorpusError", "read_text", "load_corpus", "check_corpus", "corpus_fingerprint"]
+
+CORPUS_COLUMNS: tuple[str, ...] = ("doc_id", "file", "text", "encoding")
+"""The first columns of :func:`load_corpus`; metadata columns follow them."""
+CHECK_COLUMNS: tuple[str, ...] = ("file", "ok", "encoding", "problem")
+"""The columns of :func:`check_corpus`."""
+REQUIRED_METADATA_COLUMNS: tuple[str, ...] = ("doc_id", "file")
+UNKNOWN_OUTLET = "unknown"
+"""The ``outlet`` of a document whose metadata does not say (or that has no metadata)."""
+FOLDER_ROW = "."
+"""The ``file`` that :func:`check_corpus` gives a problem with the folder itself (e.g. no ``.txt`` files)."""
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# C0 and C1 control characters other than tab, line feed, vertical tab, form feed and carriage return.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_MAX_CONTROL_SHARE = 0.05
+"""A text in which more than this share of characters are control characters is taken as binary."""
+
+
+class CorpusError(ValueError):
+    """A corpus folder, article or metadata file that cannot be loaded.
+
+    The message names the file (relative to the corpus folder, or the folder itself), the line or
+    row where that applies, what is wrong, and what to do about it.
+    """
+
+
+# --------------------------------------------------------------------------------------------
+# Decoding one file
+# --------------------------------------------------------------------------------------------
+
+
+def read_text(path: Path | str) -> tuple[str, str]:
+    """Decode one text file, trying a fixed list of encodings rather than guessing.
+
+    The order is: UTF-8 with a byte-order mark (``"utf-8-sig"``), UTF-16 with a byte-order mark,
+    little- or big-endian (``"utf-16"``), plain UTF-8 (``"utf-8"``), and finally Windows-1252
+    (``"cp1252"``), the usual encoding of English text saved on Windows. Byte-order marks are
+    removed. Line breaks are kept, but ``"\\r\\n"`` and ``"\\r"`` are normalised to ``"\\n"``.
+
+    Args:
+        path: The file to read.
+
+    Returns:
+        ``(text, encoding)``: the decoded text and the name of the encoding that decoded it.
+
+    Raises:
+        CorpusError: If the file does not exist, looks binary (NUL bytes without a UTF-16
+            byte-order mark, or many control characters), or holds bytes that no encoding on
+            the list can decode (the message gives the byte offset and line of the first one).
+
+    Example:
+        >>> text, encoding = read_text("data/raw/000_143417c5e503c3f3.txt")  # doctest: +SKIP
+        >>> encoding  # doctest: +SKIP
+        'utf-8'
+    """
+    file = Path(path)
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise CorpusError(f"{file} does not exist. Check the path.") from None
+    except OSError as err:
+        raise CorpusError(f"{file} cannot be read ({err.strerror}). Check that it is a readable file.") from None
+    return _decode(data, str(file))
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    """Decode ``data`` as :func:`read_text` describes; ``name`` is the file name used in messages."""
+    if data.startswith(_UTF16_BOMS):
+        codec = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
+        text = _decode_as(data, codec, name, "starts with a UTF-16 byte-order mark but is not valid UTF-16", skip=2)
+        encoding = "utf-16"
+    elif b"\x00" in data:
+        raise CorpusError(
+            f"{name} looks binary: it contains NUL bytes and has no UTF-16 byte-order mark. "
+            "Remove it from the corpus folder, or re-save it as UTF-8 text."
+        )
+    elif data.startswith(_UTF8_BOM):
+        text = _decode_as(data, "utf-8", name, "starts with a UTF-8 byte-order mark but is not valid UTF-8", skip=3)
+        encoding = "utf-8-sig"
+    else:
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text = _decode_as(data, "cp1252", name, "is neither UTF-8 nor cp1252 (Windows-1252) text")
+            encoding = "cp1252"
+    n_control = len(_CONTROL_CHARS.findall(text))
+    if text and n_control / len(text) > _MAX_CONTROL_SHARE:
+        raise CorpusError(
+            f"{name} looks binary: {n_control} of its {len(text)} characters are control characters. "
+            "Remove it from the corpus folder, or re-save it as UTF-8 text."
+        )
+    return _normalise_line_breaks(text), encoding
+
+
+def _decode_as(data: bytes, encoding: str, name: str, what: str, *, skip: int = 0) -> str:
+    """Decode ``data[skip:]`` strictly (``skip`` jumps a byte-order mark); on failure raise a
+    CorpusError locating the first bad byte by its offset in the whole file and its line."""
+    try:
+        return data[skip:].decode(encoding)
+    except UnicodeDecodeError as err:
+        offset = skip + err.start
+        line = _normalise_line_breaks(data[skip:offset].decode(encoding, errors="replace")).count("\n") + 1
+        raise CorpusError(
+            f"{name} {what}: byte 0x{data[offset]:02X} at byte offset {offset} (line {line}) cannot be decoded. "
+            "Open the file in an editor, check which encoding it uses, and re-save it as UTF-8."
+        ) from None
+
+
+def _normalise_line_breaks(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --------------------------------------------------------------------------------------------
+# Scanning a corpus folder: every check lives here; load_corpus and check_corpus report on it
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    """One row of the check table while it is being built."""
+
+    file: str
+    encoding: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Metadata:
+    """Metadata as parsed: its name in messages, its columns, and (where, values) per row."""
+
+    name: str
+    columns: list[str]
+    records: list[tuple[str, dict[str, Any]]]
+    line_numbers: bool  # True for a CSV ("line 3"), False for a DataFrame ("row 2")
+
+
+class _Scan(NamedTuple):
+    corpus: pd.DataFrame
+    report: pd.DataFrame
+    problems: list[str]
+
+
+def _scan(path: Path | str, metadata: Path | str | pd.DataFrame | None) -> _Scan:
+    """Check a corpus folder, collecting every problem instead of stopping at the first.
+
+    Raises CorpusError only when ``path`` is not an existing folder. ``corpus`` is built only when
+    there are no problems (otherwise it is an empty frame).
+    """
+    folder = Path(path)
+    if not folder.exists():
+        raise CorpusError(
+            f"{folder}: corpus folder does not exist. Pass the folder that holds the .txt articles "
+            f"(the default is {config.RAW_DIR})."
+        )
+    if not folder.is_dir():
+        raise CorpusError(
+            f"{folder} is a file, not a folder. Pass the folder that holds the .txt articles "
+            f"(e.g. {str(folder.parent)!r}); read_text() reads a single file."
+        )
+
+    rows: dict[str, _Row] = {}
+    problems: list[str] = []
+
+    def flag(file: str, message: str) -> None:
+        rows.setdefault(file, _Row(file)).problems.append(message)
+        problems.append(message)
+
+    docs = _scan_texts(folder, rows, flag)
+    meta = _read_metadata(folder, metadata, rows, flag)
+    if meta is None:
+        records = _records_without_metadata(docs, flag)
+    else:
+        records = _match_metadata(folder, meta, docs, flag)
+
+    report = pd.DataFrame(
+        [
+            {"file": row.file, "ok": not row.problems, "encoding": row.encoding, "problem": " ".join(row.problems)}
+            for row in rows.values()
+        ],
+        columns=list(CHECK_COLUMNS),
+    )
+    report["ok"] = report["ok"].astype(bool)
+    if problems or records is None:
+        corpus = pd.DataFrame(columns=[*CORPUS_COLUMNS, "outlet"])
+    else:
+        corpus = _corpus_table(records, meta.columns if meta is not None else [])
+    return _Scan(corpus, report, problems)
+
+
+def _scan_texts(folder: Path, rows: dict[str, _Row], flag: Callable[[str, str], None]) -> dict[str, tuple[str, str]]:
+    """Decode every ``*.txt`` directly in ``folder``; return {file name: (text, encoding)} for the good ones."""
+    paths = sorted((p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file()), key=lambda p: p.name)
+    if not paths:
+        flag(
+            FOLDER_ROW,
+            f"{folder}: no .txt files found. Put one article per .txt file directly in this folder "
+            "(subfolders are not read).",
+        )
+    docs: dict[str, tuple[str, str]] = {}
+    for p in paths:
+        row = rows.setdefault(p.name, _Row(p.name))
+        try:
+            text, encoding = _decode(p.read_bytes(), p.name)
+        except CorpusError as err:
+            flag(p.name, str(err))
+            continue
+        except OSError as err:
+            flag(p.name, f"{p.name} cannot be read ({err.strerror}). Check the file's permissions.")
+            continue
+        row.encoding = encoding
+        if not text.strip():
+            flag(p.name, f"{p.name} is empty (or holds only whitespace). Put the article's text in it, or delete it.")
+            continue
+        docs[p.name] = (text, encoding)
+    return docs
+
+
+def _read_metadata(
+    folder: Path,
+    metadata: Path | str | pd.DataFrame | None,
+    rows: dict[str, _Row],
+    flag: Callable[[str, str], None],
+) -> _Metadata | None:
+    """Find, decode and parse the metadata; flag (and return None for) metadata that cannot be used.
+
+    Returns None both when there is no metadata and when it is unusable; in the second case a
+    problem has been flagged, so no corpus is built.
+    """
+    if isinstance(metadata, pd.DataFrame):
+        return _metadata_from_frame(metadata)
+    if metadata is None:
+        csv_path = folder / config.METADATA_FILENAME
+        if not csv_path.is_file():
+            return None
+    else:
+        csv_path = Path(metadata)
+    name = _name_in_folder(csv_path, folder)
+    row = rows.setdefault(name, _Row(name))
+    if not csv_path.is_file():
+        flag(name, f"{name}: metadata file does not exist. Check the path, or pass metadata=None.")
+        return None
+    try:
+        text, row.encoding = _decode(csv_path.read_bytes(), name)
+    except CorpusError as err:
+        flag(name, str(err))
+        return None
+    except OSError as err:
+        flag(name, f"{name} cannot be read ({err.strerror}). Check the file's permissions.")
+        return None
+    try:
+        return _parse_metadata_csv(text, name)
+    except CorpusError as err:
+        flag(name, str(err))
+        return None
+
+
+def _name_in_folder(path: Path, folder: Path) -> str:
+    """``path`` relative to ``folder`` when it lies inside it, else as given."""
+    try:
+        return path.resolve().relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _parse_metadata_csv(text: str, name: str) -> _Metadata:
+    """Parse metadata CSV text; every value stays a string. Line numbers count the header as line 1."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    records: list[tuple[str, dict[str, Any]]] = []
+    errors: list[str] = []
+    end_of_previous = 0
+    try:
+        for fields in reader:
+            start, end_of_previous = end_of_previous + 1, reader.line_num
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                continue  # blank line
+            if header is None:
+                header = [column.strip() for column in fields]
+                continue
+            if len(fields) > len(header):
+                errors.append(
+                    f"{name} line {start}: {len(fields)} fields, but the header has {len(header)}. "
+                    'Put values that contain commas in double quotes ("...").'
+                )
+                continue
+            fields = fields + [""] * (len(header) - len(fields))
+            records.append((f"line {start}", dict(zip(header, fields))))
+    except csv.Error as err:
+        errors.append(
+            f"{name} line {reader.line_num}: cannot be parsed as CSV ({err}). "
+            "Check the double quotes on that line."
+        )
+    if header is None and not errors:
+        errors.append(
+            f"{name} is empty. Its first line must be a header starting doc_id,file "
+            "(then any other columns, e.g. outlet), followed by one row per article."
+        )
+    if errors:
+        raise CorpusError(" ".join(errors))
+    return _Metadata(name, header or [], records, line_numbers=True)
+
+
+def _metadata_from_frame(frame: pd.DataFrame) -> _Metadata:
+    """Metadata given as a DataFrame; rows are named by their index label ("row 0")."""
+    records = [
+        (f"row {label}", dict(zip(frame.columns, values)))
+        for label, values in zip(frame.index, frame.itertuples(index=False))
+    ]
+    return _Metadata("metadata (DataFrame)", list(frame.columns), records, line_numbers=False)
+
+
+def _records_without_metadata(
+    docs: dict[str, tuple[str, str]], flag: Callable[[str, str], None]
+) -> list[dict[str, Any]]:
+    """One record per file, ``doc_id`` being the file's stem; flag stems shared by two files."""
+    records: list[dict[str, Any]] = []
+    first_with_stem: dict[str, str] = {}
+    for file, (text, encoding) in docs.items():
+        doc_id = Path(file).stem
+        if doc_id in first_with_stem:
+            flag(
+                file,
+                f"{file}: its doc_id {doc_id!r} (the file name without .txt) is also that of "
+                f"{first_with_stem[doc_id]}. Rename one of them, or give doc_ids in {config.METADATA_FILENAME}.",
+            )
+            continue
+        first_with_stem[doc_id] = file
+        records.append({"doc_id": doc_id, "file": file, "text": text, "encoding": encoding, "outlet": UNKNOWN_OUTLET})
+    return records
+
+
+def _match_metadata(
+    folder: Path,
+    meta: _Metadata,
+    docs: dict[str, tuple[str, str]],
+    flag: Callable[[str, str], None],
+) -> list[dict[str, Any]] | None:
+    """Check the metadata against the folder; return one record per metadata row (None if unusable)."""
+    name = meta.name
+    columns = [str(column) for column in meta.columns]
+    missing = [column for column in REQUIRED_METADATA_COLUMNS if column not in columns]
+    if missing:
+        where = f"{name} line 1" if meta.line_numbers else name
+        flag(
+            name,
+            f"{where}: missing required column(s) {', '.join(missing)}. The header must name doc_id and "
+            f"file (then any other columns, e.g. outlet); it names {', '.join(repr(c) for c in columns) or 'nothing'}.",
+        )
+        return None
+    usable = True
+    duplicated = sorted({column for column in columns if columns.count(column) > 1})
+    if duplicated:
+        flag(name, f"{name}: column(s) {', '.join(duplicated)} appear more than once in the header. Keep one of each.")
+        usable = False
+    if "" in columns:
+        flag(name, f"{name}: column {columns.index('') + 1} of the header has no name. Name it or delete the column.")
+        usable = False
+    clashes = [column for column in ("text", "encoding") if column in columns]
+    if clashes:
+        flag(
+            name,
+            f"{name}: column(s) {', '.join(clashes)} clash with the corpus's own columns. Rename them in the metadata.",
+        )
+        usable = False
+
+    files_by_key = {_key(file): file for file in docs}
+    txt_keys = {_key(p.name) for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file()}
+    listed: dict[str, str] = {}  # file key -> where it was first listed
+    ids: dict[str, str] = {}  # doc_id -> where it was first used
+    records: list[dict[str, Any]] = []
+    for where, values in meta.records:
+        doc_id, file = _cell(values["doc_id"]), _cell(values["file"])
+        blank = [column for column, value in (("doc_id", doc_id), ("file", file)) if not value]
+        if blank:
+            flag(name, f"{name} {where}: {' and '.join(blank)} is blank. Fill it in, or delete the row.")
+            usable = False
+            continue
+        if doc_id in ids:
+            flag(
+                name,
+                f"{name}: doc_id {doc_id!r} is used twice ({ids[doc_id]} and {where}). "
+                "Give each article its own doc_id.",
+            )
+            usable = False
+        else:
+            ids[doc_id] = where
+        if _outside(folder, file):
+            flag(
+                name,
+                f"{name} {where}: file {file!r} is outside the corpus folder. List each article by its file name "
+                "inside the folder (e.g. 'article.txt'), not an absolute path or one with '..'.",
+            )
+            usable = False
+            continue
+        key = _key(file)
+        if key in listed:
+            flag(name, f"{name}: file {file!r} is listed twice ({listed[key]} and {where}). Keep one row per file.")
+            usable = False
+            continue
+        listed[key] = where
+        if key in files_by_key:
+            text, encoding = docs[files_by_key[key]]
+            records.append({**values, "doc_id": doc_id, "file": file, "text": text, "encoding": encoding})
+        elif key in txt_keys:
+            usable = False  # the .txt exists but could not be read; its own row already says why
+        elif (folder / file).exists():
+            flag(
+                name,
+                f"{name} {where}: {file!r} is not a .txt file directly inside the corpus folder, so it is not read. "
+                "Move the article into the folder as a .txt file, or delete the row.",
+            )
+            usable = False
+        else:
+            flag(
+                file,
+                f"{file}: listed in {name} {where}, but there is no such file in {folder}. "
+                "Fix the name in the metadata, or add the file.",
+            )
+            usable = False
+    for file in sorted(files_by_key.values()):
+        if _key(file) not in listed:
+            flag(
+                file,
+                f"{file} is in the corpus folder but not listed in {name}. Add a row for it "
+                "(doc_id,file,...), or move it out of the folder.",
+            )
+            usable = False
+    return records if usable else None
+
+
+def _cell(value: Any) -> str:
+    """A metadata cell as stripped text ('' for a missing value)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return ""
+    return str(value).strip()
+
+
+def _key(file: str) -> str:
+    """How file names are matched: Unicode NFC (macOS may store names decomposed)."""
+    return unicodedata.normalize("NFC", file)
+
+
+def _outside(folder: Path, file: str) -> bool:
+    """Whether a metadata ``file`` is absolute or resolves outside ``folder``."""
+    if Path(file).is_absolute() or PureWindowsPath(file).anchor:
+        return True
+    root = folder.resolve()
+    return not (root / file).resolve().is_relative_to(root)
+
+
+def _corpus_table(records: list[dict[str, Any]], metadata_columns: list[str]) -> pd.DataFrame:
+    """The corpus frame from checked records: corpus columns, then metadata columns, sorted by doc_id."""
+    extra = [column for column in metadata_columns if column not in CORPUS_COLUMNS]
+    if "outlet" not in extra:
+        extra.append("outlet")
+    corpus = pd.DataFrame(records, columns=[*CORPUS_COLUMNS, *extra])
+    corpus["outlet"] = [UNKNOWN_OUTLET if not _cell(value) else value for value in corpus["outlet"]]
+    return corpus.sort_values("doc_id", kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Public loaders
+# --------------------------------------------------------------------------------------------
+
+
+def load_corpus(
+    path: Path | str = config.RAW_DIR,
+    *,
+    metadata: Path | str | pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Load a folder of ``.txt`` articles, one per file, into one table.
+
+    A corpus is a folder of ``*.txt`` files (not subfolders) with an optional ``metadata.csv``
+    whose columns are ``doc_id``, ``file`` (the name inside the folder), then any others (e.g.
+    ``outlet``). Metadata values are read as strings, so ids like ``"000_x"`` stay intact. With
+    metadata, every ``.txt`` must be listed exactly once; without it, ``doc_id`` is the file's
+    stem. Each file is decoded by :func:`read_text` (line breaks normalised to ``"\\n"``).
+
+    Args:
+        path: The corpus folder.
+        metadata: ``None`` to use ``<path>/metadata.csv`` if present (otherwise no metadata), a
+            path to a metadata CSV, or a DataFrame with the same columns.
+
+    Returns:
+        One row per document, sorted by ``doc_id``, with columns ``doc_id``, ``file``, ``text``,
+        ``encoding``, then the metadata's other columns. ``outlet`` is always present:
+        ``"unknown"`` where the metadata has no outlet column, a blank cell, or no metadata.
+
+    Raises:
+        CorpusError: On the first problem :func:`check_corpus` would report (missing folder, no
+            ``.txt``, empty, binary or undecodable file, malformed metadata, unlisted, missing,
+            duplicated or out-of-folder files, duplicate ``doc_id``). The message names the file
+            (and line) and, when there are more problems, how many and to run check_corpus.
+
+    Example:
+        >>> import kzanalysis as kz
+        >>> corpus = kz.load_corpus()  # doctest: +SKIP
+        >>> corpus[["doc_id", "outlet"]].head()  # doctest: +SKIP
+    """
+    scan = _scan(path, metadata)
+    if scan.problems:
+        message = scan.problems[0]
+        if len(scan.problems) > 1:
+            message += (
+                f" ({len(scan.problems)} problems in all; run kz.check_corpus({str(path)!r}) to list every one.)"
+            )
+        raise CorpusError(message)
+    return scan.corpus
+
+
+def check_corpus(
+    path: Path | str = config.RAW_DIR,
+    *,
+    metadata: Path | str | pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Check every file of a corpus folder and say what, if anything, is wrong with each.
+
+    Runs the same checks as :func:`load_corpus` but reports all problems instead of raising on
+    the first, so a researcher can fix a folder in one pass.
+
+    Args:
+        path: The corpus folder.
+        metadata: As for :func:`load_corpus`.
+
+    Returns:
+        One row per file found: every ``.txt`` (sorted by name), the metadata file if used, and
+        each file the metadata names that does not exist; plus a row with ``file`` ``"."`` when
+        the folder itself has a problem (no ``.txt`` files). Columns ``file``, ``ok`` (bool),
+        ``encoding`` (empty when the file could not be decoded or does not exist) and
+        ``problem`` (empty string when ``ok``).
+
+    Raises:
+        CorpusError: Only when ``path`` is not an existing folder.
+
+    Example:
+        >>> import kzanalysis as kz
+        >>> report = kz.check_corpus("data/raw")  # doctest: +SKIP
+        >>> report.loc[~report["ok"], ["file", "problem"]]  # doctest: +SKIP
+    """
+    return _scan(path, metadata).report
+
+
+def corpus_fingerprint(corpus: pd.DataFrame) -> str:
+    """A digest that changes whenever any document's file name or text changes.
+
+    Reports state it so a reader can tell which version of a corpus a result came from. Row
+    order and other columns do not matter.
+
+    Args:
+        corpus: A table with ``file`` and ``text`` columns, as from :func:`load_corpus`.
+
+    Returns:
+        The SHA-256 hex digest (64 characters) over the (file, text) pairs sorted by file, each
+        string UTF-8 encoded and length-prefixed so that no two corpora share a digest by
+        accident of concatenation.
+
+    Example:
+        >>> import kzanalysis as kz
+        >>> from kzanalysis.corpus import corpus_fingerprint
+        >>> corpus_fingerprint(kz.load_corpus())  # doctest: +SKIP
+    """
+    missing = [column for column in ("file", "text") if column not in corpus.columns]
+    if missing:
+        raise ValueError(f"corpus_fingerprint needs columns file and text; missing {', '.join(missing)}.")
+    digest = hashlib.sha256()
+    for file, text in sorted(zip(corpus["file"].astype(str), corpus["text"].astype(str))):
+        for part in (file, text):
+            data = part.encode("utf-8")
+            digest.update(len(data).to_bytes(8, "big"))
+            digest.update(data)
+    return digest.hexdigest()
