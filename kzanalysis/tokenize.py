@@ -1,0 +1,374 @@
+"""Tokenize stage: split analysis units into sentences and word tokens (NLTK, no downloaded data needed)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Collection
+from functools import lru_cache
+from typing import Literal
+
+import nltk
+import numpy as np
+import pandas as pd
+from nltk.stem import SnowballStemmer
+from nltk.tokenize import RegexpTokenizer
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+Splitter = Literal["auto", "punkt_tab", "punkt_abbrev"]
+Term = Literal["stem", "lower"]
+
+PUNKT_TAB_RESOURCE = "tokenizers/punkt_tab/english/"
+"""Where NLTK keeps the trained English Punkt model (``nltk.download("punkt_tab")`` on a machine that may)."""
+STOPWORDS_RESOURCE = "corpora/stopwords"
+
+ABBREVIATIONS: frozenset[str] = frozenset(
+    {
+        # titles and ranks
+        "mr", "mrs", "ms", "dr", "prof", "rev", "hon", "pres", "gov", "sen", "rep", "amb",
+        "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "cpl", "adm", "cmdr", "brig", "jr", "sr", "st",
+        # months (May, June, July are never abbreviated with a period)
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        # places and bodies
+        "u.s", "u.k", "u.n", "e.u", "u.s.s.r", "mt", "ave", "blvd", "rd",
+        # Latin and business
+        "e.g", "i.e", "etc", "cf", "al", "approx", "inc", "ltd", "co", "corp", "dept", "est",
+        "no", "nos", "vs", "vol", "fig", "p", "pp",
+    }
+)  # fmt: skip
+"""Abbreviations the fallback sentence splitter never ends a sentence on: lower case, without the final period."""
+
+DEFAULT_STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS | {"e.g.", "i.e."})
+"""scikit-learn's ``ENGLISH_STOP_WORDS`` (the same on every machine), plus the dotted spellings of its "eg" and "ie".
+
+Note that this list holds some words that matter in news of unrest ("fire", "found", "call"); pass
+``stop_words=`` to :func:`tokens` to use another list.
+"""
+
+_CLITICS = frozenset({"s", "m", "re", "ve", "ll", "d"})
+_CACHE_SIZE = 2**20
+
+# Numbers with separators first (3,000  6,044  2.5), then dotted acronyms (U.S.  U.N.), then words with
+# inner hyphens and apostrophes (Kazakhstan’s  anti-government  shoot-to-kill), then any other run of \w.
+_WORD_PATTERN = "|".join(
+    [
+        r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:[-'’]\w+)*",
+        r"\d+(?:\.\d+)+(?:[-'’]\w+)*",
+        r"(?:[^\W\d_]\.){2,}",
+        r"\w+(?:[-'’]\w+)*",
+    ]
+)
+_WORD_TOKENIZER = RegexpTokenizer(_WORD_PATTERN)
+_STEMMER = SnowballStemmer("english")  # ignore_stopwords=False: needs no NLTK data
+
+
+def _punkt_tab_tokenizer(find: Callable[[str], object] | None = None) -> PunktSentenceTokenizer | None:
+    """The trained English Punkt model if it is installed and loads, else None (never downloads)."""
+    find = nltk.data.find if find is None else find
+    try:
+        find(PUNKT_TAB_RESOURCE)
+        return nltk.tokenize.PunktTokenizer("english")
+    except Exception:  # noqa: BLE001 - LookupError when missing; anything else means unusable
+        return None
+
+
+def _abbreviation_tokenizer() -> PunktSentenceTokenizer:
+    """An untrained Punkt splitter that knows :data:`ABBREVIATIONS` (needs no NLTK data)."""
+    params = PunktParameters()
+    params.abbrev_types = set(ABBREVIATIONS)
+    return PunktSentenceTokenizer(params)
+
+
+@lru_cache(maxsize=8)
+def _splitter_for(splitter: Splitter, search_path: tuple[str, ...]) -> tuple[PunktSentenceTokenizer, str]:
+    """Load a sentence splitter once per choice and NLTK search path (the path is only the cache key)."""
+    if splitter in ("auto", "punkt_tab"):
+        trained = _punkt_tab_tokenizer()
+        if trained is not None:
+            return trained, "punkt_tab"
+        if splitter == "punkt_tab":
+            raise LookupError(
+                f"splitter='punkt_tab' but NLTK's {PUNKT_TAB_RESOURCE!r} is not installed in any of "
+                f"{list(search_path)}; use splitter='auto' or 'punkt_abbrev'"
+            )
+    elif splitter != "punkt_abbrev":
+        raise ValueError(f"splitter must be 'auto', 'punkt_tab' or 'punkt_abbrev', not {splitter!r}")
+    return _abbreviation_tokenizer(), "punkt_abbrev"
+
+
+def _sentence_splitter(splitter: Splitter) -> tuple[PunktSentenceTokenizer, str]:
+    return _splitter_for(splitter, tuple(str(path) for path in nltk.data.path))
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _stem(lower: str) -> str:
+    """Snowball English stem of one lower-cased word type (cached: each type is stemmed once)."""
+    return _STEMMER.stem(lower)
+
+
+def _is_number(lower: str) -> bool:
+    """True for digits with optional , and . separators: 18, 3,000, 2.5 (not covid-19 or 18-year-old)."""
+    return lower.replace(",", "").replace(".", "").isdigit()
+
+
+def _is_stop(lower: str, stop_words: Collection[str]) -> bool:
+    """A stop word, or a clitic form of one (it's, we're, they'll, couldn't), but not kazakhstan's."""
+    if lower in stop_words:
+        return True
+    base, apostrophe, suffix = lower.rpartition("'")
+    if not apostrophe:
+        return False
+    if suffix in _CLITICS:
+        return base in stop_words
+    if suffix == "t" and base.endswith("n"):  # n't
+        return base[:-1] in stop_words or base in stop_words or lower in {"won't", "shan't", "ain't"}
+    return False
+
+
+def _normalise(token: str) -> str:
+    return token.lower().replace("’", "'")
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _word_type(token: str) -> tuple[str, str, bool, bool]:
+    """``(lower, stem, is_number, is_default_stop)`` of one token as written (cached per written form)."""
+    lower = _normalise(token)
+    return lower, _stem(lower), _is_number(lower), _is_stop(lower, DEFAULT_STOP_WORDS)
+
+
+def _check_units(units: pd.DataFrame) -> None:
+    missing = [column for column in ("doc_id", "para_id", "text") if column not in units.columns]
+    if missing:
+        raise ValueError(f"units need columns doc_id, para_id, text; missing {missing}")
+
+
+def _texts(units: pd.DataFrame) -> list[str]:
+    return ["" if not isinstance(text, str) else text for text in units["text"].tolist()]
+
+
+def sentences(units: pd.DataFrame, *, splitter: Splitter = "auto") -> pd.DataFrame:
+    """Split each analysis unit into sentences with NLTK Punkt, keeping character offsets.
+
+    With ``splitter="auto"`` the trained English Punkt model is used when NLTK's ``punkt_tab`` data is
+    installed, and otherwise an untrained Punkt splitter that knows :data:`ABBREVIATIONS` (so "Gen.",
+    "U.S." and "Jan." do not end sentences). Pass ``"punkt_abbrev"`` to get the same split on every
+    machine, or ``"punkt_tab"`` to require the trained model.
+
+    Args:
+        units: One row per analysis unit, with ``doc_id``, ``para_id`` and ``text``. Not modified.
+        splitter: ``"auto"``, ``"punkt_tab"`` or ``"punkt_abbrev"``.
+
+    Returns:
+        One row per sentence, units in input order, with columns ``doc_id``, ``para_id``, ``sent_id``
+        (0-based within the unit), ``start`` and ``end`` (character offsets into the unit's text, so
+        ``text[start:end]`` is the sentence), ``text`` and ``splitter`` ("punkt_tab" or "punkt_abbrev").
+        A unit with no text has no rows.
+
+    Raises:
+        ValueError: If a column is missing or ``splitter`` is not one of the choices.
+        LookupError: If ``splitter="punkt_tab"`` and that model is not installed.
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a"], "para_id": [0],
+        ...                       "text": ["Gen. Smith arrived in the U.S. on Jan. 5. He left."]})
+        >>> sentences(units, splitter="punkt_abbrev")["text"].tolist()
+        ['Gen. Smith arrived in the U.S. on Jan. 5.', 'He left.']
+    """
+    _check_units(units)
+    tokenizer, name = _sentence_splitter(splitter)
+    counts: list[int] = []
+    sent_ids: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    sent_texts: list[str] = []
+    for text in _texts(units):
+        spans = list(tokenizer.span_tokenize(text)) if text.strip() else []
+        counts.append(len(spans))
+        for sent_id, (start, end) in enumerate(spans):
+            sent_ids.append(sent_id)
+            starts.append(start)
+            ends.append(end)
+            sent_texts.append(text[start:end])
+    return pd.DataFrame(
+        {
+            "doc_id": np.repeat(units["doc_id"].to_numpy(), counts),
+            "para_id": np.repeat(units["para_id"].to_numpy(), counts),
+            "sent_id": np.asarray(sent_ids, dtype=np.int64),
+            "start": np.asarray(starts, dtype=np.int64),
+            "end": np.asarray(ends, dtype=np.int64),
+            "text": pd.Series(sent_texts, dtype=str),
+            "splitter": name,
+        }
+    )
+
+
+def tokens(
+    units: pd.DataFrame,
+    *,
+    stop_words: Collection[str] | None = None,
+    splitter: Splitter = "auto",
+) -> pd.DataFrame:
+    """Split each analysis unit into word tokens with character offsets, normalised forms and stems.
+
+    Tokens come from an NLTK ``RegexpTokenizer`` (no downloaded data): numbers with separators
+    ("3,000", "2.5"), dotted acronyms ("U.S."), words with inner hyphens or apostrophes
+    ("Kazakhstan’s", "anti-government") and other runs of word characters; punctuation is dropped.
+    ``lower`` is lower-cased with the curly apostrophe ’ written as ', and ``stem`` is its Snowball
+    English stem (a possessive 's is removed, so "Kazakhstan’s" stems to "kazakhstan"); stems are
+    cached per word type. Numbers are kept as tokens, are never stop words and have ``is_number``
+    True, so later stages can count "18 killed".
+
+    Args:
+        units: One row per analysis unit, with ``doc_id``, ``para_id`` and ``text``. Not modified.
+        stop_words: Lower-case words to flag in ``is_stop``; defaults to :data:`DEFAULT_STOP_WORDS`
+            (scikit-learn's list, so results do not depend on installed NLTK data). A clitic form of a
+            stop word is flagged too ("it's", "they'll", "couldn't"); a possessive of any other word
+            ("kazakhstan's") is not.
+        splitter: Sentence splitter for ``sent_id``, as in :func:`sentences`.
+
+    Returns:
+        One row per word token, units in input order, with columns ``doc_id``, ``para_id``, ``sent_id``
+        (the unit's sentence the token is in, as numbered by :func:`sentences`), ``token_id`` (0-based
+        within the unit), ``start`` and ``end`` (offsets into the unit's text, so
+        ``text[start:end] == token``), ``token`` (as written), ``lower``, ``stem``, ``is_stop`` and
+        ``is_number`` (bool).
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a"], "para_id": [0], "text": ["Kazakhstan’s 3,000 troops."]})
+        >>> tokens(units)[["token", "stem", "is_stop", "is_number"]].values.tolist()
+        [['Kazakhstan’s', 'kazakhstan', False, False], ['3,000', '3,000', False, True], ['troops', 'troop', False, False]]
+    """
+    _check_units(units)
+    stop = None if stop_words is None else frozenset(_normalise(word) for word in stop_words)
+    splitter_tokenizer, _ = _sentence_splitter(splitter)
+    counts: list[int] = []
+    sent_ids: list[int] = []
+    token_ids: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    words: list[str] = []
+    for text in _texts(units):
+        spans = list(_WORD_TOKENIZER.span_tokenize(text))
+        counts.append(len(spans))
+        if not spans:
+            continue
+        sentence_starts = [start for start, _ in splitter_tokenizer.span_tokenize(text)] or [0]
+        for token_id, (start, end) in enumerate(spans):
+            sent_ids.append(max(bisect_right(sentence_starts, start) - 1, 0))
+            token_ids.append(token_id)
+            starts.append(start)
+            ends.append(end)
+            words.append(text[start:end])
+    types = {word: _word_type(word) for word in set(words)}
+    described = [types[word] for word in words]
+    lowers = [lower for lower, _, _, _ in described]
+    if stop is None:
+        is_stop = [default_stop for _, _, _, default_stop in described]
+    else:
+        stop_by_type = {lower: _is_stop(lower, stop) for lower in set(lowers)}
+        is_stop = [stop_by_type[lower] for lower in lowers]
+    return pd.DataFrame(
+        {
+            "doc_id": np.repeat(units["doc_id"].to_numpy(), counts),
+            "para_id": np.repeat(units["para_id"].to_numpy(), counts),
+            "sent_id": np.asarray(sent_ids, dtype=np.int64),
+            "token_id": np.asarray(token_ids, dtype=np.int64),
+            "start": np.asarray(starts, dtype=np.int64),
+            "end": np.asarray(ends, dtype=np.int64),
+            "token": pd.Series(words, dtype=str),
+            "lower": pd.Series(lowers, dtype=str),
+            "stem": pd.Series([stem for _, stem, _, _ in described], dtype=str),
+            "is_stop": np.asarray(is_stop, dtype=bool),
+            "is_number": np.asarray([number for _, _, number, _ in described], dtype=bool),
+        }
+    )
+
+
+def analysis_tokens(
+    text: str,
+    *,
+    term: Term = "stem",
+    drop_stop_words: bool = True,
+    drop_numbers: bool = True,
+) -> list[str]:
+    """The terms of one text for counting (the fast path :func:`kzanalysis.tfidf` uses; no DataFrame).
+
+    Same tokenizer and normalisation as :func:`tokens`. Stop words are those of
+    :data:`DEFAULT_STOP_WORDS`; for another list, build a tokens frame with :func:`tokens` and pass it
+    to :func:`kzanalysis.tfidf`. Pure numbers ("18", "3,000", "2.5") are dropped by default, since a
+    count is rarely a topic word; "18-year-old" and "covid-19" are words and are kept.
+
+    Args:
+        text: One text.
+        term: ``"stem"`` (Snowball stem) or ``"lower"`` (lower-cased word, ’ written as ').
+        drop_stop_words: Leave out stop words and their clitic forms ("it's").
+        drop_numbers: Leave out pure numbers.
+
+    Returns:
+        The text's terms in order of appearance, one string per kept token.
+
+    Example:
+        >>> analysis_tokens("Kazakhstan’s 3,000 protesters were on the streets.")
+        ['kazakhstan', 'protest', 'street']
+    """
+    if term == "stem":
+        field = 1
+    elif term == "lower":
+        field = 0
+    else:
+        raise ValueError(f"term must be 'stem' or 'lower', not {term!r}")
+    kept: list[str] = []
+    for token in _WORD_TOKENIZER.tokenize(text):
+        described = _word_type(token)
+        if (drop_numbers and described[2]) or (drop_stop_words and described[3]):
+            continue
+        kept.append(described[field])
+    return kept
+
+
+def _installed(resource: str, find: Callable[[str], object]) -> bool:
+    try:
+        find(resource)
+    except Exception:  # noqa: BLE001 - LookupError when missing
+        return False
+    return True
+
+
+def nltk_resources(*, find: Callable[[str], object] | None = None) -> pd.DataFrame:
+    """Report which NLTK data this package can use, whether it is installed, and what is used without it.
+
+    Nothing is ever downloaded: every step works with no NLTK data at all.
+
+    Args:
+        find: Resource finder, ``nltk.data.find`` by default (which searches ``nltk.data.path``,
+            including ``$NLTK_DATA``).
+
+    Returns:
+        One row per NLTK data resource, with columns ``resource`` (NLTK's name), ``path`` (as given to
+        ``nltk.data.find``), ``installed`` (bool), ``used`` (bool: whether this package uses it on this
+        machine), ``used_for`` and ``fallback`` (what is used when it is not).
+
+    Example:
+        >>> nltk_resources()[["resource", "installed", "used"]]  # doctest: +SKIP
+            resource  installed   used
+        0  punkt_tab      False  False
+        1  stopwords      False  False
+    """
+    find = nltk.data.find if find is None else find
+    punkt_tab = _punkt_tab_tokenizer(find) is not None
+    return pd.DataFrame(
+        {
+            "resource": ["punkt_tab", "stopwords"],
+            "path": [PUNKT_TAB_RESOURCE, STOPWORDS_RESOURCE],
+            "installed": [_installed(PUNKT_TAB_RESOURCE, find), _installed(STOPWORDS_RESOURCE, find)],
+            "used": [punkt_tab, False],
+            "used_for": [
+                "sentence splitting with the trained English Punkt model (splitter='auto' or 'punkt_tab')",
+                "nothing: reported only, so stop words are the same on every machine",
+            ],
+            "fallback": [
+                "untrained Punkt splitter with the package's abbreviation list (splitter='punkt_abbrev')",
+                "scikit-learn ENGLISH_STOP_WORDS (always the default)",
+            ],
+        }
+    )

@@ -1,0 +1,190 @@
+"""Tests for the features stage: TF-IDF matrices, their ids and terms, and top terms."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+import kzanalysis as kz
+
+IDF_ONCE = math.log(3 / 2) + 1  # smooth idf of a term in 1 of 2 documents: ln((1 + 2) / (1 + 1)) + 1
+IDF_BOTH = math.log(3 / 3) + 1  # in both documents
+
+
+def toy_units() -> pd.DataFrame:
+    """Document a: protesters x2, police (over two paragraphs); document b: police, army."""
+    return pd.DataFrame(
+        {
+            "doc_id": ["b", "a", "a"],
+            "para_id": [0, 1, 0],
+            "text": ["The police and the army.", "Police!", "Protesters, protesters."],
+        }
+    )
+
+
+def weights(features: kz.Features) -> dict[tuple[object, ...], dict[str, float]]:
+    dense = features.matrix.toarray()
+    return {
+        tuple(row): {term: dense[i, j] for j, term in enumerate(features.terms) if dense[i, j] != 0}
+        for i, row in enumerate(features.ids.itertuples(index=False, name=None))
+    }
+
+
+# --- tfidf -----------------------------------------------------------------------------------------
+
+
+def test_raw_tfidf_matches_hand_computation() -> None:
+    features = kz.tfidf(toy_units(), sublinear_tf=False, norm=None)
+    assert features.terms.tolist() == ["armi", "polic", "protest"]
+    assert weights(features) == {
+        ("a",): {"polic": pytest.approx(1 * IDF_BOTH), "protest": pytest.approx(2 * IDF_ONCE)},
+        ("b",): {"armi": pytest.approx(1 * IDF_ONCE), "polic": pytest.approx(1 * IDF_BOTH)},
+    }
+
+
+def test_default_tfidf_is_sublinear_and_l2_normalised() -> None:
+    features = kz.tfidf(toy_units())
+    protest, police = (1 + math.log(2)) * IDF_ONCE, 1 * IDF_BOTH
+    length_a = math.hypot(protest, police)
+    length_b = math.hypot(IDF_ONCE, IDF_BOTH)
+    assert weights(features) == {
+        ("a",): {"polic": pytest.approx(police / length_a), "protest": pytest.approx(protest / length_a)},
+        ("b",): {"armi": pytest.approx(IDF_ONCE / length_b), "polic": pytest.approx(IDF_BOTH / length_b)},
+    }
+    assert features.matrix.dtype == np.float64
+    assert sp.issparse(features.matrix) and features.matrix.format == "csr"
+
+
+@pytest.mark.parametrize(
+    ("grain", "ids", "n_terms"),
+    [
+        ("document", [("a",), ("b",)], 3),
+        ("paragraph", [("a", 0), ("a", 1), ("b", 0)], 3),
+    ],
+)
+def test_grain_sets_rows_and_sorted_ids(grain: str, ids: list[tuple[object, ...]], n_terms: int) -> None:
+    features = kz.tfidf(toy_units(), grain=grain)  # type: ignore[arg-type]
+    assert features.grain == grain
+    assert list(features.ids.itertuples(index=False, name=None)) == ids
+    assert features.matrix.shape == (len(ids), n_terms)
+    assert features.ids.index.tolist() == list(range(len(ids)))
+
+
+def test_paragraph_grain_weights() -> None:
+    features = kz.tfidf(toy_units(), grain="paragraph", sublinear_tf=False, norm=None)
+    idf_once, idf_twice = math.log(4 / 2) + 1, math.log(4 / 3) + 1  # 3 paragraphs
+    assert weights(features) == {
+        ("a", 0): {"protest": pytest.approx(2 * idf_once)},
+        ("a", 1): {"polic": pytest.approx(idf_twice)},
+        ("b", 0): {"armi": pytest.approx(idf_once), "polic": pytest.approx(idf_twice)},
+    }
+
+
+def test_term_lower_and_kept_stop_words() -> None:
+    features = kz.tfidf(toy_units(), term="lower", drop_stop_words=False)
+    assert features.term == "lower"
+    assert features.terms.tolist() == ["and", "army", "police", "protesters", "the"]
+
+
+def test_numbers_dropped_unless_asked() -> None:
+    units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0], "text": ["18 killed", "3,000 detained"]})
+    assert kz.tfidf(units).terms.tolist() == ["detain", "kill"]
+    assert kz.tfidf(units, drop_numbers=False).terms.tolist() == ["18", "3,000", "detain", "kill"]
+
+
+def test_tokens_frame_gives_the_same_features_as_units() -> None:
+    units = toy_units()
+    from_units = kz.tfidf(units)
+    from_tokens = kz.tfidf(kz.tokens(units))
+    assert from_tokens.terms.tolist() == from_units.terms.tolist()
+    pd.testing.assert_frame_equal(from_tokens.ids, from_units.ids)
+    np.testing.assert_allclose(from_tokens.matrix.toarray(), from_units.matrix.toarray())
+
+
+def test_tokens_frame_carries_custom_stop_words() -> None:
+    tokens = kz.tokens(toy_units(), stop_words={"police", "the", "and"})
+    assert kz.tfidf(tokens).terms.tolist() == ["armi", "protest"]
+
+
+@pytest.mark.parametrize(
+    ("texts", "options", "message"),
+    [
+        (["The and of it.", "It is 18."], {}, "empty vocabulary.*stop word"),
+        (["Protesters marched.", "Army patrols."], {"min_df": 2}, "empty vocabulary.*min_df=2"),
+    ],
+)
+def test_empty_vocabulary_is_explained(texts: list[str], options: dict[str, object], message: str) -> None:
+    units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0], "text": texts})
+    with pytest.raises(ValueError, match=message):
+        kz.tfidf(units, **options)
+
+
+def test_rejects_duplicate_units_and_unknown_grain() -> None:
+    duplicated = pd.concat([toy_units(), toy_units().iloc[[0]]])
+    with pytest.raises(ValueError, match="duplicates"):
+        kz.tfidf(duplicated)
+    with pytest.raises(ValueError, match="grain"):
+        kz.tfidf(toy_units(), grain="sentence")  # type: ignore[arg-type]
+
+
+def test_deterministic_and_independent_of_row_order() -> None:
+    units = toy_units()
+    first, second = kz.tfidf(units), kz.tfidf(units.sample(frac=1, random_state=3))
+    assert (first.matrix != second.matrix).nnz == 0
+    assert first.terms.tolist() == second.terms.tolist()
+    pd.testing.assert_frame_equal(first.ids, second.ids)
+
+
+def test_tfidf_does_not_modify_input() -> None:
+    units = toy_units()
+    before = units.copy()
+    kz.tfidf(units, grain="paragraph")
+    pd.testing.assert_frame_equal(units, before)
+
+
+def test_features_checks_shapes() -> None:
+    ids = pd.DataFrame({"doc_id": ["a", "b"]})
+    with pytest.raises(ValueError, match="shape"):
+        kz.Features(sp.csr_matrix(np.ones((2, 3))), ids, np.array(["x", "y"]), "document", "stem")
+    with pytest.raises(ValueError, match="para_id"):
+        kz.Features(sp.csr_matrix(np.ones((2, 2))), ids, np.array(["x", "y"]), "paragraph", "stem")
+
+
+# --- top_terms -------------------------------------------------------------------------------------
+
+
+def test_top_terms_ranks_and_breaks_ties_alphabetically() -> None:
+    features = kz.tfidf(toy_units())
+    result = kz.top_terms(features, n=10)
+    assert list(result.columns) == ["doc_id", "rank", "term", "weight"]
+    # a: protest outweighs polic; b: armi > polic (rarer term)
+    assert result[["doc_id", "rank", "term"]].values.tolist() == [
+        ["a", 1, "protest"], ["a", 2, "polic"], ["b", 1, "armi"], ["b", 2, "polic"]
+    ]  # fmt: skip
+    tied = pd.DataFrame({"doc_id": ["x"], "para_id": [0], "text": ["Zhanaozen army police"]})
+    assert kz.top_terms(kz.tfidf(tied))["term"].tolist() == ["armi", "polic", "zhanaozen"]
+
+
+def test_top_terms_n_limits_and_excludes_zero_weights() -> None:
+    features = kz.tfidf(toy_units(), grain="paragraph")
+    result = kz.top_terms(features, n=1)
+    assert list(result.columns) == ["doc_id", "para_id", "rank", "term", "weight"]
+    assert result[["doc_id", "para_id", "term"]].values.tolist() == [
+        ["a", 0, "protest"], ["a", 1, "polic"], ["b", 0, "armi"]
+    ]  # fmt: skip
+    assert result["rank"].tolist() == [1, 1, 1]
+    everything = kz.top_terms(features, n=100)
+    assert len(everything) == features.matrix.nnz == 4
+    assert (everything["weight"] > 0).all()
+    with pytest.raises(ValueError, match="n must be"):
+        kz.top_terms(features, n=0)
+
+
+def test_top_terms_weights_are_the_matrix_values() -> None:
+    features = kz.tfidf(toy_units(), sublinear_tf=False, norm=None)
+    result = kz.top_terms(features, n=2)
+    assert result["weight"].tolist() == pytest.approx([2 * IDF_ONCE, IDF_BOTH, IDF_ONCE, IDF_BOTH])
