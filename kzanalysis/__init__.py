@@ -18,6 +18,7 @@ _EXPORTS: dict[str, str] = {
     "load_corpus": "corpus",
     "check_corpus": "corpus",
     "read_text": "corpus",
+    "corpus_fingerprint": "corpus",
     "paragraphs": "clean",
     "body_paragraphs": "clean",
     "body_text": "clean",

@@ -138,11 +138,11 @@ def paragraphs(corpus: pd.DataFrame, *, rules: pd.DataFrame | None = None) -> pd
 
     Returns:
         One row per raw paragraph, sorted by ``doc_id, para_id``: ``doc_id``, ``para_id``,
-        ``line_no`` (1-based line in the decoded file), ``text`` (the line, stripped),
-        ``clean_text`` (inline rules applied), ``is_boilerplate``, ``boilerplate_kind`` and
-        ``rule`` (empty when not boilerplate; ``continuation`` when inherited), ``is_heading``
-        (a short line without closing punctuation: headline or subheading, part of the article),
-        ``unit_id`` (``para_id`` of the analysis unit the paragraph belongs to).
+        ``text`` (the line, stripped), ``is_boilerplate``, ``boilerplate_kind`` and ``rule``
+        (empty when not boilerplate; ``continuation`` when inherited), ``is_heading`` (a short
+        line without closing punctuation: headline or subheading, part of the article),
+        ``unit_id`` (``para_id`` of the analysis unit the paragraph belongs to), ``clean_text``
+        (inline rules applied), ``line_no`` (1-based line in the decoded file).
 
     Example:
         >>> import kzanalysis as kz
@@ -181,8 +181,8 @@ def paragraphs(corpus: pd.DataFrame, *, rules: pd.DataFrame | None = None) -> pd
             rows.append(row)
             previous = row
             para_id += 1
-    columns = ["doc_id", "para_id", "line_no", "text", "clean_text", "is_boilerplate",
-               "boilerplate_kind", "rule", "is_heading", "unit_id"]
+    columns = ["doc_id", "para_id", "text", "is_boilerplate", "boilerplate_kind", "rule", "is_heading",
+               "unit_id", "clean_text", "line_no"]
     paras = pd.DataFrame(rows, columns=[c for c in columns if c != "is_heading"])
     units = _join_units(paras)
     heading_units = units.loc[units["text"].map(_looks_like_heading), ["doc_id", "para_id"]]

@@ -1,0 +1,66 @@
+"""Command line: ``kzanalysis report`` runs the notebook series; ``kzanalysis check`` audits a corpus folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import config
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kzanalysis", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    report = commands.add_parser("report", help="run the numbered notebooks on a corpus and write HTML reports")
+    report.add_argument("--corpus", type=Path, default=config.RAW_DIR,
+                        help="folder of .txt files, optional metadata.csv (default: the seed corpus)")
+    report.add_argument("--metadata", type=Path, default=None,
+                        help="metadata CSV (default: CORPUS/metadata.csv if present)")
+    report.add_argument("--out", type=Path, default=config.REPORTS_DIR,
+                        help="report folder: html/, tables/, figures/, notebooks/ (default: reports/)")
+    report.add_argument("--timeout", type=int, default=900, help="seconds a single notebook cell may run")
+
+    check = commands.add_parser("check", help="list every file of a corpus folder and what is wrong with it")
+    check.add_argument("corpus", type=Path, nargs="?", default=config.RAW_DIR)
+    check.add_argument("--metadata", type=Path, default=None)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``kzanalysis`` console script; returns the exit code.
+
+    Example:
+        >>> main(["check"])  # doctest: +SKIP
+        0
+    """
+    args = _parser().parse_args(argv)
+    from .corpus import CorpusError
+
+    try:
+        if args.command == "check":
+            from .corpus import check_corpus
+
+            table = check_corpus(args.corpus, metadata=args.metadata)
+            print(table.to_string(index=False))
+            return 0 if bool(table["ok"].all()) else 1
+        from .report import run_series
+
+        runs = run_series(args.corpus, metadata=args.metadata, out=args.out, timeout=args.timeout)
+    except (CorpusError, FileNotFoundError, ValueError) as err:
+        print(f"kzanalysis: {err}", file=sys.stderr)
+        return 2
+    for run in runs.itertuples(index=False):
+        line = f"{run.status:5s} {run.seconds:7.1f} s  {run.notebook} -> {run.html}"
+        print(line if run.status == "ok" else f"{line}\n      {run.error}")
+    failed = runs[runs["status"] != "ok"]
+    if not failed.empty:
+        print(f"kzanalysis: {len(failed)} notebook(s) failed; their HTML shows the failing cell", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,148 @@
+"""Tests of the paragraph and boilerplate stage (kzanalysis.clean)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import kzanalysis as kz
+from kzanalysis import clean, config
+
+
+def _corpus(*texts: str) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": list(texts)})
+
+
+def test_paragraphs_are_non_blank_lines_numbered_from_zero() -> None:
+    paras = kz.paragraphs(_corpus("\n\nFirst line.\n   \nSecond line.\r\nThird.\n\n"))
+    assert paras["para_id"].tolist() == [0, 1, 2]
+    assert paras["line_no"].tolist() == [3, 5, 6]
+    assert paras["text"].tolist() == ["First line.", "Second line.\r".strip(), "Third."]
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "rule"),
+    [
+        ("Enter your email to sign up for CNN’s Arabic Breaking News newsletter alerts.", "newsletter", "newsletter_signup"),
+        ("Subscribe to our Weekly Updates", "newsletter", "newsletter_signup"),
+        ("Email Address *", "newsletter", "form_field"),
+        ("made with  mailchimp", "newsletter", "form_provider"),
+        ("SIX-WEEK ONLINE COURSE IN INTERNATIONAL RELATIONS", "ad", "ad_course"),
+        ("JOIN TODAY!", "ad", "ad_call_to_action"),
+        ("team@example.org", "contact", "contact_email"),
+        ("courses.example.in", "contact", "contact_url"),
+        ("(+91) 120 4565994", "contact", "contact_phone"),
+        ("Smoke rises over the city. © Jane Doe / AP", "caption", "caption_copyright"),
+        ("A man walks past a building in Almaty, January 8, 2022. REUTERS", "caption", "caption_agency_credit"),
+        ("Reporting by A. Writer; Editing by B. Editor", "credit", "credit_reporting"),
+        ("CNN’s Helen Regan contributed reporting.", "credit", "credit_contributed"),
+        ("With AFP", "credit", "credit_with_agency"),
+        ("Heavens, Frank Jack Daniel, Andrew Heavens, Frances Kerry and Diane Craft", "credit", "credit_names_list"),
+        ("The views and opinions expressed in this article are those of the author", "disclaimer", "disclaimer_views"),
+        ("Facebook Comments", "comments", "comments_widget"),
+    ],
+)
+def test_boilerplate_rules_fire(line: str, kind: str, rule: str) -> None:
+    paras = kz.paragraphs(_corpus(f"An article sentence.\n{line}"))
+    assert paras.loc[1, ["is_boilerplate", "boilerplate_kind", "rule"]].tolist() == [True, kind, rule]
+    assert not paras.loc[0, "is_boilerplate"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Protesters demanded an end to the subscription fees, the news agency reported.",
+        "Flurry of rumors",
+        "Police said 6,044 people had been arrested in connection with the unrest.",
+        "U.S. Secretary of State Antony Blinken said Washington was seeking answers.",
+        "Reuters saw two military vehicles with mounted machine guns driving towards the square.",
+    ],
+)
+def test_article_text_is_not_boilerplate(line: str) -> None:
+    assert not kz.paragraphs(_corpus(line))["is_boilerplate"].any()
+
+
+def test_inline_debris_is_cleaned_but_raw_text_kept() -> None:
+    paras = kz.paragraphs(_corpus("orders to end [unrest](#) he has blamed on [bandits](https://x.org/a)."))
+    assert paras.loc[0, "clean_text"] == "orders to end unrest he has blamed on bandits."
+    assert "[unrest](#)" in paras.loc[0, "text"]
+
+
+def test_broken_paragraph_is_joined_keeping_ids() -> None:
+    text = "The rift grew, removing him from a powerful\n\nrole as head of the council.\nNext one."
+    paras = kz.paragraphs(_corpus(text))
+    assert paras["para_id"].tolist() == [0, 1, 2]
+    assert paras["unit_id"].tolist() == [0, 0, 2]
+    units = kz.body_paragraphs(paras)
+    assert units["para_id"].tolist() == [0, 2]
+    assert units.loc[0, "text"] == "The rift grew, removing him from a powerful role as head of the council."
+    assert units.loc[0, "n_lines"] == 2
+
+
+def test_continuation_of_boilerplate_inherits_flag_and_flagged_lines_never_join() -> None:
+    paras = kz.paragraphs(_corpus("Body text.\nReporting by Ann Lee; Editing by Bob\nand Carol Ray\nSubscribe\nmade with mailchimp"))
+    assert paras["rule"].tolist() == ["", "credit_reporting", "continuation", "form_button", "form_provider"]
+    assert paras["unit_id"].tolist() == [0, 1, 1, 3, 4]
+
+
+def test_headings_are_article_not_boilerplate() -> None:
+    paras = kz.paragraphs(_corpus("A full sentence here.\nImage setback\nAnother sentence follows."))
+    assert paras["is_heading"].tolist() == [False, True, False]
+    assert not paras["is_boilerplate"].any()
+
+
+def test_rules_file_is_validated(tmp_path) -> None:
+    bad = tmp_path / "rules.csv"
+    bad.write_text('rule,scope,kind,pattern,replacement,description\nx,paragraph,ad,"(unclosed",,d\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"rules.csv, line 2 \(rule 'x'\): pattern does not compile"):
+        clean.load_boilerplate_rules(bad)
+    bad.write_text("rule,scope,kind,pattern,replacement,description\nx,sidebar,ad,foo,,d\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="scope must be one of"):
+        clean.load_boilerplate_rules(bad)
+
+
+def test_researcher_rule_extends_the_shipped_ones() -> None:
+    rules = clean.load_boilerplate_rules()
+    extra = pd.DataFrame([{"rule": "promo_podcast", "scope": "paragraph", "kind": "ad",
+                           "pattern": r"(?i)^listen to our podcast", "replacement": "", "description": "d"}])
+    paras = kz.paragraphs(_corpus("Body.\nListen to our podcast on Fridays"), rules=pd.concat([rules, extra]))
+    assert paras.loc[1, "rule"] == "promo_podcast"
+
+
+def test_seed_corpus_matches_hand_labels() -> None:
+    """The rules reproduce a hand labelling of all 143 raw paragraphs of the seed articles."""
+    paras = kz.paragraphs(kz.load_corpus())
+    hand = pd.read_csv(config.LABELS_DIR / "boilerplate_seed.csv", dtype={"doc_id": str}, keep_default_na=False)
+    merged = paras.merge(hand, on=["doc_id", "para_id"], how="outer", suffixes=("", "_hand"), indicator=True)
+    assert (merged["_merge"] == "both").all(), "paragraph numbering differs from the hand labels"
+    assert len(merged) == 143
+    for column in ["is_boilerplate", "boilerplate_kind", "is_heading", "unit_id"]:
+        wrong = merged.loc[merged[column] != merged[f"{column}_hand"], ["doc_id", "para_id", column, f"{column}_hand"]]
+        assert wrong.empty, f"{column} disagrees with the hand labels:\n{wrong}"
+    assert merged["is_boilerplate"].sum() == 23
+
+
+def test_body_text_excludes_boilerplate_and_audit_counts() -> None:
+    paras = kz.paragraphs(kz.load_corpus())
+    bodies = kz.body_text(paras)
+    assert len(bodies) == 5
+    assert not bodies["text"].str.contains("mailchimp|Facebook Comments|contributed reporting|©").any()
+    audit = clean.boilerplate_audit(paras)
+    per_doc = audit.groupby("doc_id")["n_paragraphs"].sum().to_dict()
+    assert per_doc == {"000_143417c5e503c3f3": 1, "001_5fd3b595c2b22735": 1, "003_c32e65cbf677ca05": 4,
+                       "004_15f499adc5933ae2": 17}
+
+
+def test_document_lengths_shares() -> None:
+    paras = kz.paragraphs(_corpus("One two three four.\nFacebook Comments", "Only body here."))
+    lengths = clean.document_lengths(paras)
+    assert lengths["body_words"].tolist() == [4, 3]
+    assert lengths.loc[0, "boilerplate_share"] == pytest.approx(len("Facebook Comments") / (19 + 17))
+    assert lengths.loc[1, "boilerplate_share"] == 0.0
+
+
+def test_paragraphs_does_not_mutate_input() -> None:
+    corpus = _corpus("A.\nB.")
+    before = corpus.copy()
+    kz.paragraphs(corpus)
+    pd.testing.assert_frame_equal(corpus, before)

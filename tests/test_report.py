@@ -1,0 +1,116 @@
+"""Tests of the report stage: parameter injection, the notebook series end to end, the command line."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+import kzanalysis as kz
+from kzanalysis import config, report
+from kzanalysis.cli import main
+
+SEED_IDS = ["000_143417c5e503c3f3", "001_5fd3b595c2b22735", "002_f6fac79b3e52d7e7", "003_c32e65cbf677ca05",
+            "004_15f499adc5933ae2"]
+
+
+def _table(folder: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(folder / "tables" / f"{name}.csv", dtype={"doc_id": str}, keep_default_na=False)
+
+
+def test_inject_parameters_after_tagged_cell_and_replaces_previous() -> None:
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# t"),
+        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("print(x)"),
+    ])
+    once = report.inject_parameters(nb, {"x": "a b", "y": None})
+    twice = report.inject_parameters(once, {"x": 3})
+    assert [c.source for c in twice.cells][1:3] == ["x = 1", "# Parameters injected by kzanalysis report\nx = 3"]
+    assert len(twice.cells) == 4 and len(nb.cells) == 3  # input untouched
+    assert "x = 'a b'\ny = None" in once.cells[2].source
+
+
+def test_inject_parameters_requires_the_tag() -> None:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    with pytest.raises(ValueError, match="my.ipynb: no cell tagged 'parameters'"):
+        report.inject_parameters(nb, {"x": 2}, name="my.ipynb")
+
+
+def test_write_table_is_byte_stable(tmp_path: Path) -> None:
+    table = pd.DataFrame({"doc_id": ["b", "a"], "x": [0.1, 2 / 3]})
+    first = report.write_table(table, "t", out_dir=tmp_path).read_bytes()
+    second = report.write_table(table, "t", out_dir=tmp_path).read_bytes()
+    assert first == second and b"\r\n" not in first
+    assert report.read_table("t", out_dir=tmp_path)["doc_id"].tolist() == ["b", "a"]
+
+
+def test_escape_document_text() -> None:
+    assert report.escape('<script>alert("x")</script>') == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+
+
+def test_provenance_states_corpus_hash_and_nltk() -> None:
+    facts = report.provenance(kz.load_corpus(), parameters={"k": 3}).set_index("item")["value"]
+    assert facts["n_documents"] == "5"
+    assert len(facts["corpus sha256"]) == 64
+    assert facts["parameter: k"] == "3"
+    assert any(item.startswith("nltk data: punkt_tab") for item in facts.index)
+
+
+def test_cli_reports_bad_corpus_naming_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "empty article.txt").write_text("   \n", encoding="utf-8")
+    assert main(["report", "--corpus", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
+    assert "empty article.txt" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_check_lists_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "ok.txt").write_text("Fine text.\n", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x01\x02binary")
+    assert main(["check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "bad.txt" in out and "ok.txt" in out
+
+
+@pytest.mark.slow
+def test_series_on_seed_corpus_writes_reports_and_tables(seed_report: Path) -> None:
+    html = {p.name for p in (seed_report / "html").glob("*.html")}
+    assert {f"{p.stem}.html" for p in report.discover_notebooks()} <= html
+    overview = (seed_report / "html" / "00-corpus-overview.html").read_text(encoding="utf-8")
+    assert "Boilerplate audit" in overview and "Traceback" not in overview
+    corpus = _table(seed_report, "corpus")
+    assert corpus["doc_id"].tolist() == SEED_IDS
+    assert corpus.set_index("doc_id")["outlet"].to_dict()["003_c32e65cbf677ca05"] == "RFI"
+    assert corpus.set_index("doc_id")["translated"].tolist() == ["yes", "unclear", "no", "yes", "no"]
+    paras = _table(seed_report, "paragraphs")
+    assert list(paras.columns[:3]) == ["doc_id", "para_id", "text"]
+    assert {"is_boilerplate", "boilerplate_kind", "rule"} <= set(paras.columns)
+    assert len(paras) == 143 and paras["is_boilerplate"].sum() == 23
+    assert paras.groupby("doc_id")["para_id"].max().tolist() == [25, 27, 13, 19, 54]
+    mailchimp = paras[paras["text"].str.contains("mailchimp")]
+    assert mailchimp[["is_boilerplate", "boilerplate_kind"]].values.tolist() == [[True, "newsletter"]]
+    for fmt in ("png", "svg"):
+        assert (seed_report / "figures" / f"00-document-lengths.{fmt}").stat().st_size > 1000
+
+
+@pytest.mark.slow
+def test_series_on_tiny_corpus_without_metadata(tiny_report: Path) -> None:
+    corpus = _table(tiny_report, "corpus")
+    assert sorted(corpus["doc_id"]) == ["report two", "third-article", "Жаңалықтар 1"]
+    assert set(corpus["outlet"]) == {"unknown"}
+    paras = _table(tiny_report, "paragraphs")
+    flagged = paras[paras["is_boilerplate"]].set_index("doc_id")["rule"].to_dict()
+    assert flagged == {"Жаңалықтар 1": "newsletter_signup", "third-article": "credit_reporting"}
+    html = (tiny_report / "html" / "00-corpus-overview.html").read_text(encoding="utf-8")
+    assert "&lt;i&gt;Bandits&lt;/i&gt; &amp; reform" in html and "<i>Bandits</i>" not in html
+
+
+def test_console_script_is_installed() -> None:
+    out = subprocess.run([str(Path(config.PROJECT_ROOT, ".venv", "bin", "kzanalysis")), "--help"],
+                         capture_output=True, text=True)
+    if out.returncode == 127 or "No such file" in out.stderr:
+        pytest.skip("not running from the project's .venv")
+    assert "report" in out.stdout and "check" in out.stdout
