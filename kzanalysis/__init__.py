@@ -34,6 +34,10 @@ _EXPORTS: dict[str, str] = {
     "run_series": "report",
 }
 
+# stage modules, importable as attributes: ``kz.overlap.doc_similarity(...)``
+_MODULES = frozenset({"config", "corpus", "clean", "tokenize", "features", "overlap", "topics", "framing",
+                      "claims", "plots", "report", "cli"})
+
 __all__ = sorted([*_EXPORTS, "config", "__version__"])
 
 
@@ -42,7 +46,7 @@ def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         module = importlib.import_module(f".{_EXPORTS[name]}", __name__)
         return getattr(module, name)
-    if name in {"config", "corpus", "clean", "tokenize", "features", "report", "plots", "cli"}:
+    if name in _MODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'kzanalysis' has no attribute {name!r}")
 
