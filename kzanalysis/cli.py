@@ -21,6 +21,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="metadata CSV (default: CORPUS/metadata.csv if present)")
     report.add_argument("--out", type=Path, default=config.REPORTS_DIR,
                         help="report folder: html/, tables/, figures/, notebooks/ (default: reports/)")
+    report.add_argument("--jobs", type=int, default=None,
+                        help="notebooks run side by side (default: the number of CPU cores, at most 4)")
     report.add_argument("--timeout", type=int, default=900, help="seconds a single notebook cell may run")
 
     check = commands.add_parser("check", help="list every file of a corpus folder and what is wrong with it")
@@ -48,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0 if bool(table["ok"].all()) else 1
         from .report import run_series
 
-        runs = run_series(args.corpus, metadata=args.metadata, out=args.out, timeout=args.timeout)
+        runs = run_series(args.corpus, metadata=args.metadata, out=args.out, jobs=args.jobs, timeout=args.timeout)
     except (CorpusError, FileNotFoundError, ValueError) as err:
         print(f"kzanalysis: {err}", file=sys.stderr)
         return 2

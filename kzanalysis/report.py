@@ -18,6 +18,11 @@ from . import config
 NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
 PARAMETERS_TAG = "parameters"
 INJECTED_TAG = "injected-parameters"
+PROVENANCE_TAG = "kzanalysis-provenance"
+REMOVE_INPUT_TAG = "remove-input"
+"""Cells with this tag show their output but not their code in the HTML reports."""
+TABLE_READER_KEY = "reads_tables"
+"""Notebook metadata ``{"kzanalysis": {"reads_tables": true}}``: it reads other notebooks' tables, so runs last."""
 REPORTED_PACKAGES = ("kzanalysis", "pandas", "numpy", "scipy", "scikit-learn", "nltk", "matplotlib",
                      "nbclient", "nbconvert", "ipykernel")
 
@@ -184,6 +189,30 @@ def escape(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def show_table(table: pd.DataFrame, *, max_rows: int = 100, max_colwidth: int | None = None) -> Any:
+    """Display a table in a notebook with full (HTML-escaped) text instead of pandas' 50-character cut.
+
+    Args:
+        table: Any DataFrame.
+        max_rows: Rows shown at most (the first and last halves when longer; the HTML says so).
+        max_colwidth: Characters per cell at most (``None``: all).
+
+    Returns:
+        An ``IPython.display.HTML`` object (the notebook shows it when it is a cell's last value).
+
+    Example:
+        >>> import pandas as pd
+        >>> "&lt;b&gt;" in show_table(pd.DataFrame({"text": ["<b>x</b>"]})).data
+        True
+    """
+    from IPython.display import HTML
+
+    with pd.option_context("display.max_colwidth", max_colwidth):
+        body = table.to_html(index=False, escape=True, max_rows=max_rows, border=0, classes="dataframe")
+    note = f"<p><em>{len(table)} rows; {max_rows} shown.</em></p>" if len(table) > max_rows else ""
+    return HTML(body + note)
+
+
 # --------------------------------------------------------------------------------------------
 # Running the series
 
@@ -239,6 +268,48 @@ def inject_parameters(notebook: Any, parameters: Mapping[str, Any], *, name: str
     return nb
 
 
+def notebook_parameters(notebook: Any, injected: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters a run used: the literal defaults of the ``parameters`` cell, updated by ``injected``.
+
+    Example:
+        >>> import nbformat
+        >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("k = 3  # topics", metadata={"tags": ["parameters"]})])
+        >>> notebook_parameters(nb, {"out_dir": "/tmp/r"})
+        {'k': 3, 'out_dir': '/tmp/r'}
+    """
+    import ast
+
+    values: dict[str, Any] = {}
+    for cell in notebook.cells:
+        if PARAMETERS_TAG not in cell.get("metadata", {}).get("tags", []):
+            continue
+        for node in ast.parse(cell.source).body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                try:
+                    values[node.targets[0].id] = ast.literal_eval(node.value)
+                except ValueError:
+                    values[node.targets[0].id] = ast.unparse(node.value)
+    values.update(injected)
+    return values
+
+
+def _append_provenance(notebook: Any, parameters: Mapping[str, Any]) -> None:
+    """Add a closing section stating corpus, content hash, parameters, versions and NLTK data."""
+    import nbformat
+
+    source = (
+        "import pandas as _pd\nimport kzanalysis as _kz\nfrom IPython.display import display as _display\n\n"
+        "with _pd.option_context('display.max_colwidth', None, 'display.max_rows', None):\n"
+        f"    _display(_kz.report.provenance(_kz.load_corpus({parameters.get('corpus_dir')!r}, "
+        f"metadata={parameters.get('metadata_file')!r}), parameters={dict(parameters)!r}))"
+    )
+    notebook.cells.append(nbformat.v4.new_markdown_cell(
+        "## Provenance\n\nAdded by `kzanalysis report`: the corpus files and their SHA-256 content hash, the "
+        "parameters of this run, the package versions, and which NLTK data (if any) was used. Two reports with the "
+        "same rows here were computed from the same inputs.", metadata={"tags": [PROVENANCE_TAG]}))
+    notebook.cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": [PROVENANCE_TAG, REMOVE_INPUT_TAG]}))
+
+
 def _strip_ids(notebook: Any) -> None:
     """Give cells stable ids so the exported files do not change from run to run."""
     for i, cell in enumerate(notebook.cells):
@@ -274,7 +345,9 @@ def execute_notebook(
     from nbclient.exceptions import CellExecutionError
 
     path = Path(path)
-    nb = inject_parameters(nbformat.read(path, as_version=4), parameters, name=path.name)
+    source = nbformat.read(path, as_version=4)
+    nb = inject_parameters(source, parameters, name=path.name)
+    _append_provenance(nb, notebook_parameters(source, parameters))
     _strip_ids(nb)
     client = NotebookClient(
         nb,
@@ -301,12 +374,33 @@ def execute_notebook(
 def _to_html(notebook: Any) -> str:
     """Export an executed notebook to standalone HTML (no input prompts' execution counts)."""
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(template_name="lab")
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_input_tags={REMOVE_INPUT_TAG}), enabled=True)
     body, _ = exporter.from_notebook_node(notebook)
     return body
+
+
+def plan_series(notebooks: Sequence[Path | str]) -> list[list[Path]]:
+    """Split the series into stages that may run side by side.
+
+    Notebooks that read other notebooks' tables (metadata ``{"kzanalysis": {"reads_tables": true}}``)
+    form a second stage after all the others; within a stage the order is the numbering.
+
+    Example:
+        >>> [[p.name for p in stage] for stage in plan_series(discover_notebooks())][0][0]
+        '00-corpus-overview.ipynb'
+    """
+    import nbformat
+
+    first, last = [], []
+    for path in map(Path, notebooks):
+        meta = nbformat.read(path, as_version=4).metadata.get("kzanalysis", {})
+        (last if meta.get(TABLE_READER_KEY) else first).append(path)
+    return [stage for stage in (first, last) if stage]
 
 
 def run_series(
@@ -315,28 +409,35 @@ def run_series(
     metadata: Path | str | None = None,
     out: Path | str = config.REPORTS_DIR,
     notebooks: Sequence[Path | str] | None = None,
+    jobs: int | None = None,
     timeout: int = 900,
 ) -> pd.DataFrame:
-    """Run the numbered notebooks in order on one corpus and write the report folder.
+    """Run the numbered notebooks on one corpus and write the report folder with its index.
 
     Each notebook gets the parameters ``corpus_dir``, ``metadata_file`` and ``out_dir`` (absolute
-    paths). The corpus is checked first, so a bad corpus fails with the loader's message before
-    any kernel starts.
+    paths) and a closing provenance section. The corpus is checked first, so a bad corpus fails
+    with the loader's message before any kernel starts. Independent notebooks run side by side
+    (``jobs`` kernels at once); those that read other notebooks' tables run after them.
 
     Args:
         corpus: A folder of ``.txt`` files (optional ``metadata.csv``).
         metadata: A metadata CSV elsewhere than ``<corpus>/metadata.csv``.
-        out: The report folder; gets ``html/``, ``tables/``, ``figures/``, ``notebooks/``.
+        out: The report folder; gets ``html/``, ``tables/``, ``figures/``, ``notebooks/`` and ``index.html``.
         notebooks: The notebooks to run (default: every ``NN-*.ipynb`` in ``notebooks/``).
+        jobs: Kernels at once (default: the number of CPU cores, at most 4).
         timeout: Seconds a single cell may run.
 
     Returns:
-        One row per notebook: ``notebook``, ``status``, ``seconds``, ``html``, ``error``. Also
-        written to ``tables/report_runs.csv`` (without the timings, so that reruns compare equal).
+        One row per notebook, in numbering order: ``notebook``, ``status``, ``seconds``, ``html``,
+        ``error``. Also written to ``tables/report_runs.csv`` (without timings, so that reruns
+        compare equal).
 
     Example:
-        >>> # runs = run_series(out="/tmp/kz-report")  # about a minute on the seed corpus
+        >>> # runs = run_series(out="/tmp/kz-report")  # about half a minute on the seed corpus
     """
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
     from .corpus import load_corpus
 
     corpus_dir = Path(corpus).resolve()
@@ -344,15 +445,70 @@ def run_series(
     load_corpus(corpus_dir, metadata=metadata_file)  # fail early, with the loader's message
     paths = output_paths(out)
     parameters = {"corpus_dir": str(corpus_dir), "metadata_file": metadata_file, "out_dir": str(paths.root)}
-    todo = [Path(p) for p in notebooks] if notebooks is not None else discover_notebooks()
-    env_before = os.environ.get("PYDEVD_DISABLE_FILE_VALIDATION")
-    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # keeps debugger warnings out of the HTML
-    try:
-        runs = [execute_notebook(p, parameters, paths=paths, timeout=timeout) for p in todo]
-    finally:
-        if env_before is None:
-            os.environ.pop("PYDEVD_DISABLE_FILE_VALIDATION", None)
+    todo = [Path(p).resolve() for p in notebooks] if notebooks is not None else discover_notebooks()
+    workers = max(1, min(jobs or os.cpu_count() or 1, 4))
+    runs: list[dict[str, Any]] = []
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # keeps debugger notices out of the HTML
+    for stage in plan_series(todo):
+        if workers == 1 or len(stage) == 1:
+            runs += [execute_notebook(p, parameters, paths=paths, timeout=timeout) for p in stage]
+            continue
+        with ProcessPoolExecutor(max_workers=min(workers, len(stage)), mp_context=get_context("spawn")) as pool:
+            futures = [pool.submit(execute_notebook, p, parameters, paths=paths, timeout=timeout) for p in stage]
+            runs += [f.result() for f in futures]
     table = pd.DataFrame(runs, columns=["notebook", "status", "seconds", "html", "error"])
+    table = table.sort_values("notebook", kind="stable").reset_index(drop=True)
     write_table(table[["notebook", "status", "error"]], "report_runs", out_dir=paths.root)
+    write_index(table, paths=paths)
     return table
 
+
+def write_index(runs: pd.DataFrame, *, paths: OutputPaths) -> Path:
+    """Write ``index.html``: a link to every notebook report and every figure, with captions.
+
+    Captions come from ``tables/figures.csv`` (``file``, ``caption``, ``source_notebook``) when a
+    notebook wrote it; other figures are listed by file name.
+
+    Args:
+        runs: Output of :func:`run_series` (``notebook``, ``status``, ``error``).
+        paths: The report folders.
+
+    Returns:
+        The path of ``index.html``.
+
+    Example:
+        >>> # write_index(runs, paths=output_paths("reports"))
+    """
+    captions: dict[str, tuple[str, str]] = {}
+    figures_table = paths.tables / "figures.csv"
+    if figures_table.exists():
+        for row in pd.read_csv(figures_table, dtype=str, keep_default_na=False).itertuples(index=False):
+            captions[Path(row.file).name] = (row.caption, row.source_notebook)
+    items = []
+    for run in runs.itertuples(index=False):
+        stem = Path(run.notebook).stem
+        note = "" if run.status == "ok" else f' <strong>failed</strong>: {escape(run.error)}'
+        items.append(f'<li><a href="html/{escape(stem)}.html">{escape(stem)}</a>{note}</li>')
+    figures = []
+    for png in sorted(paths.figures.glob("*.png")):
+        caption, source = captions.get(png.name, ("", ""))
+        svg = png.with_suffix(".svg")
+        links = f'<a href="figures/{escape(png.name)}">PNG</a>'
+        if svg.exists():
+            links += f' · <a href="figures/{escape(svg.name)}">SVG</a>'
+        text = f"<p>{escape(caption)}</p>" if caption else ""
+        origin = f" <small>({escape(source)})</small>" if source else ""
+        figures.append(f'<figure><img src="figures/{escape(png.name)}" alt="{escape(caption or png.stem)}" width="480">'
+                       f"<figcaption><strong>{escape(png.stem)}</strong>{origin} {links}{text}</figcaption></figure>")
+    page = "\n".join([
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8"><title>kzanalysis reports</title>',
+        "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+        "figure{display:inline-block;vertical-align:top;width:30rem;margin:0 1rem 2rem 0}"
+        "img{max-width:100%;border:1px solid #ddd}</style></head><body>",
+        "<h1>kzanalysis reports</h1>", "<h2>Notebooks</h2>", "<ul>", *items, "</ul>",
+        "<p>Tables (CSV) are in <a href=\"tables/\">tables/</a>.</p>",
+        "<h2>Figures</h2>", *(figures or ["<p>No figures.</p>"]), "</body></html>", "",
+    ])
+    index = paths.root / "index.html"
+    index.write_text(page, encoding="utf-8")
+    return index

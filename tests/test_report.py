@@ -114,3 +114,49 @@ def test_console_script_is_installed() -> None:
     if out.returncode == 127 or "No such file" in out.stderr:
         pytest.skip("not running from the project's .venv")
     assert "report" in out.stdout and "check" in out.stdout
+
+
+def test_show_table_escapes_and_keeps_full_text() -> None:
+    long_text = "<b>" + "word " * 40 + "</b>"
+    html = report.show_table(pd.DataFrame({"text": [long_text]})).data
+    assert "&lt;b&gt;" in html and "<b>word" not in html
+    assert ("word " * 40).strip() in html  # not cut at 50 characters
+
+
+def test_notebook_parameters_reads_defaults_and_injected() -> None:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "corpus_dir = None\nk_max = 8  # topics\nseed = 1 + 1", metadata={"tags": ["parameters"]})])
+    assert report.notebook_parameters(nb, {"corpus_dir": "/c"}) == {"corpus_dir": "/c", "k_max": 8, "seed": "1 + 1"}
+
+
+def test_plan_series_runs_table_readers_last(tmp_path: Path) -> None:
+    for name, reads in [("00-a.ipynb", False), ("01-b.ipynb", True), ("02-c.ipynb", False)]:
+        nb = nbformat.v4.new_notebook(metadata={"kzanalysis": {"reads_tables": reads}})
+        nbformat.write(nb, tmp_path / name)
+    stages = report.plan_series(sorted(tmp_path.glob("*.ipynb")))
+    assert [[p.name for p in s] for s in stages] == [["00-a.ipynb", "02-c.ipynb"], ["01-b.ipynb"]]
+
+
+@pytest.mark.slow
+def test_every_report_states_provenance_and_index_links_all(seed_report: Path) -> None:
+    for page in sorted((seed_report / "html").glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert "Provenance" in text and "corpus sha256" in text and "nltk data: punkt_tab" in text, page.name
+        assert "Traceback" not in text and "Warning:" not in text, page.name
+    index = (seed_report / "index.html").read_text(encoding="utf-8")
+    for page in (seed_report / "html").glob("*.html"):
+        assert f'href="html/{page.name}"' in index
+    for figure in (seed_report / "figures").glob("*.png"):
+        assert f'src="figures/{figure.name}"' in index
+
+
+@pytest.mark.slow
+def test_two_runs_give_byte_identical_tables_and_figures(seed_report: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    again = tmp_path_factory.mktemp("seed-report-again")
+    report.run_series(config.RAW_DIR, out=again)
+    for folder in ("tables", "figures"):
+        first = sorted(p.relative_to(seed_report) for p in (seed_report / folder).iterdir())
+        second = sorted(p.relative_to(again) for p in (again / folder).iterdir())
+        assert first == second and first
+        changed = [str(p) for p in first if (seed_report / p).read_bytes() != (again / p).read_bytes()]
+        assert not changed, f"files differ between two runs: {changed}"
