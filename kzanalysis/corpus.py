@@ -16,7 +16,7 @@ import pandas as pd
 
 from kzanalysis import config
 
-__all__ = ["CorpusError", "read_text", "load_corpus", "check_corpus", "corpus_fingerprint"]
+__all__ = ["CorpusError", "read_text", "load_corpus", "load_article_table", "check_corpus", "corpus_fingerprint"]
 
 CORPUS_COLUMNS: tuple[str, ...] = ("doc_id", "file", "text", "encoding")
 """The first columns of :func:`load_corpus`; metadata columns follow them."""
@@ -496,8 +496,11 @@ def load_corpus(
     metadata, every ``.txt`` must be listed exactly once; without it, ``doc_id`` is the file's
     stem. Each file is decoded by :func:`read_text` (line breaks normalised to ``"\\n"``).
 
+    A corpus can also be one JSON Lines or Parquet file of articles (see
+    :func:`load_article_table`), which suits collections of many thousands.
+
     Args:
-        path: The corpus folder.
+        path: The corpus folder, or a ``.jsonl`` / ``.parquet`` file.
         metadata: ``None`` to use ``<path>/metadata.csv`` if present (otherwise no metadata), a
             path to a metadata CSV, or a DataFrame with the same columns.
 
@@ -517,6 +520,10 @@ def load_corpus(
         >>> corpus = kz.load_corpus()  # doctest: +SKIP
         >>> corpus[["doc_id", "outlet"]].head()  # doctest: +SKIP
     """
+    if Path(path).is_file() and Path(path).suffix.lower() in TABLE_SUFFIXES:
+        if metadata is not None:
+            raise CorpusError(f"{Path(path).name}: a table file carries its own metadata columns; pass metadata=None")
+        return load_article_table(path)
     scan = _scan(path, metadata)
     if scan.problems:
         message = scan.problems[0]
@@ -542,6 +549,8 @@ def check_corpus(
         path: The corpus folder.
         metadata: As for :func:`load_corpus`.
 
+    A JSON Lines or Parquet file gets one row saying whether it loads (and the first problem).
+
     Returns:
         One row per file found: every ``.txt`` (sorted by name), the metadata file if used, and
         each file the metadata names that does not exist; plus a row with ``file`` ``"."`` when
@@ -557,7 +566,94 @@ def check_corpus(
         >>> report = kz.check_corpus("data/raw")  # doctest: +SKIP
         >>> report.loc[~report["ok"], ["file", "problem"]]  # doctest: +SKIP
     """
+    if Path(path).is_file() and Path(path).suffix.lower() in TABLE_SUFFIXES:
+        try:
+            load_article_table(path)
+            problem = ""
+        except CorpusError as err:
+            problem = str(err)
+        return pd.DataFrame([{"file": Path(path).name, "ok": not problem,
+                              "encoding": "" if problem else "utf-8", "problem": problem}], columns=list(CHECK_COLUMNS))
     return _scan(path, metadata).report
+
+
+TABLE_SUFFIXES: tuple[str, ...] = (".jsonl", ".ndjson", ".parquet")
+"""File endings :func:`load_corpus` reads as one table of articles instead of a folder."""
+
+
+def load_article_table(path: Path | str) -> pd.DataFrame:
+    """Load one JSON Lines or Parquet file of articles: one article per line or row.
+
+    Each record needs a non-empty ``text``; ``doc_id`` is optional (default: ``<file stem>-<row>``,
+    rows numbered from 1); every other field becomes a metadata column (read as strings).
+
+    Args:
+        path: A ``.jsonl``/``.ndjson`` file (UTF-8, one JSON object per line) or a ``.parquet``
+            file (needs the optional ``pyarrow``: ``pip install 'kzanalysis[parquet]'``).
+
+    Returns:
+        The same table as :func:`load_corpus`: one row per article, sorted by ``doc_id``, columns
+        ``doc_id``, ``file`` (``<file name>#<line or row>``), ``text``, ``encoding``, then the
+        metadata columns, ``outlet`` always present.
+
+    Raises:
+        CorpusError: Naming the file and line (or row) of the first bad record: invalid JSON, not
+            an object, missing or empty ``text``, duplicate ``doc_id``; or a missing ``pyarrow``.
+
+    Example:
+        >>> import json, tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "articles.jsonl"
+        >>> _ = path.write_text(json.dumps({"doc_id": "a1", "text": "Protests in Almaty.", "outlet": "X"}) + "\n")
+        >>> load_article_table(path)[["doc_id", "file", "outlet"]].values.tolist()
+        [['a1', 'articles.jsonl#1', 'X']]
+    """
+    import json
+
+    path = Path(path)
+    name = path.name
+    if not path.exists():
+        raise CorpusError(f"{path}: no such file")
+    if path.suffix.lower() == ".parquet":
+        try:
+            frame = pd.read_parquet(path)
+        except ImportError as err:
+            raise CorpusError(f"{name}: reading Parquet needs pyarrow: pip install 'kzanalysis[parquet]'") from err
+        records = frame.to_dict("records")
+        where, encoding = "row", "parquet"
+    else:
+        records, where, encoding = [], "line", "utf-8"
+        with path.open(encoding="utf-8") as handle:
+            for line_no, line in enumerate(handle, start=1):
+                if not line.strip():
+                    records.append(None)
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise CorpusError(f"{name}, line {line_no}: not valid JSON ({err.msg})") from err
+                if not isinstance(record, dict):
+                    raise CorpusError(f"{name}, line {line_no}: expected a JSON object with a 'text' field")
+                records.append(record)
+    rows: list[dict[str, Any]] = []
+    columns: list[str] = []
+    seen: dict[str, int] = {}
+    for number, record in enumerate(records, start=1):
+        if record is None:
+            continue
+        text = record.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise CorpusError(f"{name}, {where} {number}: 'text' is missing or empty")
+        doc_id = _cell(record.get("doc_id")) or f"{path.stem}-{number}"
+        if doc_id in seen:
+            raise CorpusError(f"{name}, {where} {number}: duplicate doc_id {doc_id!r} (first at {where} {seen[doc_id]})")
+        seen[doc_id] = number
+        row = {key: _cell(value) for key, value in record.items() if key not in CORPUS_COLUMNS}
+        columns += [key for key in row if key not in columns]
+        rows.append({"doc_id": doc_id, "file": f"{name}#{number}", "text": _normalise_line_breaks(text),
+                     "encoding": encoding, **row})
+    if not rows:
+        raise CorpusError(f"{name}: no articles in the file")
+    return _corpus_table(rows, columns)
 
 
 def corpus_fingerprint(corpus: pd.DataFrame) -> str:

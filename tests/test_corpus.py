@@ -590,3 +590,57 @@ def test_seed_corpus_checks_clean() -> None:
     report = kz.check_corpus()
     assert report["ok"].all(), report.loc[~report["ok"]].to_string()
     assert set(SEED_FILES) <= set(report["file"])
+
+
+# --------------------------------------------------------------------------------------------
+# One file of articles: JSON Lines and Parquet
+
+
+def _jsonl(tmp_path: Path, lines: list[str], name: str = "articles.jsonl") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_jsonl_loads_with_metadata_columns_and_default_ids(tmp_path: Path) -> None:
+    import json
+
+    path = _jsonl(tmp_path, [
+        json.dumps({"doc_id": "b", "text": "Second.\r\nLine two.", "outlet": "Reuters", "date": "2022-01-09"}),
+        "",
+        json.dumps({"text": "No id here.", "outlet": ""}),
+    ])
+    corpus = kz.load_corpus(path)
+    assert corpus["doc_id"].tolist() == ["articles-3", "b"]
+    assert corpus["file"].tolist() == ["articles.jsonl#3", "articles.jsonl#1"]
+    assert corpus["outlet"].tolist() == ["unknown", "Reuters"]
+    assert corpus.loc[1, "text"] == "Second.\nLine two."
+    assert list(corpus.columns[:4]) == ["doc_id", "file", "text", "encoding"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (['{"text": "ok"}', "{not json"], r"articles.jsonl, line 2: not valid JSON"),
+        (['["a list"]'], r"articles.jsonl, line 1: expected a JSON object"),
+        (['{"doc_id": "a", "text": "  "}'], r"articles.jsonl, line 1: 'text' is missing or empty"),
+        (['{"doc_id": "a", "title": "no text"}'], r"articles.jsonl, line 1: 'text' is missing or empty"),
+        (['{"doc_id": "a", "text": "x"}', '{"doc_id": "a", "text": "y"}'], r"line 2: duplicate doc_id 'a' \(first at line 1\)"),
+    ],
+)
+def test_jsonl_errors_name_file_and_line(tmp_path: Path, lines: list[str], message: str) -> None:
+    path = _jsonl(tmp_path, lines)
+    with pytest.raises(kz.CorpusError, match=message):
+        kz.load_corpus(path)
+    report = kz.check_corpus(path)
+    assert report["ok"].tolist() == [False] and re.search(message, report.loc[0, "problem"])
+
+
+def test_parquet_loads_like_jsonl(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    frame = pd.DataFrame({"doc_id": ["x1", "x2"], "text": ["Protests spread.", "Troops arrived."], "outlet": ["A", "B"]})
+    path = tmp_path / "articles.parquet"
+    frame.to_parquet(path)
+    corpus = kz.load_corpus(path)
+    assert corpus[["doc_id", "outlet", "encoding"]].values.tolist() == [["x1", "A", "parquet"], ["x2", "B", "parquet"]]
+    assert corpus["file"].tolist() == ["articles.parquet#1", "articles.parquet#2"]
