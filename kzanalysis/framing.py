@@ -1,0 +1,858 @@
+"""Framing stage: count lexicon terms (terrorists, bandits, protesters...) in body text, in whose voice, and keyness."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import config
+
+__all__ = [
+    "LEXICON_FILE",
+    "load_lexicon",
+    "quotes",
+    "find_terms",
+    "frame_terms",
+    "family_contrast",
+    "kwic",
+    "keyness_groups",
+    "keyness_problem",
+    "keyness",
+]
+
+LEXICON_FILE: Path = config.DATA_DIR / "lexicons" / "frames.csv"
+"""The researcher-editable frame lexicon: one pattern per row (see :func:`load_lexicon`)."""
+
+LEXICON_COLUMNS: tuple[str, ...] = ("frame", "family", "kind", "pattern", "note")
+KINDS: tuple[str, ...] = ("include", "exclude")
+QUOTE_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "quote_id", "start", "end", "level", "open_mark",
+                                  "close_mark", "closed", "speaker", "speaker_source", "text")
+MATCH_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "sent_id", "token_id", "n_tokens", "start", "end", "frame",
+                                  "family", "pattern", "match", "in_quotes", "quote_id", "speaker")
+FRAME_TERM_COLUMNS: tuple[str, ...] = ("doc_id", "outlet", "frame", "family", "count", "in_quotes", "narrative",
+                                       "rate_per_1k", "rate_low", "rate_high", "n_tokens", "n_sentences",
+                                       "confidence")
+KWIC_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "family", "left", "match", "right", "in_quotes", "speaker",
+                                 "frame", "start", "end")
+KEYNESS_COLUMNS: tuple[str, ...] = ("group", "term", "count_group", "count_rest", "log_odds", "z")
+
+_PATTERN_PIECE = re.compile(r"^[\w'’*?.-]+$")
+_DOUBLE_MARKS = frozenset("“”\"„«»")
+_SINGLE_MARKS = frozenset("‘’'‚‹›")
+_QUOTE_MARKS = _DOUBLE_MARKS | _SINGLE_MARKS
+_OPEN_BEFORE = frozenset("([{—–-/:") | _QUOTE_MARKS  # characters after which a quote mark may open
+_NO_OPEN_AFTER = frozenset(".,;:!?)]}")  # characters before which a quote mark cannot open
+_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i"})
+
+# Who is speaking: "Ukibai said", "said X", "describes Régis Gente", "according to X".
+_VERBS_AFTER = (r"said|says|added|adds|told|tells|stated|states|wrote|writes|explained|explains|noted|notes|"
+                r"warned|warns|declared|announced|continued|continues|insisted|concluded|concludes|recalled|"
+                r"recalls|describes|described|sums up|summed up|argued|argues|asked|replied|according to")
+_VERBS_BEFORE = (r"said|says|told|tells|stated|states|claimed|claims|added|adds|saying|warned|warns|wrote|writes|"
+                 r"announced|declared|noted|described|describes|denounced|called|insisted|urged|urges|"
+                 r"accused|argued|asked|explained|reported")
+_NAME = r"[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|\([A-Z]{2,}\)|of|for|de|la|al|bin))*"
+_DET_NP = (r"(?:[Tt]he|[Aa]n?|[Ss]ome|[Oo]thers?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Mm]any|[Ss]everal)"
+           r"(?:\s+(?:[\w’'-]+|\([A-Z]{2,}\))){0,6}")
+_PRONOUN = r"(?:[Hh]e|[Ss]he|[Ii]t|[Tt]hey|[Ww]e|I)"
+_NP = rf"(?:{_NAME}|{_DET_NP}|{_PRONOUN})"
+_ADVERB = r"(?:\s+(?:\w+ly|also|later|then|had|has|have|was|once))*"
+_AFTER_NP_VERB = re.compile(rf"(?:^|[,;—–])\s*(?P<who>{_NP})(?:,\s*[^,“”\"]{{1,60}},)?{_ADVERB}\s+(?:{_VERBS_AFTER})\b")
+_AFTER_VERB_NP = re.compile(rf"(?:^|[,;—–])\s*(?:{_VERBS_AFTER})\s+(?P<who>{_NAME}|{_DET_NP})")
+_ACCORDING_TO = re.compile(r"[Aa]ccording to (?P<who>[^,.;“”\"]{2,80}?)\s*(?:,|$)")
+_BEFORE_VERB = re.compile(rf"\b(?:{_VERBS_BEFORE})\b")
+_NP_AT_END = [re.compile(rf"(?P<who>{_NAME})\s*$"), re.compile(rf"(?P<who>{_DET_NP})\s*$"),
+              re.compile(rf"\b(?P<who>{_PRONOUN})\s*$")]
+_APPOSITIVE_AT_END = re.compile(r",\s*[^,“”\"]{1,60},?\s*$")
+_TRAILING_ADVERBS = re.compile(rf"{_ADVERB}\s*$")
+_SENTENCE_END = re.compile(r"[.!?…]\s+(?=[A-Z“‘\"'(])")
+_ATTRIBUTION = re.compile(rf"(?P<who>{_NAME}|{_DET_NP})(?:,\s*[^,“”\"]{{1,60}},)?{_ADVERB}\s+(?:{_VERBS_BEFORE})\b")
+_CUT_WHO = re.compile(r"\s+(?:on|in|at|to|during|late|earlier|later|via|from|after|before|that|who|which)\b.*$")
+
+
+# --------------------------------------------------------------------------------------------
+# The lexicon
+# --------------------------------------------------------------------------------------------
+
+
+def load_lexicon(path: Path | str = LEXICON_FILE) -> pd.DataFrame:
+    """Read and validate a frame lexicon (a CSV that researchers edit and rerun).
+
+    Each row is one pattern. ``pattern`` is one or more words separated by spaces; a word may use
+    the wildcards ``*`` (any run of characters, e.g. ``terror*``) and ``?`` (one character, e.g.
+    ``organi?ation``). Words are matched against the package's tokens, lower-cased, with ’ read
+    as ', so hyphenated words are single words (``counter-terror*``, ``shoot-to-kill``) and a
+    multi-word pattern (``armed criminals``) matches consecutive tokens separated only by spaces or
+    quote marks. ``kind=exclude`` rows remove the family's matches they overlap (``demonstrate*
+    the``: "they have demonstrated the monolithic nature" means "showed").
+
+    Args:
+        path: The lexicon CSV, with columns ``frame, family, kind, pattern`` and an optional ``note``.
+
+    Returns:
+        One row per pattern, in file order: ``frame``, ``family``, ``kind`` (``include`` or
+        ``exclude``), ``pattern`` (lower-cased, spaces normalised, ’ written as '), ``note``,
+        ``line`` (line in the file, the header being line 1).
+
+    Raises:
+        ValueError: Naming the file and line when a column is missing, a field is empty, ``kind``
+            is unknown, a pattern holds characters other than letters, digits, ``' - . * ?``, a
+            word is only wildcards, a family appears under two frames, a row repeats, or an
+            exclusion names a family that has no include pattern.
+
+    Example:
+        >>> lexicon = load_lexicon()
+        >>> {"terror", "protest"} <= set(lexicon["family"])
+        True
+    """
+    path = Path(path)
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise ValueError(f"{path}: cannot read the frame lexicon: {err}") from err
+    if "note" not in table.columns:
+        table["note"] = ""
+    missing = [c for c in LEXICON_COLUMNS if c not in table.columns]
+    if missing:
+        raise ValueError(f"{path}: the lexicon lacks column(s) {missing}; expected {list(LEXICON_COLUMNS)}")
+    table = table[list(LEXICON_COLUMNS)].apply(lambda column: column.str.strip())
+    table["line"] = np.arange(2, len(table) + 2)
+    frame_of: dict[str, tuple[str, int]] = {}
+    seen: dict[tuple[str, str, str], int] = {}
+    patterns = []
+    for row in table.itertuples(index=False):
+        where = f"{path}, line {row.line}"
+        for column in ("frame", "family", "kind", "pattern"):
+            if not getattr(row, column):
+                raise ValueError(f"{where}: empty {column!r}; every row needs frame, family, kind and pattern")
+        if row.kind not in KINDS:
+            raise ValueError(f"{where}: kind must be 'include' or 'exclude', not {row.kind!r}")
+        pattern = " ".join(row.pattern.lower().replace("’", "'").split())
+        for word in pattern.split():
+            if not _PATTERN_PIECE.match(word):
+                raise ValueError(f"{where}: pattern {row.pattern!r} has a word {word!r} with characters other than "
+                                 "letters, digits, ' - . and the wildcards * ?")
+            if not word.strip("*?"):
+                raise ValueError(f"{where}: pattern {row.pattern!r} has a word made only of wildcards")
+        previous_frame = frame_of.setdefault(row.family, (row.frame, row.line))
+        if previous_frame[0] != row.frame:
+            raise ValueError(f"{where}: family {row.family!r} is under frame {row.frame!r} here but under "
+                             f"{previous_frame[0]!r} on line {previous_frame[1]}; a family belongs to one frame")
+        key = (row.family, row.kind, pattern)
+        if key in seen:
+            raise ValueError(f"{where}: repeats line {seen[key]} ({row.family}, {row.kind}, {pattern!r})")
+        seen[key] = row.line
+        patterns.append(pattern)
+    table["pattern"] = patterns
+    included = set(table.loc[table["kind"] == "include", "family"])
+    for row in table[(table["kind"] == "exclude") & ~table["family"].isin(included)].itertuples(index=False):
+        raise ValueError(f"{path}, line {row.line}: exclusion for family {row.family!r}, which has no include pattern")
+    return table[[*LEXICON_COLUMNS, "line"]].reset_index(drop=True)
+
+
+def _piece_regex(word: str) -> re.Pattern[str]:
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in word))
+
+
+# --------------------------------------------------------------------------------------------
+# Quotations
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Span:
+    start: int  # offset of the opening mark
+    end: int  # offset just after the closing mark (the text's length when unclosed)
+    level: int  # 0 for an outermost quotation
+    kind: str  # "double" or "single"
+    open_mark: str
+    close_mark: str = ""
+    closed: bool = False
+
+
+def _is_apostrophe(text: str, i: int) -> bool:
+    """A single mark inside a word (Kazakhstan’s, Tokayev's, don't) or before a decade ('90s)."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if before.isalnum() and after.isalnum():
+        return True
+    return bool(re.match(r"\d\ds\b", text[i + 1:i + 4]))
+
+
+def _can_open(text: str, i: int) -> bool:
+    """A mark may open a quotation when it follows a space (or a bracket, dash, colon or another quote
+    mark, or starts the text) and something other than punctuation follows it."""
+    before = text[i - 1] if i > 0 else " "
+    if not (before.isspace() or before in _OPEN_BEFORE):
+        return False
+    rest = text[i + 1:].lstrip(" ")
+    return bool(rest) and rest[0] not in _NO_OPEN_AFTER and not rest[0].isspace()
+
+
+def _quote_spans(text: str) -> list[_Span]:
+    """The quotations of one paragraph, outermost and nested, in order of their opening mark.
+
+    A small state machine over the quote marks:
+
+    * a single mark between two letters or digits is an apostrophe, never a quote mark;
+    * inside a double quotation, the next double mark closes it, whichever way it is curled: machine
+      translation and French typography reverse closing marks (``determination. “.``, ``normal, “adds``);
+    * outside, a double mark opens only where a quotation can start (after a space, bracket, dash or
+      colon, followed by a word); any other mark is a stray closing mark and is ignored, so it cannot
+      flip the rest of the text into quotation;
+    * single marks open nested (or stand-alone) quotations the same way and close at the next single
+      mark that follows a non-space character; closing a double quotation closes what it holds;
+    * a quotation still open at the end of the paragraph ends there (``closed`` False): quotations
+      never carry over a paragraph boundary.
+    """
+    spans: list[_Span] = []
+    stack: list[_Span] = []
+    for i, char in enumerate(text):
+        if char not in _QUOTE_MARKS:
+            continue
+        if char in _DOUBLE_MARKS:
+            open_double = next((k for k in range(len(stack) - 1, -1, -1) if stack[k].kind == "double"), None)
+            if open_double is not None:
+                while len(stack) > open_double:
+                    span = stack.pop()
+                    span.end = i + 1
+                    if span.kind == "double":
+                        span.close_mark, span.closed = char, True
+            elif _can_open(text, i):
+                span = _Span(i, len(text), len(stack), "double", char)
+                stack.append(span)
+                spans.append(span)
+            continue
+        if _is_apostrophe(text, i):
+            continue
+        before = text[i - 1] if i > 0 else " "
+        if stack and stack[-1].kind == "single":
+            if not before.isspace():
+                span = stack.pop()
+                span.end, span.close_mark, span.closed = i + 1, char, True
+        elif _can_open(text, i) and (i + 1 < len(text) and (text[i + 1].isalnum() or text[i + 1] in "(")):
+            span = _Span(i, len(text), len(stack), "single", char)
+            stack.append(span)
+            spans.append(span)
+    for span in stack:
+        span.end = len(text)
+    return spans
+
+
+def _clean_who(who: str) -> str:
+    words = _CUT_WHO.sub("", who.strip(" ,;:")).split()[:10]
+    if words and words[-1].endswith(".") and "." not in words[-1][:-1]:  # "Régis Gente." but not "U.S."
+        words[-1] = words[-1][:-1]
+    return " ".join(words)
+
+
+def _np_before(text: str) -> str:
+    """The noun phrase that ends ``text`` (the subject of a speech verb that follows it)."""
+    text = _TRAILING_ADVERBS.sub("", text.rstrip())
+    if text.endswith(","):  # "Yerkin Zhumabekov, a mall manager, said": keep the name
+        head = _APPOSITIVE_AT_END.sub("", text)
+        match = _NP_AT_END[0].search(head)
+        if match:
+            return match.group("who")
+        text = text.rstrip(",")
+    for pattern in _NP_AT_END:
+        match = pattern.search(text)
+        if match:
+            return match.group("who")
+    return ""
+
+
+def _speaker_after(after: str) -> str:
+    sentence = _SENTENCE_END.split(after, maxsplit=1)[0]
+    for pattern in (_AFTER_NP_VERB, _AFTER_VERB_NP):
+        match = pattern.search(sentence)
+        if match and not re.match(r"(?:on|in|at|to|by|for|with|that)\b", match.group("who").strip()):
+            return _clean_who(match.group("who"))
+    return ""
+
+
+def _speaker_before(before: str) -> str:
+    if re.search(r"[.!?…]\s*$", before):  # the quotation starts a new sentence
+        return ""
+    sentence = _SENTENCE_END.split(before)[-1]
+    according = list(_ACCORDING_TO.finditer(sentence))
+    verbs = list(_BEFORE_VERB.finditer(sentence))
+    if verbs and (not according or verbs[-1].start() > according[-1].start()):
+        who = _np_before(sentence[:verbs[-1].start()])
+        if who:
+            return _clean_who(who)
+    if according:
+        return _clean_who(according[-1].group("who"))
+    return ""
+
+
+def _attributions(text: str, spans: list[_Span]) -> list[tuple[int, str]]:
+    """Named speakers of speech verbs outside quotations ("Kazhegeldin told Reuters"), with offsets."""
+    masked = list(text)
+    for span in spans:
+        masked[span.start:span.end] = " " * (span.end - span.start)
+    found = []
+    for match in _ATTRIBUTION.finditer("".join(masked)):
+        who = _clean_who(match.group("who"))
+        if who and who.lower() not in _PRONOUNS:
+            found.append((match.start(), who))
+    return found
+
+
+def _paragraph_quotes(text: str) -> tuple[list[_Span], list[tuple[str, str]], list[tuple[int, str]]]:
+    """Spans, (speaker, source) per span, and named attributions of one paragraph (pronouns unresolved)."""
+    spans = _quote_spans(text)
+    outer = [s for s in spans if s.level == 0]
+    found: dict[int, tuple[str, str]] = {}
+    for k, span in enumerate(outer):
+        next_start = outer[k + 1].start if k + 1 < len(outer) else len(text)
+        previous_end = outer[k - 1].end if k > 0 else 0
+        who = _speaker_after(text[span.end:next_start]) if span.closed else ""
+        source = "after" if who else ""
+        if not who:
+            who = _speaker_before(text[previous_end:span.start])
+            source = "before" if who else ""
+        found[id(span)] = (who, source)
+    result = []
+    for span in spans:
+        parent = next((o for o in outer if o.start <= span.start < o.end), span)
+        result.append(found.get(id(parent), ("", "")))
+    return spans, result, _attributions(text, spans)
+
+
+def quotes(units: pd.DataFrame) -> pd.DataFrame:
+    """Find every quotation in the analysis units, and who is quoted where the text says.
+
+    Quote marks are read per paragraph by a small state machine (curly “ ” ‘ ’, straight " ',
+    „ « » ‹ ›): an apostrophe inside a word (Kazakhstan’s, Tokayev's) is never a quote mark;
+    inside a double quotation the next double mark closes it whichever way it is curled (machine
+    translation and French typography reverse closing marks: ``determination. “.``,
+    ``confrontations “, describes``, ``normal, “adds``); outside, a mark that cannot open a
+    quotation (it follows a letter or punctuation, or nothing but punctuation follows it) is a
+    stray closing mark and is ignored; single marks nest inside double ones. **Scope:** a quotation
+    never carries over a paragraph boundary. One left open at the end of its paragraph ends there
+    (``closed`` False). Newspapers continue a long quotation by opening the next paragraph with a
+    quote mark, so that paragraph holds its own quotation; when such a paragraph-opening quotation
+    names no speaker, it takes the speaker of the previous paragraph's last quotation
+    (``speaker_source`` ``continued``; not for headings, when ``units`` has ``is_heading``, nor for
+    single-quoted paragraphs, the headline style).
+
+    The speaker comes from the words after the closing mark in the same sentence ("X said",
+    "said X", "X added", "the statement said", "describes X", "sums up X"), else from the words
+    before the opening mark ("X told Y that", "X claimed", "according to X,", "X said:"). A
+    pronoun ("he added", "it said") is followed by the last speaker the document named before it
+    in brackets: ``he [Ukibai]``. These are surface patterns: check them in the KWIC table.
+
+    Args:
+        units: One row per analysis unit with ``doc_id``, ``para_id``, ``text`` (e.g.
+            ``kz.body_paragraphs(kz.paragraphs(corpus))``), in reading order within each document.
+
+    Returns:
+        One row per quotation, sorted by ``doc_id, para_id, start``: ``doc_id``, ``para_id``,
+        ``quote_id`` (0-based within the unit), ``start`` and ``end`` (offsets into the unit's text
+        of the opening mark and just after the closing mark), ``level`` (0 outermost, 1 nested),
+        ``open_mark``, ``close_mark`` (empty when unclosed), ``closed`` (bool), ``speaker`` (empty
+        when the text does not say), ``speaker_source`` (``after``, ``before``, ``continued`` or
+        empty) and ``text`` (the quotation with its marks).
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a"], "para_id": [0],
+        ...                       "text": ["“The terrorists will be eliminated,” Tokayev’s office said."]})
+        >>> quotes(units)[["start", "end", "closed", "speaker"]].values.tolist()
+        [[0, 36, True, 'Tokayev’s office']]
+    """
+    _check_units(units)
+    rows: list[dict[str, object]] = []
+    for doc_id, group in units.groupby("doc_id", sort=True):
+        rows.extend(_document_quotes(doc_id, group.sort_values("para_id", kind="stable")))
+    return pd.DataFrame(rows, columns=list(QUOTE_COLUMNS)).astype(
+        {"para_id": "int64", "quote_id": "int64", "start": "int64", "end": "int64", "level": "int64",
+         "closed": bool})
+
+
+def _document_quotes(doc_id: object, units: pd.DataFrame) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    last_named = ""  # the last speaker named in earlier paragraphs (antecedent of "he", "it")
+    previous_speaker = ""  # speaker of the previous paragraph's last quotation
+    headings = units["is_heading"] if "is_heading" in units.columns else pd.Series(False, index=units.index)
+    for para_id, text, is_heading in zip(units["para_id"], units["text"], headings.fillna(False).astype(bool)):
+        text = text if isinstance(text, str) else ""
+        spans, speakers, named = _paragraph_quotes(text)
+        opening = len(text) - len(text.lstrip())
+        mentions = list(named)  # (offset, name) of speakers named in this paragraph
+        last_outer = ""
+        for quote_id, (span, (who, source)) in enumerate(zip(spans, speakers)):
+            continues = span.level == 0 and span.kind == "double" and span.start == opening and not is_heading
+            if not who and continues and previous_speaker:
+                who, source = previous_speaker, "continued"
+            elif who.lower() in _PRONOUNS:
+                antecedent = next((name for pos, name in reversed(mentions) if pos < span.start), last_named)
+                who = f"{who} [{antecedent}]" if antecedent else who
+            elif who and span.level == 0:
+                mentions.append((span.end, who))
+            if span.level == 0:
+                last_outer = who
+            rows.append({"doc_id": doc_id, "para_id": int(para_id), "quote_id": quote_id, "start": span.start,
+                         "end": span.end, "level": span.level, "open_mark": span.open_mark,
+                         "close_mark": span.close_mark, "closed": span.closed, "speaker": who,
+                         "speaker_source": source, "text": text[span.start:span.end]})
+        if mentions:
+            last_named = max(mentions)[1]
+        previous_speaker = last_outer if spans else ""
+    return rows
+
+
+def _check_units(units: pd.DataFrame) -> None:
+    missing = [column for column in ("doc_id", "para_id", "text") if column not in units.columns]
+    if missing:
+        raise ValueError(f"units need columns doc_id, para_id, text; missing {missing}")
+
+
+# --------------------------------------------------------------------------------------------
+# Matching the lexicon
+# --------------------------------------------------------------------------------------------
+
+
+def find_terms(units: pd.DataFrame, lexicon: pd.DataFrame | None = None, *,
+               toks: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Find every occurrence of the lexicon's families in the units, with its quotation and speaker.
+
+    Matching runs on the package's tokens (``kz.tokens(units)``), so offsets locate each match
+    in its unit's text. A multi-word pattern matches consecutive tokens of one sentence separated
+    only by spaces or quote marks. Exclusions drop the matches of their family that they overlap.
+    Where patterns overlap, the longest match wins (then the earliest, then file order), so each
+    token is counted at most once ("counter-terrorist operation" is one ``terror`` occurrence).
+
+    Args:
+        units: One row per analysis unit with ``doc_id``, ``para_id``, ``text``; body text only for
+            framing counts (``kz.body_paragraphs(kz.paragraphs(corpus))``).
+        lexicon: From :func:`load_lexicon` (the shipped lexicon when ``None``).
+        toks: ``kz.tokens(units)`` if already computed (it is computed otherwise).
+
+    Returns:
+        One row per occurrence, sorted by ``doc_id, para_id, start``: ``doc_id``, ``para_id``,
+        ``sent_id`` and ``token_id`` (of the first token), ``n_tokens``, ``start``, ``end`` (offsets
+        into the unit text), ``frame``, ``family``, ``pattern`` (the lexicon entry that matched),
+        ``match`` (the text as written), ``in_quotes`` (bool: inside quoted speech),
+        ``quote_id`` (the outermost quotation holding it, -1 when none; joins :func:`quotes`),
+        ``speaker`` (who is quoted, empty when not quoted or not said).
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a"], "para_id": [0],
+        ...     "text": ["Police said “armed criminals” attacked protesters."]})
+        >>> find_terms(units)[["family", "match", "in_quotes", "speaker"]].values.tolist()
+        [['criminal', 'armed criminals', True, 'Police'], ['protest', 'protesters', False, '']]
+    """
+    _check_units(units)
+    lexicon = load_lexicon() if lexicon is None else lexicon
+    if toks is None:
+        from .tokenize import tokens
+
+        toks = tokens(units)
+    empty = pd.DataFrame(columns=list(MATCH_COLUMNS))
+    if toks.empty or lexicon.empty:
+        return empty
+    texts = {(d, int(p)): t if isinstance(t, str) else "" for d, p, t in
+             zip(units["doc_id"], units["para_id"], units["text"])}
+    n = len(toks)
+    lowers = toks["lower"].to_numpy(dtype=object)
+    doc = toks["doc_id"].to_numpy(dtype=object)
+    para = toks["para_id"].to_numpy()
+    sent = toks["sent_id"].to_numpy()
+    starts = toks["start"].to_numpy()
+    ends = toks["end"].to_numpy()
+    # can token i be followed by token i + 1 inside a multi-word pattern?
+    joinable = np.zeros(n, dtype=bool)
+    if n > 1:
+        same = (doc[:-1] == doc[1:]) & (para[:-1] == para[1:]) & (sent[:-1] == sent[1:])
+        for i in np.flatnonzero(same):
+            gap = texts[(doc[i], int(para[i]))][ends[i]:starts[i + 1]]
+            joinable[i] = not gap.strip(" \t\u00a0" + "".join(_QUOTE_MARKS))
+    vocabulary = pd.unique(lowers)
+    piece_masks: dict[str, np.ndarray] = {}
+
+    def mask(word: str) -> np.ndarray:
+        if word not in piece_masks:
+            regex = _piece_regex(word)
+            hits = {v for v in vocabulary if regex.fullmatch(v)}
+            piece_masks[word] = np.fromiter((v in hits for v in lowers), dtype=bool, count=n)
+        return piece_masks[word]
+
+    candidates = []
+    for order, entry in enumerate(lexicon.itertuples(index=False)):
+        words = entry.pattern.split()
+        hit = mask(words[0]).copy()
+        for k, word in enumerate(words[1:], start=1):
+            shifted = np.zeros(n, dtype=bool)
+            shifted[:n - k] = mask(word)[k:] & joinable[k - 1:n - 1]
+            hit &= shifted
+            if k > 1:
+                hit[:n - k] &= joinable[:n - k]  # every earlier link too
+        for i in np.flatnonzero(hit):
+            candidates.append((int(i), len(words), order, entry.kind, entry.family, entry.frame, entry.pattern))
+    if not candidates:
+        return empty
+    excluded: dict[str, list[tuple[int, int]]] = {}
+    for i, length, _, kind, family, _, _ in candidates:
+        if kind == "exclude":
+            excluded.setdefault(family, []).append((i, i + length))
+    includes = [c for c in candidates if c[3] == "include"
+                and not any(a < c[0] + c[1] and c[0] < b for a, b in excluded.get(c[4], []))]
+    taken = np.zeros(n, dtype=bool)
+    kept = []
+    for c in sorted(includes, key=lambda c: (-c[1], c[0], c[2])):
+        if not taken[c[0]:c[0] + c[1]].any():
+            taken[c[0]:c[0] + c[1]] = True
+            kept.append(c)
+    kept.sort(key=lambda c: c[0])
+    # quotations need their document's earlier paragraphs (speakers carry over), so recompute per document
+    docs_with_hits = {doc[c[0]] for c in kept}
+    quote_table = quotes(units[units["doc_id"].isin(docs_with_hits)])
+    by_unit: dict[tuple[object, int], list[tuple[int, int, int, str]]] = {}
+    for q in quote_table[quote_table["level"] == 0].itertuples(index=False):
+        by_unit.setdefault((q.doc_id, q.para_id), []).append((q.start, q.end, q.quote_id, q.speaker))
+    rows = []
+    for i, length, _, _, family, frame, pattern in kept:
+        key = (doc[i], int(para[i]))
+        start, end = int(starts[i]), int(ends[i + length - 1])
+        holder = next(((s, e, qid, who) for s, e, qid, who in by_unit.get(key, []) if s < start and end <= e), None)
+        rows.append({"doc_id": key[0], "para_id": key[1], "sent_id": int(sent[i]),
+                     "token_id": int(toks["token_id"].iat[i]), "n_tokens": length, "start": start, "end": end,
+                     "frame": frame, "family": family, "pattern": pattern, "match": texts[key][start:end],
+                     "in_quotes": holder is not None, "quote_id": holder[2] if holder else -1,
+                     "speaker": holder[3] if holder else ""})
+    matches = pd.DataFrame(rows, columns=list(MATCH_COLUMNS))
+    return matches.sort_values(["doc_id", "para_id", "start"], kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Counts and rates
+# --------------------------------------------------------------------------------------------
+
+
+def frame_terms(
+    matches: pd.DataFrame,
+    toks: pd.DataFrame,
+    lexicon: pd.DataFrame | None = None,
+    *,
+    corpus: pd.DataFrame | None = None,
+    n_resamples: int = 2000,
+    confidence: float = 0.95,
+    random_state: int = 0,
+) -> pd.DataFrame:
+    """Count each family in each document, in quotes and in the outlet's own voice, with rates and intervals.
+
+    The rate is occurrences per 1,000 body tokens (tokens from ``kz.tokens``). Its interval is a
+    percentile bootstrap over the document's sentences: sentences are drawn with replacement
+    ``n_resamples`` times and the rate recomputed (total matches / total tokens of the drawn
+    sentences), so the interval reflects how unevenly the term is spread through the article.
+    A family never seen in a document gets the interval [0, 0]: the bootstrap cannot say how
+    likely a term is that the article never uses; read it as "not observed in ``n_tokens``
+    tokens". With counts of 0-5 per article every interval is wide; compare them, not the points.
+    Each document's resamples come from its own seed (``random_state`` and its ``doc_id``), so
+    adding a document does not change the others' intervals.
+
+    Args:
+        matches: From :func:`find_terms`.
+        toks: ``kz.tokens(units)`` of the same units (the denominators).
+        lexicon: From :func:`load_lexicon` (the shipped lexicon when ``None``): its families are the rows.
+        corpus: The corpus (``doc_id``, optional ``outlet``): every document gets rows, even one with
+            no body text (rate NaN); ``None`` uses the documents of ``toks``.
+        n_resamples: Bootstrap resamples per document.
+        confidence: Coverage of the percentile interval (0.95: the 2.5th and 97.5th percentiles).
+        random_state: Seed.
+
+    Returns:
+        One row per (``doc_id``, ``family``), zero counts included, sorted by ``doc_id, frame,
+        family``: ``doc_id``, ``outlet`` (``unknown`` without metadata), ``frame``, ``family``,
+        ``count``, ``in_quotes``, ``narrative`` (``count - in_quotes``), ``rate_per_1k``, ``rate_low``,
+        ``rate_high`` (the interval), ``n_tokens`` and ``n_sentences`` (body), ``confidence``.
+
+    Raises:
+        ValueError: If ``n_resamples < 1`` or ``confidence`` is not between 0 and 1.
+
+    Example:
+        >>> import kzanalysis as kz
+        >>> units = pd.DataFrame({"doc_id": ["a"], "para_id": [0], "text": ["Protesters marched. Police watched."]})
+        >>> toks = kz.tokens(units)
+        >>> table = frame_terms(find_terms(units, toks=toks), toks)
+        >>> table.loc[table["family"] == "protest", ["count", "narrative", "rate_per_1k"]].values.tolist()
+        [[1, 1, 250.0]]
+    """
+    if n_resamples < 1:
+        raise ValueError(f"n_resamples must be at least 1, not {n_resamples}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1 (e.g. 0.95), not {confidence}")
+    lexicon = load_lexicon() if lexicon is None else lexicon
+    families = (lexicon.loc[lexicon["kind"] == "include", ["frame", "family"]].drop_duplicates()
+                .sort_values(["frame", "family"]).reset_index(drop=True))
+    if corpus is not None:
+        docs = corpus[["doc_id"]].assign(outlet=corpus["outlet"] if "outlet" in corpus.columns else "unknown")
+    else:
+        docs = pd.DataFrame({"doc_id": pd.unique(toks["doc_id"]), "outlet": "unknown"})
+    docs = docs.assign(outlet=docs["outlet"].fillna("unknown").astype(str)).sort_values("doc_id")
+    family_index = {f: k for k, f in enumerate(families["family"])}
+    low_q, high_q = (1 - confidence) / 2, 1 - (1 - confidence) / 2
+    rows = []
+    tok_groups = dict(tuple(toks.groupby("doc_id", sort=False))) if not toks.empty else {}
+    match_groups = dict(tuple(matches.groupby("doc_id", sort=False))) if not matches.empty else {}
+    for doc_id, outlet in zip(docs["doc_id"], docs["outlet"]):
+        doc_toks = tok_groups.get(doc_id, toks.iloc[:0])
+        doc_matches = match_groups.get(doc_id, matches.iloc[:0])
+        sentence_keys = pd.MultiIndex.from_frame(doc_toks[["para_id", "sent_id"]]).drop_duplicates() \
+            if not doc_toks.empty else pd.MultiIndex.from_tuples([], names=["para_id", "sent_id"])
+        n_sent = len(sentence_keys)
+        tokens_per = doc_toks.groupby(["para_id", "sent_id"]).size().reindex(sentence_keys).to_numpy(float) \
+            if n_sent else np.zeros(0)
+        counts = np.zeros((n_sent, len(families)))
+        quoted = np.zeros(len(families), dtype=np.int64)
+        for m in doc_matches.itertuples(index=False):
+            if m.family not in family_index:
+                continue
+            k = family_index[m.family]
+            counts[sentence_keys.get_loc((m.para_id, m.sent_id)), k] += 1
+            quoted[k] += bool(m.in_quotes)
+        total_tokens = tokens_per.sum()
+        totals = counts.sum(axis=0)
+        if n_sent:
+            rng = np.random.default_rng([random_state, zlib.crc32(str(doc_id).encode("utf-8"))])
+            draws = rng.integers(0, n_sent, size=(n_resamples, n_sent))
+            weights = np.zeros((n_resamples, n_sent))
+            np.add.at(weights, (np.repeat(np.arange(n_resamples), n_sent), draws.ravel()), 1.0)
+            boot = (weights @ counts) / (weights @ tokens_per)[:, None] * 1000
+            low, high = np.quantile(boot, [low_q, high_q], axis=0)
+            rate = totals / total_tokens * 1000
+        else:
+            low = high = rate = np.full(len(families), np.nan)
+        for k, (frame, family) in enumerate(zip(families["frame"], families["family"])):
+            rows.append({"doc_id": doc_id, "outlet": outlet, "frame": frame, "family": family,
+                         "count": int(totals[k]), "in_quotes": int(quoted[k]),
+                         "narrative": int(totals[k] - quoted[k]), "rate_per_1k": rate[k], "rate_low": low[k],
+                         "rate_high": high[k], "n_tokens": int(total_tokens), "n_sentences": n_sent,
+                         "confidence": confidence})
+    table = pd.DataFrame(rows, columns=list(FRAME_TERM_COLUMNS))
+    for column in ("rate_per_1k", "rate_low", "rate_high"):
+        table[column] = table[column].astype(float).round(4)
+    return table.sort_values(["doc_id", "frame", "family"], kind="stable").reset_index(drop=True)
+
+
+def family_contrast(
+    table: pd.DataFrame,
+    *,
+    families: Sequence[str] = ("terror", "protest"),
+    by: str = "outlet",
+) -> pd.DataFrame:
+    """Paired contrast per group: each chosen family's count, its narrative and quoted parts, and its rate.
+
+    Args:
+        table: From :func:`frame_terms`.
+        families: The families to set side by side (default: ``terror`` against ``protest``).
+        by: The grouping column of ``table`` (``outlet`` or ``doc_id``).
+
+    Returns:
+        One row per (``by``, ``family``), sorted: ``by``, ``family``, ``count``, ``narrative``,
+        ``in_quotes``, ``quoted_share`` (NaN when the count is 0), ``n_tokens``, ``rate_per_1k``
+        (pooled over the group's documents).
+
+    Raises:
+        ValueError: If a family is not in ``table`` or ``by`` is not a column.
+
+    Example:
+        >>> t = pd.DataFrame({"outlet": ["X", "X"], "family": ["terror", "protest"], "count": [2, 4],
+        ...                   "narrative": [0, 4], "in_quotes": [2, 0], "n_tokens": [100, 100]})
+        >>> family_contrast(t)["quoted_share"].tolist()
+        [0.0, 1.0]
+    """
+    if by not in table.columns:
+        raise ValueError(f"table has no column {by!r}; use 'outlet' or 'doc_id'")
+    unknown = [f for f in families if f not in set(table["family"])]
+    if unknown:
+        raise ValueError(f"families {unknown} are not in the table; it has {sorted(set(table['family']))}")
+    chosen = table[table["family"].isin(families)]
+    tokens = chosen.drop_duplicates([by, "doc_id"] if "doc_id" in chosen.columns and by != "doc_id" else [by])
+    n_tokens = tokens.groupby(by)["n_tokens"].sum() if "doc_id" in chosen.columns else None
+    out = chosen.groupby([by, "family"], sort=True)[["count", "narrative", "in_quotes"]].sum().reset_index()
+    if n_tokens is None:
+        n_tokens = chosen.groupby(by)["n_tokens"].first()
+    out["quoted_share"] = (out["in_quotes"] / out["count"].where(out["count"] > 0)).round(4)
+    out["n_tokens"] = out[by].map(n_tokens).astype("int64")
+    out["rate_per_1k"] = (out["count"] / out["n_tokens"].where(out["n_tokens"] > 0) * 1000).round(4)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Concordance
+# --------------------------------------------------------------------------------------------
+
+
+def kwic(matches: pd.DataFrame, units: pd.DataFrame, *, window: int = 60) -> pd.DataFrame:
+    """Keyword in context: each occurrence with the words around it in its paragraph.
+
+    Args:
+        matches: From :func:`find_terms`.
+        units: The units the matches were found in (``doc_id``, ``para_id``, ``text``).
+        window: Characters of context on each side (cut back to a whole word; never beyond the paragraph).
+
+    Returns:
+        One row per occurrence, sorted by ``doc_id, para_id, start``: ``doc_id``, ``para_id``,
+        ``family``, ``left``, ``match``, ``right``, ``in_quotes``, ``speaker``, ``frame``, ``start``,
+        ``end``. Text is raw: escape it (``report.escape``) before building HTML by hand.
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a"], "para_id": [0], "text": ["Looters attacked an ATM."]})
+        >>> kwic(find_terms(units), units)[["left", "match", "right"]].values.tolist()
+        [['', 'Looters', 'attacked an ATM.']]
+    """
+    _check_units(units)
+    if window < 0:
+        raise ValueError(f"window must be 0 or more characters, not {window}")
+    texts = {(d, int(p)): t if isinstance(t, str) else "" for d, p, t in
+             zip(units["doc_id"], units["para_id"], units["text"])}
+    rows = []
+    for m in matches.itertuples(index=False):
+        text = texts.get((m.doc_id, int(m.para_id)), "")
+        left = text[max(0, m.start - window):m.start]
+        if m.start - window > 0 and " " in left:
+            left = left.split(" ", 1)[1]
+        right = text[m.end:m.end + window]
+        if m.end + window < len(text) and " " in right:
+            right = right.rsplit(" ", 1)[0]
+        rows.append({"doc_id": m.doc_id, "para_id": int(m.para_id), "family": m.family, "left": left.strip(),
+                     "match": m.match, "right": right.strip(), "in_quotes": bool(m.in_quotes),
+                     "speaker": m.speaker, "frame": m.frame, "start": int(m.start), "end": int(m.end)})
+    table = pd.DataFrame(rows, columns=list(KWIC_COLUMNS))
+    return table.sort_values(["doc_id", "para_id", "start"], kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Keyness: log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008)
+# --------------------------------------------------------------------------------------------
+
+
+def keyness_groups(corpus: pd.DataFrame, *, by: Literal["outlet", "doc_id"] = "outlet") -> pd.DataFrame:
+    """Which group each document belongs to for keyness: its outlet, or the document itself.
+
+    With ``by="outlet"`` and fewer than two distinct outlets (a corpus without metadata has only
+    ``unknown``), the documents are compared with each other instead; ``basis`` says which.
+
+    Args:
+        corpus: With ``doc_id`` and, optionally, ``outlet``.
+        by: ``"outlet"`` or ``"doc_id"``.
+
+    Returns:
+        One row per document, sorted by ``doc_id``: ``doc_id``, ``group``, ``basis`` (``outlet`` or ``doc_id``).
+
+    Example:
+        >>> keyness_groups(pd.DataFrame({"doc_id": ["a", "b"]}))["basis"].tolist()
+        ['doc_id', 'doc_id']
+    """
+    if by not in ("outlet", "doc_id"):
+        raise ValueError(f"by must be 'outlet' or 'doc_id', not {by!r}")
+    outlets = corpus["outlet"].fillna("unknown").astype(str) if "outlet" in corpus.columns else None
+    if by == "outlet" and outlets is not None and outlets.nunique() >= 2:
+        groups, basis = outlets, "outlet"
+    else:
+        groups, basis = corpus["doc_id"].astype(str), "doc_id"
+    out = pd.DataFrame({"doc_id": corpus["doc_id"].to_numpy(), "group": groups.to_numpy(), "basis": basis})
+    return out.sort_values("doc_id").reset_index(drop=True)
+
+
+def keyness_problem(groups: pd.DataFrame, toks: pd.DataFrame) -> str:
+    """Why keyness cannot be computed on these groups and tokens, or ``""`` when it can.
+
+    Example:
+        >>> keyness_problem(pd.DataFrame({"doc_id": ["a"], "group": ["a"]}), pd.DataFrame({"doc_id": ["a"]}))
+        'keyness compares each group with the rest, so it needs at least two groups with body text; found 1 (a).'
+    """
+    present = groups[groups["doc_id"].isin(set(toks["doc_id"]))] if not toks.empty else groups.iloc[:0]
+    names = sorted(present["group"].astype(str).unique())
+    if len(names) < 2:
+        return ("keyness compares each group with the rest, so it needs at least two groups with body text; "
+                f"found {len(names)}{' (' + ', '.join(names) + ')' if names else ''}.")
+    return ""
+
+
+def keyness(
+    toks: pd.DataFrame,
+    groups: pd.DataFrame,
+    *,
+    term: Literal["lower", "stem"] = "lower",
+    alpha0: float | None = None,
+    drop_stop_words: bool = True,
+    drop_numbers: bool = True,
+) -> pd.DataFrame:
+    """Distinctive terms of each group against all the others ("Fightin' Words").
+
+    For group *i* against the rest *j*, the log-odds ratio of term *w* with an informative
+    Dirichlet prior (Monroe, Colaresi & Quinn 2008, eq. 22 and 24) is
+    ``δ = log((y_iw + α_w) / (n_i + α0 - y_iw - α_w)) - log((y_jw + α_w) / (n_j + α0 - y_jw - α_w))``
+    with variance ``1/(y_iw + α_w) + 1/(y_jw + α_w)`` and ``z = δ / sqrt(variance)``. The prior is the
+    pooled corpus: ``α_w = α0 · (corpus count of w) / (corpus tokens)``, which shrinks rare words
+    towards "not distinctive" instead of dropping them, so there is no frequency floor and the
+    method works at five documents (though with one article per outlet, a z above 2 says the word
+    is unusual for that article, not for the outlet).
+
+    Args:
+        toks: ``kz.tokens(units)``.
+        groups: From :func:`keyness_groups` (``doc_id``, ``group``).
+        term: ``"lower"`` (readable lower-cased words) or ``"stem"``.
+        alpha0: Prior size; ``None`` uses the number of corpus tokens (``α_w`` = the corpus count).
+            Smaller values shrink less and let rare words rank higher.
+        drop_stop_words: Leave out stop words (``is_stop``).
+        drop_numbers: Leave out numbers (``is_number``).
+
+    Returns:
+        One row per (``group``, ``term``) of every term in the corpus, sorted by ``group`` then ``z``
+        descending then ``term``: ``group``, ``term``, ``count_group``, ``count_rest``, ``log_odds``, ``z``.
+
+    Raises:
+        ValueError: When :func:`keyness_problem` finds a problem, or ``term``/``alpha0`` is invalid.
+
+    Example:
+        >>> import kzanalysis as kz
+        >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0],
+        ...                       "text": ["bandits bandits bandits city", "protesters protesters city"]})
+        >>> key = keyness(kz.tokens(units), pd.DataFrame({"doc_id": ["a", "b"], "group": ["A", "B"]}))
+        >>> key.groupby("group").head(1)[["group", "term"]].values.tolist()
+        [['A', 'bandits'], ['B', 'protesters']]
+    """
+    if term not in ("lower", "stem"):
+        raise ValueError(f"term must be 'lower' or 'stem', not {term!r}")
+    if alpha0 is not None and alpha0 <= 0:
+        raise ValueError(f"alpha0 must be positive, not {alpha0}")
+    problem = keyness_problem(groups, toks)
+    if problem:
+        raise ValueError(problem)
+    keep = np.ones(len(toks), dtype=bool)
+    if drop_stop_words:
+        keep &= ~toks["is_stop"].to_numpy(dtype=bool)
+    if drop_numbers:
+        keep &= ~toks["is_number"].to_numpy(dtype=bool)
+    kept = toks.loc[keep, ["doc_id", term]].merge(groups[["doc_id", "group"]], on="doc_id", how="inner")
+    counts = pd.crosstab(kept[term], kept["group"].astype(str))
+    if counts.empty:
+        return pd.DataFrame(columns=list(KEYNESS_COLUMNS))
+    y = counts.to_numpy(dtype=float)  # terms x groups
+    total = y.sum(axis=1)
+    n_all = total.sum()
+    a0 = n_all if alpha0 is None else float(alpha0)
+    alpha = a0 * total / n_all
+    out = []
+    for g, name in enumerate(counts.columns):
+        y_i, y_j = y[:, g], total - y[:, g]
+        n_i, n_j = y_i.sum(), y_j.sum()
+        delta = (np.log((y_i + alpha) / (n_i + a0 - y_i - alpha))
+                 - np.log((y_j + alpha) / (n_j + a0 - y_j - alpha)))
+        z = delta / np.sqrt(1 / (y_i + alpha) + 1 / (y_j + alpha))
+        out.append(pd.DataFrame({"group": name, "term": counts.index.astype(str), "count_group": y_i.astype(int),
+                                 "count_rest": y_j.astype(int), "log_odds": np.round(delta, 6),
+                                 "z": np.round(z, 6)}))
+    table = pd.concat(out, ignore_index=True)
+    return table.sort_values(["group", "z", "term"], ascending=[True, False, True], kind="stable") \
+        .reset_index(drop=True)[list(KEYNESS_COLUMNS)]
