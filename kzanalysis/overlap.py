@@ -1,0 +1,966 @@
+"""Overlap stage: which documents share text, how much, in which direction, and which passages correspond."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from . import config
+from .report import escape
+from .tokenize import analysis_tokens
+
+__all__ = [
+    "OverlapResult",
+    "Shingles",
+    "comparison_problem",
+    "shingles",
+    "minhash_signatures",
+    "lsh_candidates",
+    "neighbor_candidates",
+    "candidate_pairs",
+    "pair_measures",
+    "segments",
+    "passage_scores",
+    "align_passages",
+    "alignment_coverage",
+    "classify_relations",
+    "source_overlap",
+    "rewording",
+    "word_edits",
+    "diff_html",
+    "aligned_passages_html",
+    "load_hand_alignment",
+    "compare_alignments",
+    "alignment_agreement",
+    "calibration_pairs",
+    "calibration_units",
+]
+
+Relation = Literal["near_duplicate", "shared_passages", "same_event", "unrelated"]
+CandidateMethod = Literal["auto", "all", "minhash", "neighbors"]
+
+RELATIONS: tuple[str, ...] = ("near_duplicate", "shared_passages", "same_event", "unrelated")
+"""Values of ``relation``, strongest first. ``unrelated`` (no shared text and almost no shared vocabulary) never
+occurs on a corpus collected around one event; it keeps a disjoint pair from being called ``same_event``."""
+
+SHINGLE_SIZE = 3
+"""Words per shingle: 3 consecutive content stems (stop words out, numbers kept)."""
+MIN_PASSAGE_SCORE = 0.45
+"""A paragraph pair whose score reaches this shares a passage (see :func:`passage_scores`)."""
+MIN_NEAR_DUPLICATE_SCORE = 0.25
+"""Inside a near-duplicate pair, paragraphs are aligned down to this score (the story's order is known to match)."""
+MIN_NEAR_DUPLICATE_COVERAGE = 0.5
+"""A pair is ``near_duplicate`` when at least this share of EACH document's content words lies in aligned paragraphs."""
+MIN_SAME_EVENT_COSINE = 0.1
+"""Below this document cosine, a pair with no shared passage is ``unrelated`` rather than ``same_event``."""
+MIN_SEGMENT_TERMS = 5
+"""Sentences and quotes with fewer content words are too short to count as a shared passage on their own."""
+MAX_ALL_PAIRS_DOCS = 2000
+"""``candidates="auto"`` compares every pair up to this many documents, and uses MinHash-LSH plus nearest
+neighbours above it."""
+
+HAND_ALIGNMENT_FILE: Path = config.LABELS_DIR / "cnn_alignment.csv"
+"""The hand alignment of the two CNN versions' body paragraphs (000 against 001)."""
+
+PAIR_COLUMNS: tuple[str, ...] = ("doc_a", "doc_b", "cosine", "jaccard", "containment_a_in_b", "containment_b_in_a")
+SIMILARITY_COLUMNS: tuple[str, ...] = (
+    *PAIR_COLUMNS, "relation", "n_aligned", "coverage_a", "coverage_b", "best_score",
+    "best_passage_a", "best_passage_b",
+)
+SCORE_COLUMNS: tuple[str, ...] = (
+    "doc_a", "para_a", "doc_b", "para_b", "score", "para_score", "segment_score", "segment_a", "segment_b",
+)
+ALIGNMENT_COLUMNS: tuple[str, ...] = SCORE_COLUMNS
+SEGMENT_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "seg_id", "kind", "text")
+
+_MERSENNE_61 = np.uint64((1 << 61) - 1)
+_LOW_32 = np.uint64(0xFFFFFFFF)
+_SHINGLE_BASE = np.uint64(0x100000001B3)  # FNV-64 prime, as the polynomial base of the rolling combination
+_QUOTE = re.compile(r"[“\"«]([^“”\"«»]{10,}?)[”\"»]")
+_DIFF_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|\s+|[^\w\s]")
+_DECIMALS = 4
+
+
+# --------------------------------------------------------------------------------------------
+# Preconditions and small helpers
+# --------------------------------------------------------------------------------------------
+
+
+def comparison_problem(units: pd.DataFrame) -> str | None:
+    """Say why documents cannot be compared, or return None when they can.
+
+    Args:
+        units: Body paragraphs (``doc_id``, ``para_id``, ``text``), e.g. from :func:`kzanalysis.body_paragraphs`.
+
+    Returns:
+        ``None`` when at least two documents have body text with a content word; otherwise one sentence saying
+        what is missing (the notebook prints it and writes empty tables).
+
+    Example:
+        >>> comparison_problem(pd.DataFrame({"doc_id": ["a"], "para_id": [0], "text": ["Protests in Almaty."]}))
+        'only 1 document (a) has body text with content words: overlap needs at least two.'
+    """
+    _check_units(units)
+    with_terms = sorted({str(d) for d, t in zip(units["doc_id"], units["text"]) if _content_terms(t)})
+    if len(with_terms) >= 2:
+        return None
+    named = f" ({', '.join(with_terms)})" if with_terms else ""
+    return f"only {len(with_terms)} document{'' if len(with_terms) == 1 else 's'}{named} has body text with content " \
+           "words: overlap needs at least two."
+
+
+def _check_units(units: pd.DataFrame) -> None:
+    missing = [c for c in ("doc_id", "para_id", "text") if c not in units.columns]
+    if missing:
+        raise ValueError(f"units need columns doc_id, para_id and text (see kz.body_paragraphs); missing {missing}")
+    if units.duplicated(["doc_id", "para_id"]).any():
+        raise ValueError("units must have one row per (doc_id, para_id); found duplicates")
+
+
+def _content_terms(text: object) -> list[str]:
+    """Content stems of one text: stop words out, numbers kept ("18 killed" is evidence of shared text)."""
+    return analysis_tokens(text, drop_numbers=False) if isinstance(text, str) else []
+
+
+def _ordered_units(units: pd.DataFrame) -> pd.DataFrame:
+    _check_units(units)
+    ordered = units.assign(doc_id=units["doc_id"].astype(str))
+    return ordered.sort_values(["doc_id", "para_id"], kind="stable").reset_index(drop=True)
+
+
+def _term_weights(term_lists: list[list[str]]) -> dict[str, float]:
+    """Smoothed idf of each term over the given rows (paragraphs): ``ln((1 + n) / (1 + df)) + 1``."""
+    df: dict[str, int] = {}
+    for terms in term_lists:
+        for term in set(terms):
+            df[term] = df.get(term, 0) + 1
+    n = len(term_lists)
+    return {term: math.log((1 + n) / (1 + count)) + 1.0 for term, count in df.items()}
+
+
+@lru_cache(maxsize=2**20)
+def _term_hash(term: str) -> int:
+    """A 64-bit hash of one term that is the same on every machine and run (Python's hash() is salted)."""
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _mix64(values: np.ndarray) -> np.ndarray:
+    """SplitMix64 finaliser: spreads the bits of uint64 values (vectorised, wraps modulo 2**64)."""
+    z = values.astype(np.uint64, copy=True)
+    with np.errstate(over="ignore"):
+        z ^= z >> np.uint64(30)
+        z *= np.uint64(0xBF58476D1CE4E5B9)
+        z ^= z >> np.uint64(27)
+        z *= np.uint64(0x94D049BB133111EB)
+        z ^= z >> np.uint64(31)
+    return z
+
+
+def _pairs_frame(doc_a: list[str], doc_b: list[str]) -> pd.DataFrame:
+    """Unordered pairs with doc_a < doc_b, deduplicated and sorted."""
+    a = np.asarray(doc_a, dtype=object)
+    b = np.asarray(doc_b, dtype=object)
+    swap = a > b
+    first, second = np.where(swap, b, a), np.where(swap, a, b)
+    frame = pd.DataFrame({"doc_a": first.astype(str), "doc_b": second.astype(str)})
+    frame = frame[frame["doc_a"] != frame["doc_b"]].drop_duplicates()
+    return frame.sort_values(["doc_a", "doc_b"], kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Shingles, MinHash-LSH and nearest-neighbour candidates
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Shingles:
+    """A binary document x shingle matrix with its row ids and the column hashes.
+
+    Attributes:
+        matrix: CSR matrix of float64 ones, one row per ``doc_ids`` entry, one column per distinct shingle.
+        doc_ids: Row ids (sorted document ids).
+        hashes: One uint64 hash per column (sorted): the shingle's identity, the same across corpora and runs.
+        k: Words per shingle.
+    """
+
+    matrix: sp.csr_matrix
+    doc_ids: np.ndarray
+    hashes: np.ndarray
+    k: int
+
+    @property
+    def sizes(self) -> np.ndarray:
+        """Distinct shingles per document."""
+        return np.diff(self.matrix.indptr)
+
+
+def shingles(units: pd.DataFrame, *, k: int = SHINGLE_SIZE) -> Shingles:
+    """Hash every run of ``k`` consecutive content stems of each document into a set of shingles.
+
+    Content stems are those of :func:`kzanalysis.analysis_tokens` with stop words out and numbers kept, so
+    light rewording ("the violence continued into the next day" / "into the following day") breaks fewer
+    shingles than raw words would. Shingles run across paragraph breaks within a document. Hashing is
+    vectorised: each word type is hashed once (BLAKE2b, 64 bits), windows are combined with a polynomial
+    in numpy, so a corpus of 100k documents needs no Python loop over shingles.
+
+    Args:
+        units: Body paragraphs (``doc_id``, ``para_id``, ``text``). Not modified.
+        k: Words per shingle (at least 1). A document with fewer than ``k`` content words has no shingle.
+
+    Returns:
+        A :class:`Shingles` whose matrix rows follow the sorted document ids.
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0],
+        ...                       "text": ["Troops guard the airport in Almaty.", "Troops guard the airport."]})
+        >>> sh = shingles(units, k=2)
+        >>> sh.sizes.tolist()  # troop guard, guard airport, airport almati | troop guard, guard airport
+        [3, 2]
+    """
+    if k < 1:
+        raise ValueError(f"k must be at least 1, not {k}")
+    ordered = _ordered_units(units)
+    doc_ids = np.asarray(sorted(ordered["doc_id"].unique()), dtype=str)
+    per_doc: dict[str, list[str]] = {d: [] for d in doc_ids}
+    for doc_id, text in zip(ordered["doc_id"], ordered["text"]):
+        per_doc[doc_id].extend(_content_terms(text))
+    lengths = np.asarray([len(per_doc[d]) for d in doc_ids], dtype=np.int64)
+    all_terms = [t for d in doc_ids for t in per_doc[d]]
+    types = {t: _term_hash(t) for t in set(all_terms)}
+    term_hashes = np.fromiter((types[t] for t in all_terms), dtype=np.uint64, count=len(all_terms))
+    n_windows = np.maximum(lengths - k + 1, 0)
+    starts = np.repeat(np.cumsum(lengths) - lengths, n_windows) + (
+        np.arange(n_windows.sum()) - np.repeat(np.cumsum(n_windows) - n_windows, n_windows)
+    )
+    combined = np.zeros(len(starts), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(k):
+            combined = combined * _SHINGLE_BASE + term_hashes[starts + offset]
+    hashed = _mix64(combined)
+    rows = np.repeat(np.arange(len(doc_ids)), n_windows)
+    hashes, columns = np.unique(hashed, return_inverse=True)
+    matrix = sp.csr_matrix(
+        (np.ones(len(columns)), (rows, columns.reshape(-1))), shape=(len(doc_ids), len(hashes)), dtype=np.float64
+    )
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    matrix.sort_indices()
+    return Shingles(matrix=matrix, doc_ids=doc_ids, hashes=hashes, k=k)
+
+
+def minhash_signatures(sh: Shingles, *, n_perm: int = 128, random_state: int = 0) -> np.ndarray:
+    """MinHash signatures of each document's shingle set (universal hashing modulo the prime 2**61 - 1).
+
+    The share of equal signature entries of two documents estimates their shingle Jaccard. Work is one
+    vectorised pass over the non-zero entries per permutation; memory is one array of that length.
+
+    Args:
+        sh: From :func:`shingles`.
+        n_perm: Number of hash permutations (signature length).
+        random_state: Seed of the permutation parameters.
+
+    Returns:
+        ``uint64`` array of shape ``(n_documents, n_perm)``. A document without shingles gets the largest
+        uint64 in every entry and never collides with another (see :func:`lsh_candidates`).
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0], "text": ["One two three four."] * 2})
+        >>> sig = minhash_signatures(shingles(units, k=2), n_perm=16)
+        >>> bool((sig[0] == sig[1]).all())
+        True
+    """
+    if n_perm < 1:
+        raise ValueError(f"n_perm must be at least 1, not {n_perm}")
+    rng = np.random.default_rng(random_state)
+    a = rng.integers(1, 1 << 32, size=n_perm, dtype=np.uint64)
+    b = rng.integers(0, 1 << 32, size=n_perm, dtype=np.uint64)
+    x = (sh.hashes >> np.uint64(32)) ^ (sh.hashes & _LOW_32)  # fold to 32 bits so a * x + b fits in uint64
+    values = x[sh.matrix.indices]
+    signatures = np.full((sh.matrix.shape[0], n_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
+    nonempty = np.flatnonzero(np.diff(sh.matrix.indptr) > 0)
+    if len(nonempty) == 0:
+        return signatures
+    starts = sh.matrix.indptr[nonempty]
+    for p in range(n_perm):
+        permuted = (a[p] * values + b[p]) % _MERSENNE_61
+        signatures[nonempty, p] = np.minimum.reduceat(permuted, starts)
+    return signatures
+
+
+def lsh_candidates(signatures: np.ndarray, doc_ids: np.ndarray, *, bands: int = 32) -> pd.DataFrame:
+    """Candidate pairs from locality-sensitive hashing: documents whose signatures agree on a whole band.
+
+    With ``r = n_perm / bands`` rows per band, a pair of Jaccard ``s`` becomes a candidate with probability
+    ``1 - (1 - s**r)**bands``; for 128 permutations in 32 bands the pair is found with probability 0.5 at
+    ``s`` about 0.42 and 0.98 at ``s`` = 0.6.
+
+    Args:
+        signatures: From :func:`minhash_signatures`.
+        doc_ids: The row ids (``Shingles.doc_ids``).
+        bands: Number of bands; must divide the signature length.
+
+    Returns:
+        One row per candidate pair: ``doc_a``, ``doc_b`` (``doc_a < doc_b``), sorted.
+
+    Example:
+        >>> sig = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [7, 7, 7, 7]], dtype=np.uint64)
+        >>> lsh_candidates(sig, np.array(["a", "b", "c"]), bands=2).values.tolist()
+        [['a', 'b']]
+    """
+    n_docs, n_perm = signatures.shape
+    if bands < 1 or n_perm % bands:
+        raise ValueError(f"bands ({bands}) must divide the signature length ({n_perm})")
+    rows_per_band = n_perm // bands
+    empty = (signatures == np.iinfo(np.uint64).max).all(axis=1)
+    first: list[np.ndarray] = []
+    second: list[np.ndarray] = []
+    for band in range(bands):
+        block = signatures[:, band * rows_per_band:(band + 1) * rows_per_band]
+        key = np.zeros(n_docs, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for column in range(rows_per_band):
+                key = _mix64(key * _SHINGLE_BASE + block[:, column])
+        key[empty] = np.arange(empty.sum(), dtype=np.uint64)  # never collide (keys below are mixed, not small)
+        order = np.argsort(key, kind="stable")
+        sorted_keys = key[order]
+        boundaries = np.flatnonzero(np.diff(sorted_keys)) + 1
+        for group in np.split(order, boundaries):
+            if len(group) < 2 or empty[group[0]]:
+                continue
+            i, j = np.triu_indices(len(group), 1)
+            first.append(group[i])
+            second.append(group[j])
+    if not first:
+        return pd.DataFrame({"doc_a": pd.Series(dtype=str), "doc_b": pd.Series(dtype=str)})
+    i = np.concatenate(first)
+    j = np.concatenate(second)
+    return _pairs_frame(doc_ids[i].tolist(), doc_ids[j].tolist())
+
+
+def neighbor_candidates(
+    matrix: sp.csr_matrix, doc_ids: np.ndarray, *, n_neighbors: int = 10, min_cosine: float = MIN_SAME_EVENT_COSINE,
+    chunk_size: int = 2000,
+) -> pd.DataFrame:
+    """Candidate pairs from sparse nearest neighbours: each document's most similar documents by cosine.
+
+    Rows are compared a chunk at a time (``chunk_size`` x ``n_documents`` sparse products), so no dense
+    document x document matrix is ever built.
+
+    Args:
+        matrix: L2-normalised CSR rows (e.g. ``kz.tfidf(...).matrix``), one per ``doc_ids`` entry.
+        doc_ids: The row ids.
+        n_neighbors: Neighbours kept per document.
+        min_cosine: Neighbours below this cosine are dropped.
+        chunk_size: Rows per sparse product.
+
+    Returns:
+        One row per candidate pair: ``doc_a``, ``doc_b`` (``doc_a < doc_b``), sorted.
+
+    Example:
+        >>> m = sp.csr_matrix(np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]]))
+        >>> neighbor_candidates(m, np.array(["a", "b", "c"]), n_neighbors=1).values.tolist()
+        [['a', 'b'], ['b', 'c']]
+    """
+    first: list[np.ndarray] = []
+    second: list[np.ndarray] = []
+    transposed = matrix.T.tocsc()
+    for start in range(0, matrix.shape[0], chunk_size):
+        product = (matrix[start:start + chunk_size] @ transposed).tocsr()
+        for row in range(product.shape[0]):
+            lo, hi = product.indptr[row], product.indptr[row + 1]
+            cols, vals = product.indices[lo:hi], product.data[lo:hi]
+            keep = (cols != start + row) & (vals >= min_cosine)
+            cols, vals = cols[keep], vals[keep]
+            if len(cols) > n_neighbors:
+                top = np.lexsort((cols, -vals))[:n_neighbors]
+                cols = cols[top]
+            first.append(np.full(len(cols), start + row))
+            second.append(cols)
+    if not first or not sum(len(c) for c in first):
+        return pd.DataFrame({"doc_a": pd.Series(dtype=str), "doc_b": pd.Series(dtype=str)})
+    i = np.concatenate(first)
+    j = np.concatenate(second)
+    return _pairs_frame(doc_ids[i].tolist(), doc_ids[j].tolist())
+
+
+def _doc_features(units: pd.DataFrame, *, k: int):
+    """Shingles and document TF-IDF (stems, stop words and numbers out) of the same documents, same row order."""
+    from .features import tfidf
+
+    ordered = _ordered_units(units)
+    sh = shingles(ordered, k=k)
+    features = tfidf(ordered, grain="document")
+    if features.ids["doc_id"].astype(str).tolist() != sh.doc_ids.tolist():  # pragma: no cover - both sort doc ids
+        raise RuntimeError("shingle and TF-IDF rows disagree")
+    return sh, features
+
+
+def candidate_pairs(
+    units: pd.DataFrame,
+    *,
+    method: CandidateMethod = "auto",
+    k: int = SHINGLE_SIZE,
+    n_perm: int = 128,
+    bands: int = 32,
+    n_neighbors: int = 10,
+    min_cosine: float = MIN_SAME_EVENT_COSINE,
+    random_state: int = 0,
+) -> pd.DataFrame:
+    """The document pairs worth measuring exactly.
+
+    ``"all"`` lists every pair. ``"minhash"`` finds pairs with many shared shingles (near duplicates and long
+    shared passages) by MinHash-LSH; ``"neighbors"`` finds each document's ``n_neighbors`` most similar
+    documents by TF-IDF cosine (same event, shared quotes inside otherwise different stories). ``"auto"`` is
+    ``"all"`` up to :data:`MAX_ALL_PAIRS_DOCS` documents and the union of the other two above it.
+
+    Args:
+        units: Body paragraphs (``doc_id``, ``para_id``, ``text``). Not modified.
+        method: ``"auto"``, ``"all"``, ``"minhash"`` or ``"neighbors"``.
+        k: Words per shingle.
+        n_perm: MinHash permutations.
+        bands: LSH bands (must divide ``n_perm``).
+        n_neighbors: Neighbours per document for ``"neighbors"``.
+        min_cosine: Lowest cosine a neighbour may have.
+        random_state: Seed of the MinHash permutations.
+
+    Returns:
+        One row per pair: ``doc_a``, ``doc_b`` (``doc_a < doc_b``), sorted.
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a", "b", "c"], "para_id": [0, 0, 0], "text": ["x y z"] * 3})
+        >>> candidate_pairs(units, method="all").values.tolist()
+        [['a', 'b'], ['a', 'c'], ['b', 'c']]
+    """
+    if method not in ("auto", "all", "minhash", "neighbors"):
+        raise ValueError(f"method must be 'auto', 'all', 'minhash' or 'neighbors', not {method!r}")
+    ordered = _ordered_units(units)
+    doc_ids = np.asarray(sorted(ordered["doc_id"].unique()), dtype=str)
+    if method == "auto":
+        method = "all" if len(doc_ids) <= MAX_ALL_PAIRS_DOCS else "both"  # type: ignore[assignment]
+    if method == "all" or len(doc_ids) < 2:
+        i, j = np.triu_indices(len(doc_ids), 1)
+        return _pairs_frame(doc_ids[i].tolist(), doc_ids[j].tolist())
+    sh, features = _doc_features(ordered, k=k)
+    found = []
+    if method in ("minhash", "both"):
+        found.append(lsh_candidates(minhash_signatures(sh, n_perm=n_perm, random_state=random_state), sh.doc_ids,
+                                    bands=bands))
+    if method in ("neighbors", "both"):
+        found.append(neighbor_candidates(features.matrix, sh.doc_ids, n_neighbors=n_neighbors, min_cosine=min_cosine))
+    pairs = pd.concat(found, ignore_index=True)
+    return _pairs_frame(pairs["doc_a"].tolist(), pairs["doc_b"].tolist())
+
+
+def pair_measures(units: pd.DataFrame, pairs: pd.DataFrame | None = None, *, k: int = SHINGLE_SIZE) -> pd.DataFrame:
+    """Document-level measures of each pair: TF-IDF cosine, shingle Jaccard and containment both ways.
+
+    ``cosine`` is over TF-IDF of Snowball stems (stop words and numbers out) of each document's body;
+    ``jaccard`` is ``|A ∩ B| / |A ∪ B|`` of the two shingle sets (see :func:`shingles`);
+    ``containment_a_in_b`` is ``|A ∩ B| / |A|``, the share of A's shingles found in B (A's text re-used in B),
+    and ``containment_b_in_a`` the reverse. Only the given pairs are computed (row-wise sparse products).
+
+    Args:
+        units: Body paragraphs (``doc_id``, ``para_id``, ``text``). Not modified.
+        pairs: ``doc_a``, ``doc_b`` to measure; ``None``: :func:`candidate_pairs` with ``method="auto"``.
+        k: Words per shingle.
+
+    Returns:
+        One row per pair, sorted: ``doc_a``, ``doc_b`` (``doc_a < doc_b``), ``cosine``, ``jaccard``,
+        ``containment_a_in_b``, ``containment_b_in_a`` (rounded to 4 decimals; 0 when a set is empty).
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0],
+        ...                       "text": ["Troops guard the airport.", "Troops guard the airport in Almaty."]})
+        >>> pair_measures(units, k=2)[["jaccard", "containment_a_in_b", "containment_b_in_a"]].values.tolist()
+        [[0.6667, 1.0, 0.6667]]
+    """
+    ordered = _ordered_units(units)
+    if pairs is None:
+        pairs = candidate_pairs(ordered, k=k)
+    pairs = _pairs_frame(pairs["doc_a"].astype(str).tolist(), pairs["doc_b"].astype(str).tolist())
+    if pairs.empty:
+        return pd.DataFrame({c: pd.Series(dtype=str if c in ("doc_a", "doc_b") else float) for c in PAIR_COLUMNS})
+    sh, features = _doc_features(ordered, k=k)
+    position = {d: n for n, d in enumerate(sh.doc_ids)}
+    unknown = sorted(set(pairs["doc_a"]).union(pairs["doc_b"]) - set(position))
+    if unknown:
+        raise ValueError(f"pairs name documents with no body text in units: {unknown[:5]}")
+    i = pairs["doc_a"].map(position).to_numpy()
+    j = pairs["doc_b"].map(position).to_numpy()
+    cosine = np.asarray(features.matrix[i].multiply(features.matrix[j]).sum(axis=1)).ravel()
+    shared = np.asarray(sh.matrix[i].multiply(sh.matrix[j]).sum(axis=1)).ravel()
+    size_a, size_b = sh.sizes[i].astype(float), sh.sizes[j].astype(float)
+    union = size_a + size_b - shared
+    with np.errstate(invalid="ignore", divide="ignore"):
+        jaccard = np.where(union > 0, shared / union, 0.0)
+        a_in_b = np.where(size_a > 0, shared / size_a, 0.0)
+        b_in_a = np.where(size_b > 0, shared / size_b, 0.0)
+    result = pairs.assign(cosine=np.clip(cosine, 0.0, 1.0), jaccard=jaccard, containment_a_in_b=a_in_b,
+                          containment_b_in_a=b_in_a)
+    return result.round(_DECIMALS)[list(PAIR_COLUMNS)]
+
+
+# --------------------------------------------------------------------------------------------
+# Passages: segments, paragraph-pair scores, alignment
+# --------------------------------------------------------------------------------------------
+
+
+def segments(units: pd.DataFrame, *, min_terms: int = MIN_SEGMENT_TERMS, splitter: str = "auto") -> pd.DataFrame:
+    """The sentences and quotations of each paragraph that are long enough to be evidence of shared text.
+
+    Quotations (text between “ ”, " " or « ») are segments of their own as well as part of their sentence, so
+    a statement quoted inside a sentence with a different attribution ("..., the spokesman wrote on Twitter")
+    is compared without the attribution.
+
+    Args:
+        units: Body paragraphs (``doc_id``, ``para_id``, ``text``). Not modified.
+        min_terms: Segments with fewer content words (stems, stop words out, numbers kept) are left out.
+        splitter: Sentence splitter, as in :func:`kzanalysis.sentences`.
+
+    Returns:
+        One row per segment, sorted by ``doc_id, para_id, seg_id``: ``doc_id``, ``para_id``, ``seg_id``
+        (0-based within the paragraph: sentences first, then quotations), ``kind`` (``"sentence"`` or
+        ``"quote"``), ``text``.
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a"], "para_id": [0], "text": [
+        ...     '“We will restore order in every region of the country,” Tokayev said on Friday.']})
+        >>> segments(units)["kind"].tolist()
+        ['sentence', 'quote']
+    """
+    from .tokenize import sentences
+
+    ordered = _ordered_units(units)
+    rows: list[tuple[str, int, str, str]] = []
+    sents = sentences(ordered, splitter=splitter)  # type: ignore[arg-type]
+    for doc_id, para_id, text in zip(sents["doc_id"], sents["para_id"], sents["text"]):
+        rows.append((str(doc_id), int(para_id), "sentence", text))
+    for doc_id, para_id, text in zip(ordered["doc_id"], ordered["para_id"], ordered["text"]):
+        for match in _QUOTE.finditer(text if isinstance(text, str) else ""):
+            rows.append((str(doc_id), int(para_id), "quote", match.group(1).strip(" ,.")))
+    frame = pd.DataFrame(rows, columns=["doc_id", "para_id", "kind", "text"])
+    frame = frame[[len(_content_terms(t)) >= min_terms for t in frame["text"]]]
+    frame = frame.assign(kind_order=(frame["kind"] == "quote").astype(int))
+    frame = frame.sort_values(["doc_id", "para_id", "kind_order"], kind="stable").drop(columns="kind_order")
+    frame["seg_id"] = frame.groupby(["doc_id", "para_id"]).cumcount().astype("int64")
+    frame["para_id"] = frame["para_id"].astype("int64")
+    return frame[list(SEGMENT_COLUMNS)].reset_index(drop=True)
+
+
+class _Coded:
+    """Term sequences coded as integers, with idf weights, and a binary row x term matrix for prefiltering."""
+
+    def __init__(self, term_lists: list[list[str]], vocabulary: dict[str, int], weights: np.ndarray) -> None:
+        self.codes = [np.asarray([vocabulary[t] for t in terms], dtype=np.int64) for terms in term_lists]
+        self.totals = np.asarray([weights[c].sum() for c in self.codes], dtype=np.float64)
+        rows = np.repeat(np.arange(len(self.codes)), [len(c) for c in self.codes])
+        columns = np.concatenate(self.codes) if self.codes else np.zeros(0, dtype=np.int64)
+        matrix = sp.csr_matrix((np.ones(len(columns)), (rows, columns)), shape=(len(self.codes), len(vocabulary)))
+        matrix.sum_duplicates()
+        matrix.data[:] = 1.0
+        self.binary = matrix
+
+
+def _weighted_lcs(a: np.ndarray, b: np.ndarray, weights: np.ndarray) -> float:
+    """Largest total weight of a common subsequence of ``a`` and ``b`` (terms in the same order, gaps allowed).
+
+    One numpy pass per term of ``a``: ``L[i, j] = cummax_j max(L[i-1, j], L[i-1, j-1] + w(a_i) [a_i == b_j])``.
+    """
+    previous = np.zeros(len(b) + 1)
+    for term in a:
+        match = b == term
+        if not match.any():
+            continue
+        diagonal = np.where(match, previous[:-1] + weights[term], -np.inf)
+        previous[1:] = np.maximum.accumulate(np.maximum(previous[1:], diagonal))
+    return float(previous[-1])
+
+
+def _dice(coded_a: _Coded, i: int, coded_b: _Coded, j: int, weights: np.ndarray) -> float:
+    total = coded_a.totals[i] + coded_b.totals[j]
+    if total <= 0:
+        return 0.0
+    return 2.0 * _weighted_lcs(coded_a.codes[i], coded_b.codes[j], weights) / total
+
+
+def _shared_term_pairs(binary_a: sp.csr_matrix, binary_b: sp.csr_matrix, min_shared: int) -> tuple[np.ndarray, np.ndarray]:
+    shared = (binary_a @ binary_b.T).tocoo()
+    keep = shared.data >= min_shared
+    order = np.lexsort((shared.col[keep], shared.row[keep]))
+    return shared.row[keep][order], shared.col[keep][order]
+
+
+def passage_scores(
+    units: pd.DataFrame,
+    pairs: pd.DataFrame,
+    *,
+    min_segment_terms: int = MIN_SEGMENT_TERMS,
+    splitter: str = "auto",
+) -> pd.DataFrame:
+    """Score every paragraph pair of the given document pairs for shared text, robust to rewording and order.
+
+    Each paragraph becomes its sequence of content stems (stop words out, numbers kept), each stem weighted by
+    its idf over all paragraphs of ``units`` (a rare word shared is stronger evidence than "Kazakhstan").
+    Two sequences score the weighted Dice of their weighted longest common subsequence:
+    ``2 * W(LCS) / (W(a) + W(b))``: 1 for the same words in the same order, lower as words are replaced,
+    dropped or moved. Translation rewording keeps most content words in order, so the score stays high,
+    while two paragraphs that merely mention the same people score low. A paragraph pair is scored at two
+    levels: whole paragraphs (``para_score``), and the best pair of their sentences or quotations
+    (``segment_score``, see :func:`segments`), which finds a statement quoted inside an otherwise different
+    paragraph. ``score`` is the larger of the two. Only paragraph (segment) pairs sharing at least two content
+    stems are scored; the rest score 0 and are not listed.
+
+    Args:
+        units: Body paragraphs of the corpus (``doc_id``, ``para_id``, ``text``). Not modified.
+        pairs: Document pairs (``doc_a``, ``doc_b``), e.g. from :func:`candidate_pairs`.
+        min_segment_terms: Shortest sentence or quotation (in content words) that counts as a passage.
+        splitter: Sentence splitter, as in :func:`kzanalysis.sentences`.
+
+    Returns:
+        One row per scored paragraph pair, sorted by ``doc_a, para_a, doc_b, para_b``: ``doc_a``, ``para_a``,
+        ``doc_b``, ``para_b`` (``doc_a < doc_b``; para ids as in ``paragraphs``), ``score``, ``para_score``,
+        ``segment_score``, ``segment_a``, ``segment_b`` (the best-matching sentence or quotation of each
+        paragraph; empty when no segment pair was scored). Scores rounded to 4 decimals.
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0], "text": [
+        ...     "The presidents exchanged views on the measures taken to restore order in Kazakhstan.",
+        ...     "The presidents exchanged opinions on the measures being taken to restore order in Kazakhstan."]})
+        >>> float(passage_scores(units, pd.DataFrame({"doc_a": ["a"], "doc_b": ["b"]}))["score"].iloc[0]) > 0.8
+        True
+    """
+    ordered = _ordered_units(units)
+    empty = pd.DataFrame({c: pd.Series(dtype=str if c in ("doc_a", "doc_b", "segment_a", "segment_b")
+                                       else ("int64" if c in ("para_a", "para_b") else float))
+                          for c in SCORE_COLUMNS})
+    pairs = _pairs_frame(pairs["doc_a"].astype(str).tolist(), pairs["doc_b"].astype(str).tolist()) \
+        if len(pairs) else pd.DataFrame({"doc_a": [], "doc_b": []})
+    if pairs.empty or ordered.empty:
+        return empty
+    unit_terms = [_content_terms(t) for t in ordered["text"]]
+    segs = segments(ordered, min_terms=min_segment_terms, splitter=splitter)
+    seg_terms = [_content_terms(t) for t in segs["text"]]
+    idf = _term_weights(unit_terms)
+    vocabulary = {t: n for n, t in enumerate(sorted(set(idf) | {t for terms in seg_terms for t in terms}))}
+    default = math.log(1 + len(unit_terms)) + 1.0
+    weights = np.asarray([idf.get(t, default) for t in vocabulary], dtype=np.float64)
+    coded_units = _Coded(unit_terms, vocabulary, weights)
+    coded_segs = _Coded(seg_terms, vocabulary, weights)
+    unit_rows = ordered.groupby("doc_id", sort=True).indices
+    seg_rows = segs.groupby("doc_id", sort=True).indices if len(segs) else {}
+    unit_index = {key: n for n, key in enumerate(zip(ordered["doc_id"], ordered["para_id"]))}
+    seg_unit = np.asarray([unit_index[(d, p)] for d, p in zip(segs["doc_id"], segs["para_id"])], dtype=np.int64)
+    para_ids = ordered["para_id"].to_numpy()
+    records: dict[tuple[int, int], list] = {}
+    for doc_a, doc_b in zip(pairs["doc_a"], pairs["doc_b"]):
+        rows_a, rows_b = unit_rows.get(doc_a), unit_rows.get(doc_b)
+        if rows_a is None or rows_b is None:
+            continue
+        for i, j in zip(*_shared_term_pairs(coded_units.binary[rows_a], coded_units.binary[rows_b], 2)):
+            ua, ub = int(rows_a[i]), int(rows_b[j])
+            records[(ua, ub)] = [_dice(coded_units, ua, coded_units, ub, weights), 0.0, "", ""]
+        srows_a, srows_b = seg_rows.get(doc_a), seg_rows.get(doc_b)
+        if srows_a is None or srows_b is None:
+            continue
+        for i, j in zip(*_shared_term_pairs(coded_segs.binary[srows_a], coded_segs.binary[srows_b], 2)):
+            sa, sb = int(srows_a[i]), int(srows_b[j])
+            score = _dice(coded_segs, sa, coded_segs, sb, weights)
+            key = (int(seg_unit[sa]), int(seg_unit[sb]))
+            record = records.setdefault(key, [0.0, 0.0, "", ""])
+            if score > record[1]:
+                record[1:] = [score, segs["text"].iat[sa], segs["text"].iat[sb]]
+    if not records:
+        return empty
+    keys = sorted(records)
+    ua = np.asarray([k[0] for k in keys])
+    ub = np.asarray([k[1] for k in keys])
+    values = [records[k] for k in keys]
+    para_score = np.round([v[0] for v in values], _DECIMALS)
+    segment_score = np.round([v[1] for v in values], _DECIMALS)
+    result = pd.DataFrame({
+        "doc_a": ordered["doc_id"].to_numpy()[ua].astype(str),
+        "para_a": para_ids[ua].astype("int64"),
+        "doc_b": ordered["doc_id"].to_numpy()[ub].astype(str),
+        "para_b": para_ids[ub].astype("int64"),
+        "score": np.maximum(para_score, segment_score),
+        "para_score": para_score,
+        "segment_score": segment_score,
+        "segment_a": [v[2] for v in values],
+        "segment_b": [v[3] for v in values],
+    })
+    result = result[result["score"] > 0]
+    return result.sort_values(["doc_a", "para_a", "doc_b", "para_b"], kind="stable").reset_index(drop=True)
+
+
+def align_passages(
+    scores: pd.DataFrame,
+    *,
+    min_score: float = MIN_PASSAGE_SCORE,
+    near_duplicates: pd.DataFrame | None = None,
+    near_duplicate_min_score: float = MIN_NEAR_DUPLICATE_SCORE,
+) -> pd.DataFrame:
+    """Which paragraphs correspond: a one-to-one matching of paragraphs per document pair.
+
+    For each document pair, the paragraph pairs scoring at least the threshold are matched one to one so that
+    the total score is largest (the Hungarian method, ``scipy.optimize.linear_sum_assignment``); order plays no
+    part, so moved paragraphs are found. Inside a near-duplicate pair (the same story in another version) the
+    threshold is the lower ``near_duplicate_min_score``, because there every paragraph is expected to have a
+    counterpart and the one-to-one matching keeps weak but unique matches honest.
+
+    Args:
+        scores: From :func:`passage_scores`.
+        min_score: Threshold for ordinary pairs.
+        near_duplicates: Document pairs (``doc_a``, ``doc_b``) aligned with the lower threshold.
+        near_duplicate_min_score: Threshold inside near-duplicate pairs.
+
+    Returns:
+        The matched rows of ``scores`` (same columns), sorted by ``doc_a, para_a, doc_b, para_b``.
+
+    Example:
+        >>> scores = pd.DataFrame({"doc_a": ["a", "a"], "para_a": [0, 0], "doc_b": ["b", "b"], "para_b": [0, 1],
+        ...                        "score": [0.9, 0.5]})
+        >>> align_passages(scores)["para_b"].tolist()
+        [0]
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    if scores.empty:
+        return scores.copy()
+    low = set()
+    if near_duplicates is not None and len(near_duplicates):
+        low = set(zip(near_duplicates["doc_a"].astype(str), near_duplicates["doc_b"].astype(str)))
+    kept: list[pd.DataFrame] = []
+    for (doc_a, doc_b), group in scores.groupby(["doc_a", "doc_b"], sort=True):
+        threshold = near_duplicate_min_score if (doc_a, doc_b) in low else min_score
+        group = group[group["score"] >= threshold]
+        if group.empty:
+            continue
+        rows_a = np.unique(group["para_a"])
+        rows_b = np.unique(group["para_b"])
+        matrix = np.zeros((len(rows_a), len(rows_b)))
+        matrix[np.searchsorted(rows_a, group["para_a"]), np.searchsorted(rows_b, group["para_b"])] = group["score"]
+        picked_a, picked_b = linear_sum_assignment(matrix, maximize=True)
+        chosen = {(rows_a[i], rows_b[j]) for i, j in zip(picked_a, picked_b) if matrix[i, j] >= threshold}
+        kept.append(group[[(a, b) in chosen for a, b in zip(group["para_a"], group["para_b"])]])
+    if not kept:
+        return scores.iloc[0:0].copy()
+    aligned = pd.concat(kept, ignore_index=True)
+    return aligned.sort_values(["doc_a", "para_a", "doc_b", "para_b"], kind="stable").reset_index(drop=True)
+
+
+def alignment_coverage(alignment: pd.DataFrame, units: pd.DataFrame, *, min_score: float = 0.0) -> pd.DataFrame:
+    """How much of each document lies in aligned paragraphs.
+
+    Args:
+        alignment: From :func:`align_passages`.
+        units: The body paragraphs the alignment was made from.
+        min_score: Count only aligned rows scoring at least this.
+
+    Returns:
+        One row per document pair with an aligned row: ``doc_a``, ``doc_b``, ``n_aligned``, ``coverage_a``
+        and ``coverage_b`` (share of the document's content words, stems without stop words, that lie in its
+        aligned paragraphs).
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a", "a", "b"], "para_id": [0, 1, 0],
+        ...                       "text": ["Troops guard airport.", "Prices rose sharply.", "Troops guard airport."]})
+        >>> aligned = pd.DataFrame({"doc_a": ["a"], "para_a": [0], "doc_b": ["b"], "para_b": [0], "score": [1.0]})
+        >>> alignment_coverage(aligned, units)[["coverage_a", "coverage_b"]].values.tolist()
+        [[0.5, 1.0]]
+    """
+    columns = ["doc_a", "doc_b", "n_aligned", "coverage_a", "coverage_b"]
+    ordered = _ordered_units(units)
+    kept = alignment[alignment["score"] >= min_score] if len(alignment) else alignment
+    if kept.empty:
+        return pd.DataFrame({c: pd.Series(dtype=str if c.startswith("doc") else float) for c in columns})
+    size = {(d, int(p)): len(_content_terms(t)) for d, p, t in zip(ordered["doc_id"], ordered["para_id"], ordered["text"])}
+    totals: dict[str, int] = {}
+    for (d, _), n in size.items():
+        totals[d] = totals.get(d, 0) + n
+    rows = []
+    for (doc_a, doc_b), group in kept.groupby(["doc_a", "doc_b"], sort=True):
+        covered_a = sum(size.get((doc_a, int(p)), 0) for p in group["para_a"].unique())
+        covered_b = sum(size.get((doc_b, int(p)), 0) for p in group["para_b"].unique())
+        rows.append({"doc_a": doc_a, "doc_b": doc_b, "n_aligned": len(group),
+                     "coverage_a": round(covered_a / max(totals.get(doc_a, 0), 1), _DECIMALS),
+                     "coverage_b": round(covered_b / max(totals.get(doc_b, 0), 1), _DECIMALS)})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def classify_relations(
+    measures: pd.DataFrame,
+    alignment: pd.DataFrame,
+    units: pd.DataFrame,
+    *,
+    min_passage_score: float = MIN_PASSAGE_SCORE,
+    min_coverage: float = MIN_NEAR_DUPLICATE_COVERAGE,
+    min_cosine: float = MIN_SAME_EVENT_COSINE,
+) -> pd.DataFrame:
+    """Name the relation of each document pair from its aligned passages, with the evidence.
+
+    The rules, in order (the first that holds):
+
+    - ``near_duplicate``: paragraphs scoring at least ``min_passage_score`` cover at least ``min_coverage`` of
+      EACH document's content words: most of either text has a counterpart in the other (edited, re-translated,
+      republished). A short text wholly inside one more than twice its length is not a near duplicate but:
+    - ``shared_passages``: at least one aligned paragraph pair scores ``min_passage_score`` or more;
+    - ``same_event``: no shared passage, but a document cosine of at least ``min_cosine``;
+    - ``unrelated``: neither.
+
+    Args:
+        measures: From :func:`pair_measures`.
+        alignment: From :func:`align_passages`.
+        units: The body paragraphs.
+        min_passage_score: Score a paragraph pair needs to count as a shared passage.
+        min_coverage: Share of each document that near duplicates have aligned.
+        min_cosine: Cosine separating ``same_event`` from ``unrelated``.
+
+    Returns:
+        ``measures`` with, added: ``relation``, ``n_aligned`` (aligned paragraph pairs, any score),
+        ``coverage_a``, ``coverage_b`` (share of each document's content words in paragraphs scoring at least
+        ``min_passage_score``), ``best_score`` and ``best_passage_a``, ``best_passage_b`` (the strongest shared
+        sentence or quotation, or paragraph when no sentence pair scored higher; empty when none aligned).
+        One row per pair, sorted by ``doc_a, doc_b``.
+
+    Example:
+        >>> measures = pd.DataFrame({"doc_a": ["a"], "doc_b": ["b"], "cosine": [0.05], "jaccard": [0.0],
+        ...                          "containment_a_in_b": [0.0], "containment_b_in_a": [0.0]})
+        >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0], "text": ["x", "y"]})
+        >>> classify_relations(measures, pd.DataFrame(columns=list(SCORE_COLUMNS)), units)["relation"].tolist()
+        ['unrelated']
+    """
+    ordered = _ordered_units(units)
+    text = {(d, int(p)): t for d, p, t in zip(ordered["doc_id"], ordered["para_id"], ordered["text"])}
+    result = measures.copy()
+    result["doc_a"] = result["doc_a"].astype(str)
+    result["doc_b"] = result["doc_b"].astype(str)
+    coverage = alignment_coverage(alignment, ordered, min_score=min_passage_score)
+    result = result.merge(coverage.drop(columns="n_aligned"), on=["doc_a", "doc_b"], how="left")
+    result[["coverage_a", "coverage_b"]] = result[["coverage_a", "coverage_b"]].fillna(0.0)
+    if len(alignment):
+        counts = alignment.groupby(["doc_a", "doc_b"]).size().rename("n_aligned").reset_index()
+        best = alignment.sort_values(["score", "para_a", "para_b"], ascending=[False, True, True], kind="stable")
+        best = best.drop_duplicates(["doc_a", "doc_b"])
+        passages = []
+        for row in best.itertuples(index=False):
+            use_segment = row.segment_score >= row.para_score and row.segment_a
+            passages.append({
+                "doc_a": row.doc_a, "doc_b": row.doc_b, "best_score": row.score,
+                "best_passage_a": row.segment_a if use_segment else text.get((row.doc_a, int(row.para_a)), ""),
+                "best_passage_b": row.segment_b if use_segment else text.get((row.doc_b, int(row.para_b)), ""),
+            })
+        result = result.merge(counts, on=["doc_a", "doc_b"], how="left")
+        result = result.merge(pd.DataFrame(passages), on=["doc_a", "doc_b"], how="left")
+    else:
+        result = result.assign(n_aligned=0, best_score=0.0, best_passage_a="", best_passage_b="")
+    result["n_aligned"] = result["n_aligned"].fillna(0).astype("int64")
+    result["best_score"] = result["best_score"].fillna(0.0).astype(float)
+    result[["best_passage_a", "best_passage_b"]] = result[["best_passage_a", "best_passage_b"]].fillna("")
+    shared = result["best_score"] >= min_passage_score
+    near = (result["coverage_a"] >= min_coverage) & (result["coverage_b"] >= min_coverage)
+    result["relation"] = np.select(
+        [near, shared, result["cosine"] >= min_cosine], ["near_duplicate", "shared_passages", "same_event"],
+        default="unrelated",
+    )
+    result = result.sort_values(["doc_a", "doc_b"], kind="stable").reset_index(drop=True)
+    return result[list(SIMILARITY_COLUMNS)]
+
+
+@dataclass(frozen=True)
+class OverlapResult:
+    """Everything :func:`source_overlap` computes.
+
+    Attributes:
+        similarity: One row per document pair (the ``doc_similarity`` table; columns :data:`SIMILARITY_COLUMNS`).
+        alignment: One row per aligned paragraph pair (the ``passage_alignment`` table; :data:`ALIGNMENT_COLUMNS`).
+        scores: Every scored paragraph pair, aligned or not (for the threshold plots).
+        problem: Why nothing could be compared (``None`` when the corpus could be compared).
+    """
+
+    similarity: pd.DataFrame
+    alignment: pd.DataFrame
+    scores: pd.DataFrame
+    problem: str | None = None
+
+
+def source_overlap(
+    units: pd.DataFrame,
+    *,
+    k: int = SHINGLE_SIZE,
+    candidates: CandidateMethod = "auto",
+    min_passage_score: float = MIN_PASSAGE_SCORE,
+    min_near_duplicate_score: float = MIN_NEAR_DUPLICATE_SCORE,
+    min_coverage: float = MIN_NEAR_DUPLICATE_COVERAGE,
+    min_cosine: float = MIN_SAME_EVENT_COSINE,
+    min_segment_terms: int = MIN_SEGMENT_TERMS,
+    n_perm: int = 128,
+    bands: int = 32,
+    n_neighbors: int = 10,
+    random_state: int = 0,
+    splitter: str = "auto",
+) -> OverlapResult:
+    """Compare documents end to end: candidates, measures, passage scores, alignment and relations.
+
+    Steps: :func:`candidate_pairs` -> :func:`pair_measures` -> :func:`passage_scores` -> a first
+    :func:`align_passages` at ``min_passage_score`` decides which pairs are near duplicates (the rule of
+    :func:`classify_relations`) -> those pairs are aligned again down to ``min_near_duplicate_score`` ->
+    :func:`classify_relations`.
+
+    Args:
+        units: Body paragraphs (``doc_id``, ``para_id``, ``text``), e.g. ``kz.body_paragraphs(paras)``.
+        k: Words per shingle.
+        candidates: How pairs are chosen (see :func:`candidate_pairs`).
+        min_passage_score: See :func:`classify_relations`.
+        min_near_duplicate_score: See :func:`align_passages`.
+        min_coverage: See :func:`classify_relations`.
+        min_cosine: See :func:`classify_relations`.
+        min_segment_terms: See :func:`segments`.
+        n_perm: MinHash permutations (large corpora only).
+        bands: LSH bands (large corpora only).
+        n_neighbors: Nearest neighbours per document (large corpora only).
+        random_state: Seed of the MinHash permutations.
+        splitter: Sentence splitter, as in :func:`kzanalysis.sentences`.
+
+    Returns:
+        An :class:`OverlapResult`. With fewer than two comparable documents its tables are empty (with their
+        columns) and ``problem`` says why.
+
+    Example:
+        >>> import kzanalysis as kz
+        >>> result = source_overlap(kz.body_paragraphs(kz.paragraphs(kz.load_corpus())))  # doctest: +SKIP
+        >>> result.similarity.set_index(["doc_a", "doc_b"])["relation"].iloc[0]  # doctest: +SKIP
+        'near_duplicate'
+    """
+    ordered = _ordered_units(units)
+    problem = comparison_problem(ordered)
+    empty_scores = passage_scores(ordered, pd.DataFrame({"doc_a": [], "doc_b": []}))
+    if problem is not None:
+        empty_similarity = pd.DataFrame({c: pd.Series(dtype=float) for c in SIMILARITY_COLUMNS})
+        for c in ("doc_a", "doc_b", "relation", "best_passage_a", "best_passage_b"):
+            empty_similarity[c] = empty_similarity[c].astype(str)
+        return OverlapResult(empty_similarity, empty_scores, empty_scores, problem)
+    with_terms = ordered[[bool(_content_terms(t)) for t in ordered["text"]]]
+    docs = with_terms["doc_id"].unique()
+    ordered = ordered[ordered["doc_id"].isin(docs)].reset_index(drop=True)
+    pairs = candidate_pairs(ordered, method=candidates, k=k, n_perm=n_perm, bands=bands, n_neighbors=n_neighbors,
+                            min_cosine=min_cosine, random_state=random_state)
+    measures = pair_measures(ordered, pairs, k=k)
+    scores = passage_scores(ordered, pairs, min_segment_terms=min_segment_terms, splitter=splitter)
+    first = align_passages(scores, min_score=min_passage_score)
+    coverage = alignment_coverage(first, ordered, min_score=min_passage_score)
+    near = coverage[(coverage["coverage_a"] >= min_coverage) & (coverage["coverage_b"] >= min_coverage)]
+    alignment = align_passages(scores, min_score=min_passage_score, near_duplicates=near,
+                               near_duplicate_min_score=min_near_duplicate_score)
+    similarity = classify_relations(measures, alignment, ordered, min_passage_score=min_passage_score,
+                                    min_coverage=min_coverage, min_cosine=min_cosine)
+    return OverlapResult(similarity, alignment, scores, None)
