@@ -717,11 +717,11 @@ def kwic(matches: pd.DataFrame, units: pd.DataFrame, *, window: int = 60) -> pd.
     rows = []
     for m in matches.itertuples(index=False):
         text = texts.get((m.doc_id, int(m.para_id)), "")
-        left = text[max(0, m.start - window):m.start]
-        if m.start - window > 0 and " " in left:
+        cut_left, cut_right = max(0, m.start - window), min(len(text), m.end + window)
+        left, right = text[cut_left:m.start], text[m.end:cut_right]
+        if cut_left > 0 and text[cut_left - 1].isalnum() and " " in left:  # do not show half a word
             left = left.split(" ", 1)[1]
-        right = text[m.end:m.end + window]
-        if m.end + window < len(text) and " " in right:
+        if cut_right < len(text) and text[cut_right].isalnum() and " " in right:
             right = right.rsplit(" ", 1)[0]
         rows.append({"doc_id": m.doc_id, "para_id": int(m.para_id), "family": m.family, "left": left.strip(),
                      "match": m.match, "right": right.strip(), "in_quotes": bool(m.in_quotes),
