@@ -44,6 +44,8 @@ __all__ = [
     "alignment_agreement",
     "calibration_pairs",
     "calibration_units",
+    "calibration_results",
+    "pair_scores",
 ]
 
 Relation = Literal["near_duplicate", "shared_passages", "same_event", "unrelated"]
@@ -964,3 +966,449 @@ def source_overlap(
     similarity = classify_relations(measures, alignment, ordered, min_passage_score=min_passage_score,
                                     min_coverage=min_coverage, min_cosine=min_cosine)
     return OverlapResult(similarity, alignment, scores, None)
+
+
+# --------------------------------------------------------------------------------------------
+# Wording: what changed between aligned paragraphs, and how to show it
+# --------------------------------------------------------------------------------------------
+
+
+def _diff_tokens(text: str) -> list[str]:
+    return _DIFF_TOKEN.findall(text)
+
+
+def _words(text: str) -> list[str]:
+    return [t.lower().replace("’", "'") for t in _diff_tokens(text) if t[0].isalnum() or t[0] == "_"]
+
+
+def _aligned_texts(alignment: pd.DataFrame, units: pd.DataFrame) -> list[tuple[tuple, str, str]]:
+    ordered = _ordered_units(units)
+    text = {(d, int(p)): t for d, p, t in zip(ordered["doc_id"], ordered["para_id"], ordered["text"])}
+    out = []
+    for row in alignment.itertuples(index=False):
+        key = (row.doc_a, int(row.para_a), row.doc_b, int(row.para_b))
+        out.append((key, text.get((row.doc_a, int(row.para_a)), ""), text.get((row.doc_b, int(row.para_b)), "")))
+    return out
+
+
+def rewording(alignment: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """How much of the wording of each aligned paragraph pair is unchanged, word for word.
+
+    Words are lower-cased word tokens (stop words included: a translation round trip changes those too); the
+    unchanged words are those of the matching blocks of ``difflib.SequenceMatcher``.
+
+    Args:
+        alignment: From :func:`align_passages` (or the ``passage_alignment`` table).
+        units: The body paragraphs.
+
+    Returns:
+        One row per aligned pair, in ``alignment`` order: ``doc_a``, ``para_a``, ``doc_b``, ``para_b``,
+        ``n_words_a``, ``n_words_b``, ``n_same`` (words in identical runs) and ``share_same``
+        (``2 * n_same / (n_words_a + n_words_b)``, rounded to 4 decimals).
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0],
+        ...                       "text": ["Media reported local.", "Local media reported."]})
+        >>> aligned = pd.DataFrame({"doc_a": ["a"], "para_a": [0], "doc_b": ["b"], "para_b": [0]})
+        >>> rewording(aligned, units)[["n_same", "share_same"]].values.tolist()
+        [[2.0, 0.6667]]
+    """
+    rows = []
+    for (doc_a, para_a, doc_b, para_b), text_a, text_b in _aligned_texts(alignment, units):
+        words_a, words_b = _words(text_a), _words(text_b)
+        matcher = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False)
+        same = sum(block.size for block in matcher.get_matching_blocks())
+        total = len(words_a) + len(words_b)
+        rows.append({"doc_a": doc_a, "para_a": para_a, "doc_b": doc_b, "para_b": para_b,
+                     "n_words_a": len(words_a), "n_words_b": len(words_b), "n_same": float(same),
+                     "share_same": round(2 * same / total, _DECIMALS) if total else 0.0})
+    columns = ["doc_a", "para_a", "doc_b", "para_b", "n_words_a", "n_words_b", "n_same", "share_same"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def word_edits(alignment: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Every word-level edit between aligned paragraphs: what A says where B says something else.
+
+    Args:
+        alignment: From :func:`align_passages`.
+        units: The body paragraphs.
+
+    Returns:
+        One row per edit, in ``alignment`` order then position: ``doc_a``, ``para_a``, ``doc_b``, ``para_b``,
+        ``edit`` (``"replace"``, ``"delete"``: words only in A, ``"insert"``: words only in B), ``words_a``,
+        ``words_b`` (lower-cased words joined by spaces; empty on the side that has none).
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0],
+        ...                       "text": ["Poverty and poverty.", "Poverty and unemployment."]})
+        >>> aligned = pd.DataFrame({"doc_a": ["a"], "para_a": [0], "doc_b": ["b"], "para_b": [0]})
+        >>> word_edits(aligned, units)[["edit", "words_a", "words_b"]].values.tolist()
+        [['replace', 'poverty', 'unemployment']]
+    """
+    rows = []
+    for (doc_a, para_a, doc_b, para_b), text_a, text_b in _aligned_texts(alignment, units):
+        words_a, words_b = _words(text_a), _words(text_b)
+        matcher = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op == "equal":
+                continue
+            rows.append({"doc_a": doc_a, "para_a": para_a, "doc_b": doc_b, "para_b": para_b, "edit": op,
+                         "words_a": " ".join(words_a[i1:i2]), "words_b": " ".join(words_b[j1:j2])})
+    return pd.DataFrame(rows, columns=["doc_a", "para_a", "doc_b", "para_b", "edit", "words_a", "words_b"])
+
+
+_DIFF_STYLE = (
+    "<style>.kz-diff{border-collapse:collapse;width:100%;font-size:0.9em}"
+    ".kz-diff td,.kz-diff th{border:1px solid #ddd;padding:4px 6px;vertical-align:top;text-align:left}"
+    ".kz-diff .a{background:#fde0c5}.kz-diff .b{background:#cfe8fc}.kz-diff .n{color:#666;white-space:nowrap}</style>"
+)
+
+
+def _highlight(text_a: str, text_b: str) -> tuple[str, str]:
+    """Both texts as escaped HTML, words that differ wrapped in <span class="a"> / <span class="b">."""
+    tokens_a, tokens_b = _diff_tokens(text_a), _diff_tokens(text_b)
+    key_a = [t.lower().replace("’", "'") for t in tokens_a]
+    key_b = [t.lower().replace("’", "'") for t in tokens_b]
+    matcher = difflib.SequenceMatcher(lambda t: t.isspace(), key_a, key_b, autojunk=False)
+    out_a: list[str] = []
+    out_b: list[str] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        part_a = escape("".join(tokens_a[i1:i2]))
+        part_b = escape("".join(tokens_b[j1:j2]))
+        if op == "equal":
+            out_a.append(part_a)
+            out_b.append(part_b)
+            continue
+        if part_a.strip():
+            out_a.append(f'<span class="a">{part_a}</span>')
+        else:
+            out_a.append(part_a)
+        if part_b.strip():
+            out_b.append(f'<span class="b">{part_b}</span>')
+        else:
+            out_b.append(part_b)
+    return "".join(out_a), "".join(out_b)
+
+
+def diff_html(text_a: str, text_b: str, *, label_a: str = "A", label_b: str = "B") -> str:
+    """Two texts side by side with a word-level difference highlight; every piece of text is HTML-escaped.
+
+    Args:
+        text_a: The first text.
+        text_b: The second text.
+        label_a: Column heading of the first text.
+        label_b: Column heading of the second text.
+
+    Returns:
+        An HTML fragment (a ``<table class="kz-diff">`` with its style): words only in A on orange, words only in
+        B on blue. Show it with ``IPython.display.HTML``.
+
+    Example:
+        >>> html = diff_html("<b>riots</b> in Almaty", "riots in Almaty city")
+        >>> "&lt;b&gt;" in html and '<span class="b"> city</span>' in html
+        True
+    """
+    a, b = _highlight(str(text_a), str(text_b))
+    return (f'{_DIFF_STYLE}<table class="kz-diff"><tr><th>{escape(label_a)}</th><th>{escape(label_b)}</th></tr>'
+            f"<tr><td>{a}</td><td>{b}</td></tr></table>")
+
+
+def aligned_passages_html(
+    alignment: pd.DataFrame, units: pd.DataFrame, *, doc_a: str, doc_b: str, max_rows: int | None = None,
+) -> str:
+    """The aligned paragraphs of one document pair side by side, with word-level differences highlighted.
+
+    Args:
+        alignment: From :func:`align_passages`.
+        units: The body paragraphs.
+        doc_a: First document (the smaller id).
+        doc_b: Second document.
+        max_rows: Show at most this many pairs (in ``para_a`` order); ``None``: all.
+
+    Returns:
+        An HTML fragment: one table row per aligned pair with ``para_a``, ``para_b``, ``score`` and the two
+        highlighted texts (all document text escaped). Says so when the pair has no aligned paragraphs.
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0], "text": ["x & y", "x & z"]})
+        >>> aligned = pd.DataFrame({"doc_a": ["a"], "para_a": [0], "doc_b": ["b"], "para_b": [0], "score": [0.5]})
+        >>> "x &amp; " in aligned_passages_html(aligned, units, doc_a="a", doc_b="b")
+        True
+    """
+    rows = alignment[(alignment["doc_a"] == doc_a) & (alignment["doc_b"] == doc_b)]
+    rows = rows.sort_values(["para_a", "para_b"], kind="stable")
+    if rows.empty:
+        return f"<p>No aligned paragraphs between {escape(doc_a)} and {escape(doc_b)}.</p>"
+    shown = rows if max_rows is None else rows.head(max_rows)
+    body = []
+    for (_, para_a, _, para_b), text_a, text_b in _aligned_texts(shown, units):
+        score = float(shown.loc[(shown["para_a"] == para_a) & (shown["para_b"] == para_b), "score"].iloc[0])
+        a, b = _highlight(text_a, text_b)
+        body.append(f'<tr><td class="n">{para_a}</td><td class="n">{para_b}</td><td class="n">{score:.2f}</td>'
+                    f"<td>{a}</td><td>{b}</td></tr>")
+    note = f"<p><em>{len(shown)} of {len(rows)} aligned pairs shown.</em></p>" if len(shown) < len(rows) else ""
+    return (f'{_DIFF_STYLE}<table class="kz-diff"><tr><th>para_a</th><th>para_b</th><th>score</th>'
+            f"<th>{escape(doc_a)} (only here: orange)</th><th>{escape(doc_b)} (only here: blue)</th></tr>"
+            + "".join(body) + "</table>" + note)
+
+
+# --------------------------------------------------------------------------------------------
+# Checking against hand labels and hand-made pairs
+# --------------------------------------------------------------------------------------------
+
+
+def load_hand_alignment(path: Path | str = HAND_ALIGNMENT_FILE) -> pd.DataFrame:
+    """Read a hand alignment of paragraphs (by default the CNN pair, 000 against 001, made by reading them).
+
+    In the shipped file, 001's headline (para 0) and its subheading "‘Kill without warning’" (para 10) have no
+    counterpart in 000 and are therefore absent; 000's paragraphs 11/12 and 21/22 appear in 001 in swapped order.
+
+    Args:
+        path: A CSV with ``doc_a``, ``para_a``, ``doc_b``, ``para_b`` (and optionally ``note``).
+
+    Returns:
+        One row per hand-aligned paragraph pair: ``doc_a``, ``para_a``, ``doc_b``, ``para_b``, ``note``.
+
+    Example:
+        >>> len(load_hand_alignment())
+        25
+    """
+    table = pd.read_csv(path, dtype={"doc_a": str, "doc_b": str}, keep_default_na=False)
+    missing = [c for c in ("doc_a", "para_a", "doc_b", "para_b") if c not in table.columns]
+    if missing:
+        raise ValueError(f"{path}: a hand alignment needs columns doc_a, para_a, doc_b, para_b; missing {missing}")
+    if "note" not in table.columns:
+        table["note"] = ""
+    return table.astype({"para_a": "int64", "para_b": "int64"})[["doc_a", "para_a", "doc_b", "para_b", "note"]]
+
+
+def compare_alignments(auto: pd.DataFrame, hand: pd.DataFrame) -> pd.DataFrame:
+    """Put an automatic alignment next to a hand alignment, on the document pairs the hand alignment covers.
+
+    Args:
+        auto: From :func:`align_passages`.
+        hand: From :func:`load_hand_alignment`.
+
+    Returns:
+        One row per paragraph pair in either, sorted by ``doc_a, para_a, para_b``: ``doc_a``, ``para_a``,
+        ``doc_b``, ``para_b``, ``in_auto``, ``in_hand`` (bool) and ``score`` (the automatic score; NaN when the
+        pair was not aligned automatically).
+
+    Example:
+        >>> hand = pd.DataFrame({"doc_a": ["a"], "para_a": [0], "doc_b": ["b"], "para_b": [1]})
+        >>> auto = pd.DataFrame({"doc_a": ["a"], "para_a": [0], "doc_b": ["b"], "para_b": [1], "score": [0.9]})
+        >>> compare_alignments(auto, hand)[["in_auto", "in_hand"]].values.tolist()
+        [[True, True]]
+    """
+    keys = ["doc_a", "para_a", "doc_b", "para_b"]
+    pairs = set(zip(hand["doc_a"].astype(str), hand["doc_b"].astype(str)))
+    auto = auto.assign(doc_a=auto["doc_a"].astype(str), doc_b=auto["doc_b"].astype(str))
+    auto = auto[[(a, b) in pairs for a, b in zip(auto["doc_a"], auto["doc_b"])]]
+    left = auto[keys + ["score"]].astype({"para_a": "int64", "para_b": "int64"}).assign(in_auto=True)
+    right = hand[keys].astype({"doc_a": str, "doc_b": str, "para_a": "int64", "para_b": "int64"}).assign(in_hand=True)
+    merged = left.merge(right, on=keys, how="outer")
+    merged["in_auto"] = merged["in_auto"].fillna(False).astype(bool)
+    merged["in_hand"] = merged["in_hand"].fillna(False).astype(bool)
+    merged = merged.sort_values(["doc_a", "doc_b", "para_a", "para_b"], kind="stable").reset_index(drop=True)
+    return merged[keys + ["in_auto", "in_hand", "score"]]
+
+
+def alignment_agreement(auto: pd.DataFrame, hand: pd.DataFrame) -> pd.DataFrame:
+    """Precision and recall of an automatic alignment against a hand alignment.
+
+    Args:
+        auto: From :func:`align_passages`.
+        hand: From :func:`load_hand_alignment`.
+
+    Returns:
+        One row: ``n_hand``, ``n_auto`` (automatic pairs on the hand-aligned document pairs), ``n_agree``,
+        ``precision`` (``n_agree / n_auto``), ``recall`` (``n_agree / n_hand``) and ``f1``; NaN when undefined.
+
+    Example:
+        >>> hand = pd.DataFrame({"doc_a": ["a", "a"], "para_a": [0, 1], "doc_b": ["b", "b"], "para_b": [0, 1]})
+        >>> auto = pd.DataFrame({"doc_a": ["a"], "para_a": [0], "doc_b": ["b"], "para_b": [0], "score": [1.0]})
+        >>> alignment_agreement(auto, hand)[["precision", "recall"]].values.tolist()
+        [[1.0, 0.5]]
+    """
+    both = compare_alignments(auto, hand)
+    n_hand, n_auto = int(both["in_hand"].sum()), int(both["in_auto"].sum())
+    n_agree = int((both["in_hand"] & both["in_auto"]).sum())
+    precision = n_agree / n_auto if n_auto else float("nan")
+    recall = n_agree / n_hand if n_hand else float("nan")
+    f1 = 2 * precision * recall / (precision + recall) if n_agree else (0.0 if n_auto and n_hand else float("nan"))
+    return pd.DataFrame([{"n_hand": n_hand, "n_auto": n_auto, "n_agree": n_agree, "precision": round(precision, 4),
+                          "recall": round(recall, 4), "f1": round(f1, 4)}])
+
+
+_BASE = (
+    "Security forces in Almaty opened fire on demonstrators on Thursday as the government struggled to contain "
+    "the worst unrest in the country's history.\n"
+    "The interior ministry said that 26 armed rioters had been killed and more than 3,000 people detained since "
+    "the protests began over a sharp rise in fuel prices.\n"
+    "President Tokayev rejected calls for talks with the protesters, saying that those who refused to surrender "
+    "would be destroyed.\n"
+    "Troops from a Russian-led military alliance arrived at the city's airport, which had been seized by the "
+    "crowds a day earlier."
+)
+_OTHER = (
+    "The local football club won the regional cup on Sunday after a penalty shoot-out in front of a home crowd.\n"
+    "Its coach praised the goalkeeper, who saved two penalties, and promised a parade through the town centre.\n"
+    "Season tickets for the next championship go on sale in March, the club said on its website."
+)
+_CALIBRATION = (
+    ("identical", "near_duplicate", "the same text twice", _BASE, _BASE),
+    ("disjoint", "unrelated", "a text on the unrest and one on a football match", _BASE, _OTHER),
+    ("contained", "shared_passages",
+     "A's two paragraphs appear word for word inside B, a story three times as long",
+     "\n".join(_BASE.split("\n")[:2]),
+     "Kazakhstan's government resigned on Wednesday and a state of emergency was declared in the capital.\n"
+     + "\n".join(_BASE.split("\n")[:2]) + "\n"
+     "Banks and shops stayed closed in the largest city, where residents queued for bread and cash.\n"
+     "Internet access was cut across the country for most of the week, making it hard to check reports.\n"
+     "Diplomats in Moscow and Washington called for restraint and for an independent investigation.\n"
+     "Analysts said the crisis showed a struggle within the ruling elite over the succession to the former "
+     "president, who had kept a powerful security post after stepping down."),
+    ("reordered", "near_duplicate", "B has A's four paragraphs in another order", _BASE,
+     "\n".join(_BASE.split("\n")[i] for i in (2, 0, 3, 1))),
+    ("paraphrase", "near_duplicate", "an editor's rewrite: words swapped, sentences kept in order", _BASE,
+     "Security forces in Almaty fired on protesters on Thursday while the government struggled to contain the "
+     "worst unrest in the nation's history.\n"
+     "The interior ministry said 26 armed rioters were killed and over 3,000 people arrested since the "
+     "demonstrations started over a steep rise in fuel prices.\n"
+     "President Tokayev rejected calls for negotiations with the protesters, saying those who would not "
+     "surrender would be destroyed.\n"
+     "Soldiers from a Russian-led military alliance landed at the city's airport, which crowds had seized the "
+     "day before."),
+    ("round_trip", "near_duplicate", "a translated-and-back version, written by hand in the style of 000", _BASE,
+     "The security forces in Almaty opened the fire on the demonstrators on Thursday, while the government "
+     "fought to contain the worst troubles in the history of the country.\n"
+     "More than 3,000 people were detained and 26 armed rioters were killed since the protests began because "
+     "of a strong rise of the prices of fuel, the ministry of interior said.\n"
+     "President Tokayev rejected the calls for the talks with protesters, saying that who refuse to surrender "
+     "will be destroyed.\n"
+     "The troops of a military alliance led by Russia arrived at the airport of the city, which was seized by "
+     "the crowds the day before."),
+    ("rewrite", "same_event", "the same news retold from scratch: nothing shared but the facts", _BASE,
+     "On Thursday police and soldiers in Almaty shot at crowds while officials fought to regain control.\n"
+     "Since fuel costs jumped, over 3,000 have been arrested and 26 rioters killed, according to the police.\n"
+     "Tokayev ruled out negotiating and said anyone who kept resisting would be eliminated.\n"
+     "Russia sent soldiers, who took over the airport that protesters had occupied."),
+    ("shared_quote", "shared_passages",
+     "two different stories that carry one statement in two translations",
+     "Kazakhstan's president thanked Moscow on Saturday for sending troops to guard airports and power plants.\n"
+     "“We will restore constitutional order in every region of the country and punish all those responsible "
+     "for the violence,” Tokayev said in a televised address.\n"
+     "Banks reopened in the capital, but the largest city remained under curfew.",
+     "Fuel prices will be capped for six months, the new cabinet announced on Monday.\n"
+     "The president promised to “restore the constitutional order in all regions of the country and to punish "
+     "everyone responsible for the violence”, according to a translation by the state news agency.\n"
+     "More than 6,000 people have been detained, police said, and many remain in custody."),
+    ("same_event", "same_event", "two outlets reporting the same day independently",
+     "Protesters in Almaty stormed the mayor's office on Wednesday and set it on fire, witnesses said.\n"
+     "The president declared a two-week state of emergency in the city and dismissed the cabinet.",
+     "Kazakhstan's cabinet was dismissed on Wednesday as anger over fuel prices spread from the west of the "
+     "country to Almaty.\n"
+     "Police used tear gas and stun grenades against crowds in the city, and the internet was cut."),
+)
+
+
+def calibration_pairs() -> pd.DataFrame:
+    """Hand-made pairs of texts with known answers, for checking the measures and justifying the thresholds.
+
+    Every text was written for this package: identical, disjoint, contained, reordered, an editor's
+    paraphrase, a hand-written imitation of a machine-translation round trip, a full rewrite of the same news
+    (which shares no text, so no text measure can see that it was derived), a statement carried in two
+    translations, and two independent reports of the same day.
+
+    Returns:
+        One row per pair: ``pair``, ``expected`` (the relation a reader would give), ``description``,
+        ``text_a``, ``text_b`` (paragraphs separated by line breaks).
+
+    Example:
+        >>> calibration_pairs().set_index("pair").loc["round_trip", "expected"]
+        'near_duplicate'
+    """
+    return pd.DataFrame(list(_CALIBRATION), columns=["pair", "expected", "description", "text_a", "text_b"])
+
+
+def calibration_units(pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The hand-made pairs as body paragraphs: documents ``<pair>:a`` and ``<pair>:b``, one paragraph per line.
+
+    Args:
+        pairs: From :func:`calibration_pairs` (the default).
+
+    Returns:
+        One row per paragraph: ``pair``, ``doc_id``, ``para_id``, ``text``.
+
+    Example:
+        >>> calibration_units().query("pair == 'identical'")["doc_id"].unique().tolist()
+        ['identical:a', 'identical:b']
+    """
+    pairs = calibration_pairs() if pairs is None else pairs
+    rows = []
+    for row in pairs.itertuples(index=False):
+        for side, text in (("a", row.text_a), ("b", row.text_b)):
+            for para_id, line in enumerate(line for line in text.split("\n") if line.strip()):
+                rows.append({"pair": row.pair, "doc_id": f"{row.pair}:{side}", "para_id": para_id, "text": line})
+    return pd.DataFrame(rows, columns=["pair", "doc_id", "para_id", "text"])
+
+
+def calibration_results(pairs: pd.DataFrame | None = None, **options: object) -> pd.DataFrame:
+    """Run :func:`source_overlap` on each hand-made pair on its own and set the result beside the known answer.
+
+    Args:
+        pairs: From :func:`calibration_pairs` (the default).
+        **options: Keyword options of :func:`source_overlap` (thresholds), to see how a change moves the results.
+
+    Returns:
+        One row per pair, in ``pairs`` order: ``pair``, ``expected``, ``relation``, ``correct`` (bool), and the
+        measures and evidence columns of ``doc_similarity`` (without the document ids), and ``max_pair_score``
+        (the highest score of any paragraph pair, aligned or not: for pairs that share no text, how close
+        unshared text came to the thresholds).
+
+    Example:
+        >>> bool(calibration_results()["correct"].all())
+        True
+    """
+    pairs = calibration_pairs() if pairs is None else pairs
+    units = calibration_units(pairs)
+    rows = []
+    for row in pairs.itertuples(index=False):
+        result = source_overlap(units[units["pair"] == row.pair].drop(columns="pair"), **options)  # type: ignore[arg-type]
+        found = result.similarity.iloc[0].drop(["doc_a", "doc_b"]).to_dict()
+        top = float(result.scores["score"].max()) if len(result.scores) else 0.0
+        rows.append({"pair": row.pair, "expected": row.expected, **found, "max_pair_score": top})
+    table = pd.DataFrame(rows)
+    table.insert(3, "correct", table["expected"] == table["relation"])
+    first = ["pair", "expected", "relation", "correct"]
+    return table[first + [c for c in table.columns if c not in first]]
+
+
+def pair_scores(result: OverlapResult, *, hand: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every scored paragraph pair labelled for the threshold plot: aligned or not, and what the hand says.
+
+    Args:
+        result: From :func:`source_overlap`.
+        hand: A hand alignment (:func:`load_hand_alignment`); its document pairs get ``hand_aligned`` /
+            ``hand_not_aligned`` labels instead of ``aligned`` / ``not_aligned``.
+
+    Returns:
+        ``result.scores`` with ``relation`` (of the document pair) and ``label`` added.
+
+    Example:
+        >>> empty = source_overlap(pd.DataFrame({"doc_id": ["a"], "para_id": [0], "text": ["x"]}))
+        >>> pair_scores(empty).empty
+        True
+    """
+    scores = result.scores.merge(result.similarity[["doc_a", "doc_b", "relation"]], on=["doc_a", "doc_b"], how="left")
+    keys = ["doc_a", "para_a", "doc_b", "para_b"]
+    aligned = set(map(tuple, result.alignment[keys].astype(object).values.tolist()))
+    label = np.asarray(["aligned" if tuple(k) in aligned else "not_aligned"
+                        for k in scores[keys].astype(object).values.tolist()], dtype=object)
+    if hand is not None and len(hand):
+        hand_pairs = set(zip(hand["doc_a"].astype(str), hand["doc_b"].astype(str)))
+        hand_rows = set(map(tuple, hand[keys].astype(object).values.tolist()))
+        for n, key in enumerate(scores[keys].astype(object).values.tolist()):
+            if (key[0], key[2]) in hand_pairs:
+                label[n] = "hand_aligned" if tuple(key) in hand_rows else "hand_not_aligned"
+    return scores.assign(label=pd.Series(label, index=scores.index, dtype=object))

@@ -365,3 +365,391 @@ def plot_topic_stability(summary: pd.DataFrame, agreement: pd.DataFrame, *, axes
     matrix_ax.figure.colorbar(image, ax=matrix_ax, label="ARI of dominant topics", shrink=0.8)
     matrix_ax.set_title("Agreement between runs (restarts and the other method)", fontsize=10)
     return axes
+
+
+# --------------------------------------------------------------------------------------------
+# overlap (notebook 01): similarity heatmap, dendrogram, paragraph alignment, passage scores
+# --------------------------------------------------------------------------------------------
+
+
+def _pair_matrix(similarity: pd.DataFrame, measure: str, doc_ids: Sequence[str] | None) -> tuple[list[str], "np.ndarray"]:
+    """Square matrix of a symmetric (cosine, jaccard) or directional (containment) pair measure; diagonal 1."""
+    import numpy as np
+
+    ids = sorted(set(similarity["doc_a"]).union(similarity["doc_b"])) if doc_ids is None else [str(d) for d in doc_ids]
+    where = {d: n for n, d in enumerate(ids)}
+    matrix = np.full((len(ids), len(ids)), np.nan)
+    np.fill_diagonal(matrix, 1.0)
+    for row in similarity.itertuples(index=False):
+        i, j = where.get(row.doc_a), where.get(row.doc_b)
+        if i is None or j is None:
+            continue
+        if measure == "containment":  # row document's shingles found in the column document
+            matrix[i, j], matrix[j, i] = row.containment_a_in_b, row.containment_b_in_a
+        else:
+            matrix[i, j] = matrix[j, i] = getattr(row, measure)
+    return ids, matrix
+
+
+def plot_similarity_heatmap(
+    similarity: pd.DataFrame,
+    *,
+    measure: str = "cosine",
+    doc_ids: Sequence[str] | None = None,
+    labels: dict[str, str] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Heatmap of one pair measure of ``doc_similarity``, the value written in each cell.
+
+    Args:
+        similarity: The ``doc_similarity`` table (``overlap.source_overlap(...).similarity``).
+        measure: ``"cosine"``, ``"jaccard"`` or ``"containment"`` (directional: the cell in row A, column B is
+            the share of A's shingles found in B).
+        doc_ids: Documents and their order (default: every document of the table, sorted); pairs not in the
+            table (not candidates) are blank.
+        labels: Tick label per document id (e.g. ``"000\\nCNN (MT round trip)"``); the id when missing.
+        ax: Axes to draw on (a new figure when ``None``).
+
+    Returns:
+        The axes.
+
+    Example:
+        >>> import pandas as pd
+        >>> sim = pd.DataFrame({"doc_a": ["a"], "doc_b": ["b"], "cosine": [0.5], "jaccard": [0.1],
+        ...                     "containment_a_in_b": [0.2], "containment_b_in_a": [0.3]})
+        >>> plot_similarity_heatmap(sim).get_title()
+        'cosine'
+    """
+    import matplotlib.pyplot as plt
+
+    if measure not in ("cosine", "jaccard", "containment"):
+        raise ValueError(f"measure must be 'cosine', 'jaccard' or 'containment', not {measure!r}")
+    ids, matrix = _pair_matrix(similarity, measure, doc_ids)
+    if ax is None:
+        size = 1.0 + 0.75 * max(len(ids), 2)
+        _, ax = plt.subplots(figsize=(size + 1.0, size))
+    image = ax.imshow(matrix, vmin=0.0, vmax=1.0, cmap="Blues")
+    names = [(labels or {}).get(d, d) for d in ids]
+    ax.set_xticks(range(len(ids)), names, rotation=90, fontsize=7)
+    ax.set_yticks(range(len(ids)), names, fontsize=7)
+    ax.grid(False)
+    if len(ids) <= 30:
+        for i in range(len(ids)):
+            for j in range(len(ids)):
+                if matrix[i, j] == matrix[i, j]:  # not NaN
+                    ax.text(j, i, f"{matrix[i, j]:.2f}", ha="center", va="center", fontsize=7,
+                            color="white" if matrix[i, j] > 0.6 else "black")
+    ax.figure.colorbar(image, ax=ax, shrink=0.8)
+    ax.set_title({"containment": "containment (row's shingles found in column)"}.get(measure, measure))
+    return ax
+
+
+def plot_similarity_dendrogram(
+    similarity: pd.DataFrame,
+    *,
+    measure: str = "cosine",
+    labels: dict[str, str] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Average-linkage dendrogram of the documents on the distance ``1 - measure``.
+
+    Pairs missing from the table (not candidates) are at distance 1. Needs at least two documents.
+
+    Args:
+        similarity: The ``doc_similarity`` table.
+        measure: ``"cosine"`` or ``"jaccard"``.
+        labels: Leaf label per document id.
+        ax: Axes to draw on (a new figure when ``None``).
+
+    Returns:
+        The axes.
+
+    Example:
+        >>> import pandas as pd
+        >>> sim = pd.DataFrame({"doc_a": ["a"], "doc_b": ["b"], "cosine": [0.5]})
+        >>> plot_similarity_dendrogram(sim).get_xlabel()
+        '1 - cosine'
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from scipy.cluster.hierarchy import dendrogram, linkage
+    from scipy.spatial.distance import squareform
+
+    if measure not in ("cosine", "jaccard"):
+        raise ValueError(f"measure must be 'cosine' or 'jaccard', not {measure!r}")
+    ids, matrix = _pair_matrix(similarity, measure, None)
+    if len(ids) < 2:
+        raise ValueError(f"a dendrogram needs at least two documents, not {len(ids)}")
+    distance = 1.0 - np.nan_to_num(matrix, nan=0.0)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(np.clip(distance, 0.0, 1.0), checks=False), method="average")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.0, 1.2 + 0.35 * len(ids)))
+    dendrogram(tree, labels=[(labels or {}).get(d, d) for d in ids], orientation="left", ax=ax,
+               color_threshold=0, above_threshold_color="#555555", leaf_font_size=8)
+    ax.set_xlabel(f"1 - {measure}")
+    ax.set_title(f"Articles clustered by {measure} (average linkage)")
+    ax.grid(False)
+    return ax
+
+
+def plot_alignment(
+    alignment: pd.DataFrame,
+    units: pd.DataFrame,
+    *,
+    doc_a: str,
+    doc_b: str,
+    label_a: str | None = None,
+    label_b: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Paragraph alignment of one document pair: position in A against position in B.
+
+    Every body paragraph of each document is a tick; each aligned pair a dot, darker for a higher score. A
+    story kept in order lies on one rising line; a moved paragraph leaves it, so reordering is visible.
+
+    Args:
+        alignment: The ``passage_alignment`` table.
+        units: The body paragraphs (``doc_id``, ``para_id``), for the axes' extent.
+        doc_a: Document on the x axis.
+        doc_b: Document on the y axis.
+        label_a: Axis label for A (default: its id).
+        label_b: Axis label for B (default: its id).
+        ax: Axes to draw on (a new figure when ``None``).
+
+    Returns:
+        The axes.
+
+    Example:
+        >>> import pandas as pd
+        >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0], "text": ["x", "x"]})
+        >>> aligned = pd.DataFrame({"doc_a": ["a"], "para_a": [0], "doc_b": ["b"], "para_b": [0], "score": [1.0]})
+        >>> plot_alignment(aligned, units, doc_a="a", doc_b="b").get_xlabel()
+        'a: body paragraph (para_id)'
+    """
+    import matplotlib.pyplot as plt
+
+    rows = alignment[(alignment["doc_a"] == doc_a) & (alignment["doc_b"] == doc_b)]
+    paras_a = sorted(units.loc[units["doc_id"].astype(str) == doc_a, "para_id"].astype(int))
+    paras_b = sorted(units.loc[units["doc_id"].astype(str) == doc_b, "para_id"].astype(int))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.2, 5.0))
+    span = max(paras_a + paras_b + [1])
+    ax.plot([0, span], [0, span], color="#cccccc", lw=0.8, zorder=0)
+    ax.scatter(paras_a, [-1.0] * len(paras_a), marker="|", color="#999999", s=30, clip_on=False)
+    ax.scatter([-1.0] * len(paras_b), paras_b, marker="_", color="#999999", s=30, clip_on=False)
+    points = ax.scatter(rows["para_a"], rows["para_b"], c=rows["score"], cmap="viridis_r", vmin=0.0, vmax=1.0,
+                        s=36, edgecolor="black", linewidth=0.4, zorder=3)
+    ax.figure.colorbar(points, ax=ax, label="alignment score", shrink=0.8)
+    ax.set_xlim(-1.5, span + 1)
+    ax.set_ylim(-1.5, span + 1)
+    ax.set_xlabel(f"{label_a or doc_a}: body paragraph (para_id)")
+    ax.set_ylabel(f"{label_b or doc_b}: body paragraph (para_id)")
+    ax.set_title(f"{len(rows)} aligned paragraph pairs", fontsize=10)
+    ax.set_aspect("equal")
+    return ax
+
+
+def plot_passage_scores(
+    scores: pd.DataFrame,
+    *,
+    min_passage_score: float,
+    min_near_duplicate_score: float,
+    calibration: pd.DataFrame | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Where the alignment thresholds sit among the scores: one dot per scored paragraph pair, by label.
+
+    Args:
+        scores: ``overlap.pair_scores(...)``: scored paragraph pairs with ``score`` and ``label``.
+        min_passage_score: Drawn as a solid line.
+        min_near_duplicate_score: Drawn as a dashed line.
+        calibration: ``overlap.calibration_results()``; each hand-made pair's ``max_pair_score`` is drawn on
+            its own row, marked by whether its expected relation shares text.
+        ax: Axes to draw on (a new figure when ``None``).
+
+    Returns:
+        The axes.
+
+    Example:
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"score": [0.2, 0.9], "label": ["not_aligned", "aligned"]})
+        >>> plot_passage_scores(frame, min_passage_score=0.45, min_near_duplicate_score=0.25).get_xlabel()
+        'paragraph-pair score (weighted LCS Dice)'
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    order = [lab for lab in ("hand_aligned", "hand_not_aligned", "aligned", "not_aligned") if lab in set(scores["label"])]
+    names = {"hand_aligned": "CNN pair: aligned by hand", "hand_not_aligned": "CNN pair: not aligned by hand",
+             "aligned": "other pairs: aligned", "not_aligned": "other pairs: not aligned"}
+    rows = [names[lab] for lab in order]
+    if calibration is not None and len(calibration):
+        rows.append("hand-made pairs (best pair)")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 0.6 * max(len(rows), 1) + 1.4))
+    rng = np.random.default_rng(0)
+    for y, lab in enumerate(order):
+        values = scores.loc[scores["label"] == lab, "score"].to_numpy()
+        ax.scatter(values, y + rng.uniform(-0.18, 0.18, len(values)), s=9, alpha=0.6,
+                   color=PALETTE[y % len(PALETTE)])
+    if calibration is not None and len(calibration):
+        y = len(order)
+        sharing = calibration["expected"].isin(["near_duplicate", "shared_passages"])
+        for shares, marker, label in ((True, "o", "expected to share text"), (False, "x", "expected not to")):
+            part = calibration[sharing == shares]
+            ax.scatter(part["max_pair_score"], [y] * len(part), marker=marker, s=40, color="black", label=label)
+            for value, names_here in part.groupby("max_pair_score", sort=True)["pair"]:
+                ax.annotate("\n".join(names_here), (value, y), xytext=(0, 8 if shares else -8),
+                            textcoords="offset points", fontsize=6, ha="center", va="bottom" if shares else "top")
+        ax.legend(loc="upper left", fontsize=7)
+    ax.axvline(min_passage_score, color="black", lw=1.0)
+    ax.axvline(min_near_duplicate_score, color="black", lw=1.0, ls="--")
+    ax.set_yticks(range(len(rows)), rows, fontsize=8)
+    ax.set_ylim(-0.6, len(rows) + 0.6)
+    ax.set_xlim(0, 1.02)
+    ax.set_xlabel("paragraph-pair score (weighted LCS Dice)")
+    ax.set_title(f"Thresholds: shared passage ≥ {min_passage_score} (solid), "
+                 f"inside near duplicates ≥ {min_near_duplicate_score} (dashed)", fontsize=9)
+    return ax
+
+
+# --------------------------------------------------------------------------------------------------
+# framing (notebook 03): plots of kzanalysis.framing results
+# --------------------------------------------------------------------------------------------------
+
+
+def plot_family_voice(contrast: pd.DataFrame, *, by: str = "outlet", ax: Axes | None = None) -> Axes:
+    """Paired bars per group: each family's occurrences in the outlet's own voice (solid) and in quotes (hatched).
+
+    Args:
+        contrast: From ``framing.family_contrast`` (one row per ``by`` and ``family``, with ``narrative``
+            and ``in_quotes``).
+        by: The grouping column (one colour per value).
+        ax: Axes to draw on (a new figure when ``None``).
+
+    Returns:
+        The axes.
+
+    Example:
+        >>> import pandas as pd
+        >>> c = pd.DataFrame({"outlet": ["X", "X"], "family": ["protest", "terror"], "narrative": [3, 0],
+        ...                   "in_quotes": [0, 2]})
+        >>> plot_family_voice(c).get_xlabel()
+        'occurrences in body text'
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    data = contrast.sort_values([by, "family"], ascending=[False, False]).reset_index(drop=True)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 0.42 * len(data) + 1.5))
+    colors = outlet_colors(data[by].astype(str)) if by == "outlet" else {
+        str(v): PALETTE[i % len(PALETTE)] for i, v in enumerate(sorted(data[by].astype(str).unique()))}
+    labels = [f"{g} · {f}" for g, f in zip(data[by], data["family"])]
+    color = [colors[str(g)] for g in data[by]]
+    ax.barh(labels, data["narrative"], color=color, edgecolor=color)
+    ax.barh(labels, data["in_quotes"], left=data["narrative"], color="white", edgecolor=color, hatch="////")
+    for y, (n, q) in enumerate(zip(data["narrative"], data["in_quotes"])):
+        ax.annotate(f" {n} own voice, {q} quoted", (n + q, y), va="center", fontsize=7)
+    ax.set_xlabel("occurrences in body text")
+    ax.set_xlim(0, max(float((data["narrative"] + data["in_quotes"]).max()), 1.0) * 1.6)
+    ax.legend(handles=[Patch(facecolor="grey", edgecolor="grey", label="outlet's own voice"),
+                       Patch(facecolor="white", edgecolor="grey", hatch="////", label="inside quotation marks")],
+              loc="lower right", fontsize=8)
+    ax.set_title("Who says it: family counts split into narrative and quoted speech", fontsize=10)
+    return ax
+
+
+def plot_frame_rates(table: pd.DataFrame, *, families: Sequence[str] = ("terror", "protest"),
+                     label: str = "outlet", ax: Axes | None = None) -> Axes:
+    """Rate per 1,000 body tokens of each family in each document, with its bootstrap interval.
+
+    Args:
+        table: From ``framing.frame_terms`` (``doc_id``, ``family``, ``rate_per_1k``, ``rate_low``,
+            ``rate_high``, ``count``, ``confidence`` and the ``label`` column).
+        families: Families to show, one row block each.
+        label: Column naming and colouring each document.
+        ax: Axes to draw on (a new figure when ``None``).
+
+    Returns:
+        The axes.
+
+    Example:
+        >>> import pandas as pd
+        >>> t = pd.DataFrame({"doc_id": ["a"], "outlet": ["X"], "family": ["terror"], "count": [1],
+        ...                   "rate_per_1k": [2.0], "rate_low": [0.0], "rate_high": [5.0], "confidence": [0.95]})
+        >>> plot_frame_rates(t, families=["terror"]).get_xlabel()
+        'occurrences per 1,000 body tokens (95% bootstrap interval over sentences)'
+    """
+    import matplotlib.pyplot as plt
+
+    data = table[table["family"].isin(families) & table["rate_per_1k"].notna()]
+    docs = sorted(data["doc_id"].unique())
+    n_rows = len(families) * (len(docs) + 1)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 0.3 * n_rows + 1.3))
+    colors = outlet_colors(data[label].astype(str))
+    ticks, names, y = [], [], 0
+    for family in families:
+        part = data[data["family"] == family].set_index("doc_id")
+        for doc in docs:
+            if doc not in part.index:
+                continue
+            row = part.loc[doc]
+            color = colors[str(row[label])]
+            ax.errorbar(row["rate_per_1k"], y, xerr=[[row["rate_per_1k"] - row["rate_low"]],
+                                                     [row["rate_high"] - row["rate_per_1k"]]],
+                        fmt="o", color=color, ecolor=color, capsize=3, ms=5)
+            ax.annotate(f" n={int(row['count'])}", (row["rate_high"], y), va="center", fontsize=7)
+            ticks.append(y)
+            names.append(f"{family} · {doc[:3]} {row[label]}")
+            y += 1
+        y += 1
+    ax.set_yticks(ticks, names, fontsize=8)
+    ax.invert_yaxis()
+    level = float(data["confidence"].iloc[0]) if len(data) else 0.95
+    ax.set_xlabel(f"occurrences per 1,000 body tokens ({level:.0%} bootstrap interval over sentences)")
+    ax.set_xlim(left=0)
+    ax.set_title("Rates with intervals: counts of 0-5 per article leave wide, overlapping intervals", fontsize=10)
+    return ax
+
+
+def plot_keyness(keyness: pd.DataFrame, *, n_terms: int = 8, n_cols: int = 3) -> Figure:
+    """Small multiples: each group's most distinctive terms by Fightin' Words z-score.
+
+    Args:
+        keyness: From ``framing.keyness`` (``group``, ``term``, ``count_group``, ``z``).
+        n_terms: Terms per group (the highest z).
+        n_cols: Panels per row.
+
+    Returns:
+        The figure (one panel per group).
+
+    Example:
+        >>> import pandas as pd
+        >>> k = pd.DataFrame({"group": ["A", "B"], "term": ["x", "y"], "count_group": [3, 2], "z": [2.0, 1.0]})
+        >>> len(plot_keyness(k).axes)
+        2
+    """
+    import matplotlib.pyplot as plt
+
+    groups = sorted(keyness["group"].astype(str).unique())
+    n_cols = max(1, min(n_cols, len(groups)))
+    n_rows = -(-len(groups) // n_cols)
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=(3.3 * n_cols, 0.28 * n_terms * n_rows + 1.2 * n_rows),
+                             squeeze=False)
+    colors = outlet_colors(groups)
+    for ax, group in zip(axes.ravel(), groups):
+        top = keyness[keyness["group"].astype(str) == group].nlargest(n_terms, "z").iloc[::-1]
+        ax.barh([f"{t} ({c})" for t, c in zip(top["term"], top["count_group"])], top["z"], color=colors[group])
+        ax.axvline(1.96, color="black", lw=0.8, ls="--")
+        ax.set_title(group, fontsize=9)
+        ax.tick_params(axis="y", labelsize=7)
+        ax.set_xlabel("z (log-odds, informative prior)", fontsize=7)
+    for ax in axes.ravel()[len(groups):]:
+        ax.set_visible(False)
+    fig.suptitle("Most distinctive words of each group against the rest (count in brackets; dashed: z = 1.96)",
+                 fontsize=10)
+    fig.tight_layout()
+    return fig
