@@ -20,6 +20,7 @@ __all__ = [
     "find_terms",
     "frame_terms",
     "family_contrast",
+    "voice_matrix",
     "kwic",
     "keyness_groups",
     "keyness_problem",
@@ -61,18 +62,19 @@ _NAME = r"[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|\([A-Z]{2,}\)|of|for|de|la|a
 _DET_NP = (r"(?:[Tt]he|[Aa]n?|[Ss]ome|[Oo]thers?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Mm]any|[Ss]everal)"
            r"(?:\s+(?:[\w’'-]+|\([A-Z]{2,}\))){0,6}")
 _PRONOUN = r"(?:[Hh]e|[Ss]he|[Ii]t|[Tt]hey|[Ww]e|I)"
-_NP = rf"(?:{_NAME}|{_DET_NP}|{_PRONOUN})"
+_POSSESSIVE = r"(?:[A-Z][\w.-]*\s+)*[A-Z][\w-]*[’']s(?:\s+[a-z][\w-]*){1,3}"  # "Tokayev’s office"
+_NP = rf"(?:{_POSSESSIVE}|{_NAME}|{_DET_NP}|{_PRONOUN})"
 _ADVERB = r"(?:\s+(?:\w+ly|also|later|then|had|has|have|was|once))*"
 _AFTER_NP_VERB = re.compile(rf"(?:^|[,;—–])\s*(?P<who>{_NP})(?:,\s*[^,“”\"]{{1,60}},)?{_ADVERB}\s+(?:{_VERBS_AFTER})\b")
-_AFTER_VERB_NP = re.compile(rf"(?:^|[,;—–])\s*(?:{_VERBS_AFTER})\s+(?P<who>{_NAME}|{_DET_NP})")
+_AFTER_VERB_NP = re.compile(rf"(?:^|[,;—–])\s*(?:{_VERBS_AFTER})\s+(?P<who>{_POSSESSIVE}|{_NAME}|{_DET_NP})")
 _ACCORDING_TO = re.compile(r"[Aa]ccording to (?P<who>[^,.;“”\"]{2,80}?)\s*(?:,|$)")
 _BEFORE_VERB = re.compile(rf"\b(?:{_VERBS_BEFORE})\b")
-_NP_AT_END = [re.compile(rf"(?P<who>{_NAME})\s*$"), re.compile(rf"(?P<who>{_DET_NP})\s*$"),
+_NP_AT_END = [re.compile(rf"(?P<who>{_NAME})\s*$"), re.compile(rf"(?P<who>{_POSSESSIVE})\s*$"), re.compile(rf"(?P<who>{_DET_NP})\s*$"),
               re.compile(rf"\b(?P<who>{_PRONOUN})\s*$")]
 _APPOSITIVE_AT_END = re.compile(r",\s*[^,“”\"]{1,60},?\s*$")
 _TRAILING_ADVERBS = re.compile(rf"{_ADVERB}\s*$")
 _SENTENCE_END = re.compile(r"[.!?…]\s+(?=[A-Z“‘\"'(])")
-_ATTRIBUTION = re.compile(rf"(?P<who>{_NAME}|{_DET_NP})(?:,\s*[^,“”\"]{{1,60}},)?{_ADVERB}\s+(?:{_VERBS_BEFORE})\b")
+_ATTRIBUTION = re.compile(rf"(?P<who>{_POSSESSIVE}|{_NAME}|{_DET_NP})(?:,\s*[^,“”\"]{{1,60}},)?{_ADVERB}\s+(?:{_VERBS_BEFORE})\b")
 _CUT_WHO = re.compile(r"\s+(?:on|in|at|to|during|late|earlier|later|via|from|after|before|that|who|which)\b.*$")
 
 
@@ -582,8 +584,10 @@ def frame_terms(
         >>> units = pd.DataFrame({"doc_id": ["a"], "para_id": [0], "text": ["Protesters marched. Police watched."]})
         >>> toks = kz.tokens(units)
         >>> table = frame_terms(find_terms(units, toks=toks), toks)
-        >>> table.loc[table["family"] == "protest", ["count", "narrative", "rate_per_1k"]].values.tolist()
-        [[1, 1, 250.0]]
+        >>> table.loc[table["family"] == "protest", ["count", "narrative"]].values.tolist()
+        [[1, 1]]
+        >>> table.loc[table["family"] == "protest", "rate_per_1k"].item()  # 1 in 4 tokens
+        250.0
     """
     if n_resamples < 1:
         raise ValueError(f"n_resamples must be at least 1, not {n_resamples}")
@@ -686,6 +690,30 @@ def family_contrast(
     return out
 
 
+def voice_matrix(table: pd.DataFrame, *, only_seen: bool = True) -> pd.DataFrame:
+    """A wide view of :func:`frame_terms` for reading: "count (q quoted)" per family and document.
+
+    Args:
+        table: From :func:`frame_terms`.
+        only_seen: Leave out families that no document uses.
+
+    Returns:
+        One row per (``frame``, ``family``) as the index, one column per ``doc_id``; cells are
+        strings such as ``"4 (4 quoted)"``, ``"12"`` or ``"0"``.
+
+    Example:
+        >>> t = pd.DataFrame({"doc_id": ["a", "a"], "frame": ["security", "civic"], "family": ["terror", "protest"],
+        ...                   "count": [4, 0], "in_quotes": [4, 0]})
+        >>> voice_matrix(t).values.tolist()
+        [['4 (4 quoted)']]
+    """
+    cells = table.assign(cell=[f"{c} ({q} quoted)" if q else str(c) for c, q in zip(table["count"], table["in_quotes"])])
+    if only_seen:
+        seen = cells.groupby("family")["count"].transform("sum") > 0
+        cells = cells[seen]
+    return cells.pivot(index=["frame", "family"], columns="doc_id", values="cell").sort_index()
+
+
 # --------------------------------------------------------------------------------------------
 # Concordance
 # --------------------------------------------------------------------------------------------
@@ -786,6 +814,7 @@ def keyness(
     alpha0: float | None = None,
     drop_stop_words: bool = True,
     drop_numbers: bool = True,
+    if_impossible: Literal["raise", "empty"] = "raise",
 ) -> pd.DataFrame:
     """Distinctive terms of each group against all the others ("Fightin' Words").
 
@@ -806,6 +835,8 @@ def keyness(
             Smaller values shrink less and let rare words rank higher.
         drop_stop_words: Leave out stop words (``is_stop``).
         drop_numbers: Leave out numbers (``is_number``).
+        if_impossible: When :func:`keyness_problem` finds a problem (fewer than two groups with
+            text): ``"raise"`` a ValueError, or return an ``"empty"`` table with the columns.
 
     Returns:
         One row per (``group``, ``term``) of every term in the corpus, sorted by ``group`` then ``z``
@@ -826,7 +857,11 @@ def keyness(
         raise ValueError(f"term must be 'lower' or 'stem', not {term!r}")
     if alpha0 is not None and alpha0 <= 0:
         raise ValueError(f"alpha0 must be positive, not {alpha0}")
+    if if_impossible not in ("raise", "empty"):
+        raise ValueError(f"if_impossible must be 'raise' or 'empty', not {if_impossible!r}")
     problem = keyness_problem(groups, toks)
+    if problem and if_impossible == "empty":
+        return pd.DataFrame(columns=list(KEYNESS_COLUMNS))
     if problem:
         raise ValueError(problem)
     keep = np.ones(len(toks), dtype=bool)
