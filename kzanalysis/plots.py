@@ -653,7 +653,8 @@ def plot_family_voice(contrast: pd.DataFrame, *, by: str = "outlet", ax: Axes | 
     for y, (n, q) in enumerate(zip(data["narrative"], data["in_quotes"])):
         ax.annotate(f" {n} own voice, {q} quoted", (n + q, y), va="center", fontsize=7)
     ax.set_xlabel("occurrences in body text")
-    ax.set_xlim(0, max(float((data["narrative"] + data["in_quotes"]).max()), 1.0) * 1.6)
+    longest = float((data["narrative"] + data["in_quotes"]).max()) if len(data) else 0.0
+    ax.set_xlim(0, max(longest, 1.0) * 1.6)
     ax.legend(handles=[Patch(facecolor="grey", edgecolor="grey", label="outlet's own voice"),
                        Patch(facecolor="white", edgecolor="grey", hatch="////", label="inside quotation marks")],
               loc="lower right", fontsize=8)
