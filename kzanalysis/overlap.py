@@ -536,7 +536,7 @@ def segments(units: pd.DataFrame, *, min_terms: int = MIN_SEGMENT_TERMS, splitte
 
     Example:
         >>> units = pd.DataFrame({"doc_id": ["a"], "para_id": [0], "text": [
-        ...     '“We will restore order in every region of the country,” Tokayev said on Friday.']})
+        ...     '“We will restore constitutional order in every region of the country,” Tokayev said.']})
         >>> segments(units)["kind"].tolist()
         ['sentence', 'quote']
     """

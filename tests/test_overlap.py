@@ -1,0 +1,255 @@
+"""Tests for the overlap stage: pair measures, candidates, passage scores, alignment, relations, diff HTML."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import kzanalysis as kz
+from kzanalysis import config, overlap, report
+
+CNN_A, CNN_B = "000_143417c5e503c3f3", "001_5fd3b595c2b22735"
+IANS, RFI = "002_f6fac79b3e52d7e7", "003_c32e65cbf677ca05"
+
+
+def units_of(**docs: str) -> pd.DataFrame:
+    """Body paragraphs from texts given per document, one paragraph per line."""
+    rows = [
+        {"doc_id": doc_id, "para_id": n, "text": line}
+        for doc_id, text in docs.items()
+        for n, line in enumerate(line for line in text.split("\n") if line.strip())
+    ]
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def seed_units() -> pd.DataFrame:
+    return kz.body_paragraphs(kz.paragraphs(kz.load_corpus()))
+
+
+@pytest.fixture(scope="module")
+def seed_result(seed_units: pd.DataFrame) -> overlap.OverlapResult:
+    return overlap.source_overlap(seed_units)
+
+
+# --- measures on tiny texts, computed by hand --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text_a", "text_b", "jaccard", "a_in_b", "b_in_a"),
+    [
+        # content stems: troop guard airport | troop guard airport almati -> 2-shingles {tg, ga} vs {tg, ga, aa}
+        ("Troops guard the airport.", "Troops guard the airport in Almaty.", 2 / 3, 1.0, 2 / 3),
+        ("Troops guard the airport.", "Troops guard the airport.", 1.0, 1.0, 1.0),
+        ("Troops guard the airport.", "Prices of fuel doubled overnight.", 0.0, 0.0, 0.0),
+        # stop words and case do not matter; order does: guard troop... shares no 2-shingle
+        ("TROOPS guard THE airport", "airport guard troops", 0.0, 0.0, 0.0),
+    ],
+)
+def test_shingle_jaccard_and_containment_by_hand(text_a, text_b, jaccard, a_in_b, b_in_a) -> None:
+    measures = overlap.pair_measures(units_of(a=text_a, b=text_b), k=2)
+    row = measures.iloc[0]
+    assert (row["doc_a"], row["doc_b"]) == ("a", "b")
+    assert row["jaccard"] == pytest.approx(jaccard, abs=1e-4)
+    assert row["containment_a_in_b"] == pytest.approx(a_in_b, abs=1e-4)
+    assert row["containment_b_in_a"] == pytest.approx(b_in_a, abs=1e-4)
+
+
+def test_pairs_are_unordered_with_doc_a_before_doc_b() -> None:
+    units = units_of(zeta="Troops guard the airport.", alpha="Troops guard the airport.", mid="Fuel prices rose.")
+    measures = overlap.pair_measures(units)
+    assert measures[["doc_a", "doc_b"]].values.tolist() == [["alpha", "mid"], ["alpha", "zeta"], ["mid", "zeta"]]
+    assert measures.set_index(["doc_a", "doc_b"]).loc[("alpha", "zeta"), "cosine"] == pytest.approx(1.0)
+
+
+def test_shingle_hashes_do_not_depend_on_the_other_documents() -> None:
+    one = overlap.shingles(units_of(a="Troops guard the airport in Almaty."), k=2)
+    two = overlap.shingles(units_of(a="Troops guard the airport in Almaty.", b="Fuel prices rose sharply."), k=2)
+    assert set(one.hashes) <= set(two.hashes)
+    assert one.sizes.tolist() == [3]
+
+
+# --- candidates at scale ------------------------------------------------------------------------------
+
+
+def test_minhash_lsh_finds_near_duplicates_and_skips_unrelated_documents() -> None:
+    rng = np.random.default_rng(1)
+    words = [f"w{i}" for i in range(3000)]
+    docs = {f"d{n:03d}": " ".join(rng.choice(words, 80)) for n in range(60)}
+    docs["d000copy"] = docs["d000"] + " extra"  # a republication with one word added
+    docs["d007copy"] = docs["d007"]
+    units = units_of(**docs)
+    pairs = overlap.candidate_pairs(units, method="minhash", random_state=0)
+    found = set(zip(pairs["doc_a"], pairs["doc_b"]))
+    assert {("d000", "d000copy"), ("d007", "d007copy")} <= found
+    assert len(found) < 10  # not every pair of the 62 documents (1891 pairs)
+
+
+def test_nearest_neighbours_keep_the_most_similar_document() -> None:
+    units = units_of(a="fuel prices protest almaty", b="fuel prices protest almaty police", c="football cup penalty")
+    pairs = overlap.candidate_pairs(units, method="neighbors", n_neighbors=1)
+    assert pairs.values.tolist() == [["a", "b"]]
+
+
+def test_candidate_method_is_checked() -> None:
+    with pytest.raises(ValueError, match="method must be"):
+        overlap.candidate_pairs(units_of(a="x y z", b="x y z"), method="every")  # type: ignore[arg-type]
+
+
+# --- passage scores and alignment ---------------------------------------------------------------------
+
+
+def test_translated_statement_scores_high_and_unrelated_sentence_low() -> None:
+    units = units_of(
+        a="“The presidents exchanged views on the measures taken to restore order in Kazakhstan,” the statement said.",
+        b="The Presidents exchanged opinions on the measures being taken to restore order in Kazakhstan.\n"
+          "Supermarket chain Magnum said 15 of its 68 stores in Almaty had been looted.",
+    )
+    scores = overlap.passage_scores(units, pd.DataFrame({"doc_a": ["a"], "doc_b": ["b"]}))
+    by_para = scores.set_index("para_b")["score"]
+    assert by_para[0] > 0.8
+    assert 1 not in by_para.index or by_para[1] < 0.2
+    assert "exchanged views" in scores.set_index("para_b").loc[0, "segment_a"]
+
+
+def test_alignment_is_one_to_one_and_finds_moved_paragraphs() -> None:
+    paragraphs = [
+        "Security forces opened fire on demonstrators in Almaty on Thursday.",
+        "The interior ministry said 26 armed rioters had been killed.",
+        "Troops from a Russian-led alliance arrived at the airport.",
+    ]
+    units = units_of(a="\n".join(paragraphs), b="\n".join(paragraphs[i] for i in (2, 0, 1)))
+    result = overlap.source_overlap(units)
+    pairs = result.alignment[["para_a", "para_b"]].values.tolist()
+    assert pairs == [[0, 1], [1, 2], [2, 0]]
+    assert result.similarity["relation"].item() == "near_duplicate"
+
+
+def test_short_text_inside_a_long_one_is_shared_passages_with_direction() -> None:
+    calibration = overlap.calibration_results().set_index("pair")
+    contained = calibration.loc["contained"]
+    assert contained["relation"] == "shared_passages"
+    assert contained["containment_a_in_b"] == pytest.approx(1.0)
+    assert contained["containment_b_in_a"] < 0.5
+
+
+@pytest.mark.parametrize("pair", overlap.calibration_pairs()["pair"].tolist())
+def test_hand_made_pairs_get_their_known_relation(pair: str) -> None:
+    row = overlap.calibration_results().set_index("pair").loc[pair]
+    assert row["relation"] == row["expected"], row.to_dict()
+
+
+def test_relation_rules_follow_the_thresholds() -> None:
+    measures = pd.DataFrame({"doc_a": ["a", "a", "b"], "doc_b": ["b", "c", "c"], "cosine": [0.9, 0.3, 0.01],
+                             "jaccard": 0.0, "containment_a_in_b": 0.0, "containment_b_in_a": 0.0})
+    units = units_of(a="alpha beta gamma delta\nepsilon zeta eta theta", b="alpha beta gamma delta", c="iota kappa")
+    alignment = pd.DataFrame({"doc_a": ["a"], "para_a": [0], "doc_b": ["b"], "para_b": [0], "score": [0.9],
+                              "para_score": [0.9], "segment_score": [0.0], "segment_a": [""], "segment_b": [""]})
+    relations = overlap.classify_relations(measures, alignment, units).set_index(["doc_a", "doc_b"])["relation"]
+    # a's first half is aligned with all of b: coverage 0.5 and 1.0 -> near duplicate at min_coverage 0.5
+    assert relations.to_dict() == {("a", "b"): "near_duplicate", ("a", "c"): "same_event", ("b", "c"): "unrelated"}
+    stricter = overlap.classify_relations(measures, alignment, units, min_coverage=0.6)
+    assert stricter.set_index(["doc_a", "doc_b"]).loc[("a", "b"), "relation"] == "shared_passages"
+
+
+def test_one_document_gives_empty_tables_and_says_why() -> None:
+    result = overlap.source_overlap(units_of(a="Troops guard the airport."))
+    assert result.problem is not None and "at least two" in result.problem
+    assert result.similarity.empty and list(result.similarity.columns) == list(overlap.SIMILARITY_COLUMNS)
+    assert result.alignment.empty and list(result.alignment.columns) == list(overlap.ALIGNMENT_COLUMNS)
+
+
+def test_units_without_required_columns_are_refused() -> None:
+    with pytest.raises(ValueError, match="doc_id, para_id and text"):
+        overlap.source_overlap(pd.DataFrame({"doc_id": ["a"], "text": ["x"]}))
+
+
+# --- wording and HTML ---------------------------------------------------------------------------------
+
+
+def test_diff_html_escapes_text_and_marks_changed_words() -> None:
+    html = overlap.diff_html("<script>x</script> poverty and poverty", "<script>x</script> poverty and unemployment")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert '<span class="a">poverty</span>' in html and '<span class="b">unemployment</span>' in html
+
+
+def test_word_edits_show_what_the_round_trip_changed() -> None:
+    units = units_of(a="Protesters stormed the airport, media reported local.",
+                     b="Protesters stormed the airport, local media reported.")
+    aligned = pd.DataFrame({"doc_a": ["a"], "para_a": [0], "doc_b": ["b"], "para_b": [0], "score": [0.9]})
+    edits = overlap.word_edits(aligned, units)
+    assert edits[["edit", "words_a", "words_b"]].values.tolist() == [["insert", "", "local"], ["delete", "local", ""]]
+    assert overlap.rewording(aligned, units)["share_same"].item() == pytest.approx(2 * 6 / 14, abs=1e-4)
+
+
+# --- the seed corpus ------------------------------------------------------------------------------------
+
+
+def test_seed_cnn_pair_is_the_only_near_duplicate(seed_result: overlap.OverlapResult) -> None:
+    sim = seed_result.similarity.set_index(["doc_a", "doc_b"])
+    assert len(sim) == 10
+    assert sim.loc[(CNN_A, CNN_B), "relation"] == "near_duplicate"
+    assert (sim["relation"] == "near_duplicate").sum() == 1
+    assert sim.loc[(CNN_A, CNN_B), "jaccard"] > 10 * sim.drop(index=(CNN_A, CNN_B))["jaccard"].max()
+
+
+def test_seed_alignment_matches_the_hand_alignment(seed_result: overlap.OverlapResult) -> None:
+    hand = overlap.load_hand_alignment()
+    agreement = overlap.alignment_agreement(seed_result.alignment, hand).iloc[0]
+    assert agreement["n_hand"] == 25
+    assert agreement["precision"] >= 0.95 and agreement["recall"] >= 0.95
+    moved = {(11, 15), (12, 14), (21, 25), (22, 24)}
+    cnn = seed_result.alignment[(seed_result.alignment["doc_a"] == CNN_A) & (seed_result.alignment["doc_b"] == CNN_B)]
+    assert moved <= set(zip(cnn["para_a"], cnn["para_b"]))
+    assert 0 not in set(cnn["para_b"])  # 001's headline has no paragraph of its own in 000
+
+
+def test_seed_quotes_travel_between_the_outlets_named_in_the_issue(seed_result: overlap.OverlapResult) -> None:
+    sim = seed_result.similarity.set_index(["doc_a", "doc_b"])
+    kremlin = sim.loc[(IANS, RFI)]
+    assert kremlin["relation"] == "shared_passages"
+    assert "restore order" in kremlin["best_passage_a"] and "restore order" in kremlin["best_passage_b"]
+    for cnn in (CNN_A, CNN_B):
+        row = sim.loc[(cnn, RFI)]
+        assert row["relation"] == "shared_passages"
+        assert "unite around" in row["best_passage_a"] and "unite around" in row["best_passage_b"]
+
+
+def test_hand_alignment_file_names_body_paragraphs(seed_units: pd.DataFrame) -> None:
+    hand = overlap.load_hand_alignment(config.LABELS_DIR / "cnn_alignment.csv")
+    keys = set(zip(seed_units["doc_id"], seed_units["para_id"]))
+    assert all((a, p) in keys for a, p in zip(hand["doc_a"], hand["para_a"]))
+    assert all((b, p) in keys for b, p in zip(hand["doc_b"], hand["para_b"]))
+    assert hand["para_a"].is_unique and hand["para_b"].is_unique
+
+
+# --- notebook 01 end to end ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_seed_report_tables(seed_report) -> None:
+    sim = report.read_table("doc_similarity", out_dir=seed_report)
+    assert list(sim.columns[:7]) == ["doc_a", "doc_b", "cosine", "jaccard", "containment_a_in_b",
+                                     "containment_b_in_a", "relation"]
+    assert (sim["doc_a"] < sim["doc_b"]).all() and len(sim) == 10
+    assert sim.set_index(["doc_a", "doc_b"]).loc[(CNN_A, CNN_B), "relation"] == "near_duplicate"
+    assert set(sim["relation"]) <= set(overlap.RELATIONS)
+    aligned = report.read_table("passage_alignment", out_dir=seed_report)
+    assert list(aligned.columns[:5]) == ["doc_a", "para_a", "doc_b", "para_b", "score"]
+    paras = report.read_table("paragraphs", out_dir=seed_report)
+    keys = set(zip(paras["doc_id"], paras["para_id"]))
+    assert all((d, p) in keys for d, p in zip(aligned["doc_a"], aligned["para_a"]))
+    assert (seed_report / "html" / "01-source-overlap.html").exists()
+    html = (seed_report / "html" / "01-source-overlap.html").read_text(encoding="utf-8")
+    assert "kz-diff" in html and "precision" in html
+
+
+@pytest.mark.slow
+def test_tiny_report_tables(tiny_report) -> None:
+    sim = report.read_table("doc_similarity", out_dir=tiny_report)
+    assert len(sim) == 3 and (sim["doc_a"] < sim["doc_b"]).all()
+    assert "near_duplicate" not in set(sim["relation"])
+    assert set(sim["relation"]) <= {"same_event", "unrelated", "shared_passages"}
+    html = (tiny_report / "html" / "01-source-overlap.html").read_text(encoding="utf-8")
+    assert "<b>bandits</b>" not in html  # document text is escaped
