@@ -342,9 +342,17 @@ def select_n_topics(
         >>> # select_n_topics(kz.tfidf(units, grain="paragraph"), k_values=range(2, 6))
     """
     _check_method(method)
+    matrix = features.matrix if rows is None else features.matrix[np.flatnonzero(rows)]
+    selection, _ = _select(matrix, method=method, k_values=k_values, n_restarts=n_restarts, n_top_terms=n_top_terms,
+                           tolerance=tolerance, random_state=random_state)
+    return selection
+
+
+def _select(matrix, *, method: Method, k_values: Sequence[int], n_restarts: int, n_top_terms: int,
+            tolerance: float, random_state: int) -> tuple[pd.DataFrame, dict[int, tuple]]:
+    """The selection table, and for each k tried: (run names, dominant labels, top-term sets, reference estimator)."""
     if n_restarts < 2:
         raise ValueError(f"n_restarts must be at least 2 to measure stability, not {n_restarts}")
-    matrix = features.matrix if rows is None else features.matrix[np.flatnonzero(rows)]
     n_rows, n_terms = matrix.shape
     usable = sorted({int(k) for k in k_values if 2 <= k <= min(n_rows // MIN_PARAGRAPHS_PER_TOPIC, n_terms)})
     if not usable:
@@ -355,10 +363,13 @@ def select_n_topics(
         )
     binary = (matrix > 0).astype(np.float64).tocsc()
     records = []
+    runs: dict[int, tuple] = {}
     for k in usable:
-        _, loadings, components, _ = _restarts(matrix, k, method=method, n_restarts=n_restarts,
-                                            random_state=random_state)
-        stability, worst = _mean_pairwise_ari(np.array([_dominant(x) for x in loadings]))
+        names, loadings, components, reference = _restarts(matrix, k, method=method, n_restarts=n_restarts,
+                                                           random_state=random_state)
+        labels = np.array([_dominant(x) for x in loadings])
+        runs[k] = (names, labels, [_top_columns(c, n_top_terms) for c in components], reference)
+        stability, worst = _mean_pairwise_ari(labels)
         coherence = _npmi_coherence(binary, components[0], n_top_terms)
         records.append({"n_topics": k, "stability": round(stability, _ROUND), "stability_min": round(worst, _ROUND),
                         "coherence": round(coherence, _ROUND)})
@@ -367,7 +378,7 @@ def select_n_topics(
     candidates = selection[selection["stability"] >= best - tolerance - 1e-12]
     chosen = candidates.sort_values(["coherence", "n_topics"], ascending=[False, True], kind="stable").iloc[0]
     selection["chosen"] = selection["n_topics"] == chosen["n_topics"]
-    return selection
+    return selection, runs
 
 
 def _check_method(method: str) -> None:
@@ -451,30 +462,20 @@ def fit_topics(
                                  min_paragraphs=min_paragraphs)
     if problem:
         raise ValueError(f"after counting each story once ({n_fitted} paragraphs): {problem}")
-    options = {"method": method, "n_restarts": n_restarts, "random_state": random_state}
-    if n_topics is None:
-        selection = select_n_topics(features, k_values=k_values, n_top_terms=n_top_terms, tolerance=tolerance,
-                                    rows=fitted, **options)
-        k = int(selection.loc[selection["chosen"], "n_topics"].iloc[0])
-    else:
-        if n_topics > features.matrix.shape[1]:
-            raise ValueError(f"n_topics={n_topics} exceeds the {features.matrix.shape[1]} terms of this corpus")
-        k = int(n_topics)
-        selection = pd.DataFrame({"n_topics": [k], "stability": [np.nan], "stability_min": [np.nan],
-                                  "coherence": [np.nan], "chosen": [True]})
     matrix = features.matrix[np.flatnonzero(fitted)]
-    names, loadings, components, reference = _restarts(matrix, k, **options)
+    if n_topics is not None and n_topics > matrix.shape[1]:
+        raise ValueError(f"n_topics={n_topics} exceeds the {matrix.shape[1]} terms of this corpus")
+    selection, runs = _select(matrix, method=method, k_values=k_values if n_topics is None else [n_topics],
+                              n_restarts=n_restarts, n_top_terms=n_top_terms, tolerance=tolerance,
+                              random_state=random_state)
+    k = int(selection.loc[selection["chosen"], "n_topics"].iloc[0])
+    names, labels, top_terms, reference = runs[k]
     other: Method = "kmeans" if method == "nmf" else "nmf"
     other_loadings, other_components, _ = _fit_once(
         matrix, k, method=other, init="nndsvda" if other == "nmf" else "k-means++", seed=random_state)
-    names.append(other)
-    loadings.append(other_loadings)
-    components.append(other_components)
-    if n_topics is not None and selection["stability"].isna().all():
-        stability, worst = _mean_pairwise_ari(np.array([_dominant(x) for x in loadings[:-1]]))
-        binary = (matrix > 0).astype(np.float64).tocsc()
-        selection.loc[0, ["stability", "stability_min", "coherence"]] = [
-            round(stability, _ROUND), round(worst, _ROUND), round(_npmi_coherence(binary, components[0], n_top_terms), _ROUND)]
+    names = [*names, other]
+    run_labels = np.vstack([labels, _dominant(other_loadings)[None, :]])
+    run_top_terms = (*top_terms, _top_columns(other_components, n_top_terms))
     if method == "nmf":
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -495,8 +496,8 @@ def fit_topics(
         stories=stories,
         selection=selection,
         runs=tuple(names),
-        run_labels=np.array([_dominant(x) for x in loadings]),
-        run_top_terms=tuple(_top_columns(c, n_top_terms) for c in components),
+        run_labels=run_labels,
+        run_top_terms=tuple(run_top_terms),
         random_state=random_state,
     )
 
@@ -886,3 +887,60 @@ def cross_method_table(model: TopicModel) -> pd.DataFrame:
     """
     frame = pd.DataFrame({"topic": model.run_labels[0], "other": model.run_labels[-1]})
     return frame.groupby(["topic", "other"], sort=True).size().rename("n_paragraphs").reset_index()
+
+
+def model_agreement(model_a: TopicModel, model_b: TopicModel, *, fitted_only: bool = True) -> float:
+    """Adjusted Rand index between two models' dominant topics on the paragraphs they share.
+
+    Use it to see how much an option changes the topics (e.g. counting a duplicated story once or twice).
+
+    Args:
+        model_a: From :func:`fit_topics`.
+        model_b: Another model of (some of) the same paragraphs.
+        fitted_only: Compare only paragraphs that both models were fitted on.
+
+    Returns:
+        The ARI, rounded to 4 decimals (1: the same partition of the paragraphs).
+
+    Raises:
+        ValueError: If the models share fewer than two paragraphs.
+
+    Example:
+        >>> # model_agreement(fit_topics(units, dedupe=True), fit_topics(units, n_topics=4))
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    a, b = dominant_topics(model_a), dominant_topics(model_b)
+    if fitted_only:
+        a, b = a[a["fitted"]], b[b["fitted"]]
+    both = a.merge(b, on=["doc_id", "para_id"], suffixes=("_a", "_b"))
+    if len(both) < 2:
+        raise ValueError(f"the models share {len(both)} paragraphs; need at least 2 to compare")
+    return round(float(adjusted_rand_score(both["topic_a"], both["topic_b"])), _ROUND)
+
+
+def report_tables(model: TopicModel, corpus: pd.DataFrame | None = None, *, surface: pd.DataFrame | None = None,
+                  n_terms: int = 10, weight_by: WeightBy = "terms") -> dict[str, pd.DataFrame]:
+    """Every table the topic notebook writes, keyed by file name (columns as in :data:`TABLE_COLUMNS`).
+
+    Args:
+        model: From :func:`fit_topics`.
+        corpus: For the ``outlet`` column of ``topic_by_source``.
+        surface: From :func:`surface_forms`, for readable terms and labels.
+        n_terms: Terms per topic in ``topic_terms``.
+        weight_by: Paragraph weighting of shares (see :func:`topic_by_source`).
+
+    Returns:
+        ``topic_terms``, ``paragraph_topics``, ``topic_by_source``, ``topic_summary``, ``topic_selection``.
+
+    Example:
+        >>> sorted(empty_tables()) == sorted(TABLE_COLUMNS)
+        True
+    """
+    return {
+        "topic_terms": topic_terms(model, n=n_terms, surface=surface),
+        "paragraph_topics": paragraph_topics(model),
+        "topic_by_source": topic_by_source(model, corpus, weight_by=weight_by),
+        "topic_summary": topic_summary(model, surface=surface, weight_by=weight_by),
+        "topic_selection": model.selection[TABLE_COLUMNS["topic_selection"]].copy(),
+    }
