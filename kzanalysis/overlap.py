@@ -46,6 +46,7 @@ __all__ = [
     "calibration_units",
     "calibration_results",
     "pair_scores",
+    "hand_alignment_problem",
 ]
 
 Relation = Literal["near_duplicate", "shared_passages", "same_event", "unrelated"]
@@ -1412,3 +1413,27 @@ def pair_scores(result: OverlapResult, *, hand: pd.DataFrame | None = None) -> p
             if (key[0], key[2]) in hand_pairs:
                 label[n] = "hand_aligned" if tuple(key) in hand_rows else "hand_not_aligned"
     return scores.assign(label=pd.Series(label, index=scores.index, dtype=object))
+
+
+def hand_alignment_problem(hand: pd.DataFrame, units: pd.DataFrame) -> str | None:
+    """Say why a hand alignment cannot be checked on these units, or return None when it can.
+
+    Args:
+        hand: From :func:`load_hand_alignment`.
+        units: The body paragraphs being compared.
+
+    Returns:
+        ``None`` when every document of the hand alignment is in ``units``; otherwise a sentence naming the
+        missing documents (the hand alignment belongs to the seed corpus).
+
+    Example:
+        >>> hand_alignment_problem(load_hand_alignment(), pd.DataFrame({"doc_id": ["x"], "para_id": [0], "text": ["y"]}))[:40]
+        'the hand alignment is of documents 000_1'
+    """
+    needed = sorted(set(hand["doc_a"].astype(str)) | set(hand["doc_b"].astype(str)))
+    present = set(units["doc_id"].astype(str))
+    missing = [d for d in needed if d not in present]
+    if not missing:
+        return None
+    return (f"the hand alignment is of documents {', '.join(needed)}, and {', '.join(missing)} "
+            "is not in this corpus: no agreement to report.")

@@ -614,6 +614,39 @@ def plot_passage_scores(
     return ax
 
 
+def plot_similarity_heatmaps(
+    similarity: pd.DataFrame,
+    *,
+    measures: Sequence[str] = ("cosine", "jaccard", "containment"),
+    labels: dict[str, str] | None = None,
+) -> Figure:
+    """Several :func:`plot_similarity_heatmap` panels side by side, one per measure.
+
+    Args:
+        similarity: The ``doc_similarity`` table.
+        measures: Measures to draw, one panel each.
+        labels: Tick label per document id.
+
+    Returns:
+        The figure.
+
+    Example:
+        >>> import pandas as pd
+        >>> sim = pd.DataFrame({"doc_a": ["a"], "doc_b": ["b"], "cosine": [0.5], "jaccard": [0.1],
+        ...                     "containment_a_in_b": [0.2], "containment_b_in_a": [0.3]})
+        >>> len(plot_similarity_heatmaps(sim).axes)
+        6
+    """
+    import matplotlib.pyplot as plt
+
+    n_docs = len(set(similarity["doc_a"]).union(similarity["doc_b"]))
+    size = 1.6 + 0.7 * max(n_docs, 2)
+    fig, axes = plt.subplots(1, len(measures), figsize=((size + 1.0) * len(measures), size + 0.8), squeeze=False)
+    for ax, measure in zip(axes[0], measures):
+        plot_similarity_heatmap(similarity, measure=measure, labels=labels, ax=ax)
+    return fig
+
+
 # --------------------------------------------------------------------------------------------------
 # framing (notebook 03): plots of kzanalysis.framing results
 # --------------------------------------------------------------------------------------------------
