@@ -257,7 +257,7 @@ _CUE = re.compile(rf"\b(?P<verb>{_CUE_VERBS})\b|\b(?P<prep>according to|citing|q
 _BACK_STOP = frozenset(
     "that which who whom whose after before when while as because if than so then but or nor with from into "
     "for during has have had is are was were be been being will would could can should may might do does did "
-    "also not never only where why how although though since until unless whether about to by on at "
+    "also not never only where why how although though since until unless whether about to by on "
     "meanwhile later earlier however".split()
 )
 _SKIP_ADVERBS = frozenset("also reportedly later earlier then previously allegedly repeatedly again "
@@ -333,7 +333,7 @@ def _before_source(sentence: str, verb_start: int) -> tuple[str, int]:
     return sentence[kept[0].start(): kept[-1].end()], kept[0].start()
 
 
-_AMBIGUOUS_CUES = frozenset({"claims", "states", "reports", "report", "notes", "say", "says"})
+_AMBIGUOUS_CUES = frozenset({"claims", "states", "reports", "report", "notes"})
 """Cue forms that are also plural nouns ("any claims made by", "member states will"): they count only when
 inverted, followed by "that", or closing the clause after a subject of at most four words."""
 _CLAUSE_END = re.compile(r"\s*(?:$|[.,;:!?]|that\b|on\b|in\b|last\b)", re.IGNORECASE)
@@ -954,7 +954,7 @@ def score_claims(claims: pd.DataFrame, labels: pd.DataFrame) -> tuple[pd.DataFra
     Example:
         >>> claims = claims_from_text("Police said 6,044 people were arrested.")
         >>> labels = claims.assign(who="people")
-        >>> score_claims(claims, labels)[0].set_index("measure").loc["recall", "value"]
+        >>> float(score_claims(claims, labels)[0].set_index("measure").loc["recall", "value"])
         1.0
     """
     found = casualty_claims(claims)
