@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from numbers import Integral
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer
 
 from .tokenize import analysis_tokens
 
@@ -54,39 +57,81 @@ class Features:
             )
 
 
-def _identity(terms: list[str]) -> list[str]:
-    """Analyzer for documents that are already lists of terms."""
-    return terms
-
-
 def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
     if value not in choices:
         raise ValueError(f"{name} must be one of {choices}, not {value!r}")
 
 
-def _term_lists_from_units(
-    units: pd.DataFrame, *, grain: Grain, term: Term, drop_stop_words: bool, drop_numbers: bool
-) -> tuple[pd.DataFrame, list[list[str]]]:
+PARALLEL_MIN_TEXTS = 20_000
+"""Below this many texts :func:`tfidf` tokenizes in one process: starting a worker (which imports
+pandas, scikit-learn and NLTK) costs about as much as tokenizing 10,000 short texts."""
+
+
+def _count_rows(rows: Iterable[list[str]]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Term counts of each row of terms: (terms in first-seen order, indptr, indices, counts) of a CSR matrix."""
+    vocabulary: dict[str, int] = {}
+    indptr = [0]
+    indices: list[int] = []
+    counts: list[int] = []
+    for terms in rows:
+        row: dict[int, int] = {}
+        for found in terms:
+            index = vocabulary.setdefault(found, len(vocabulary))
+            row[index] = row.get(index, 0) + 1
+        indices.extend(row)
+        counts.extend(row.values())
+        indptr.append(len(indices))
+    return (list(vocabulary), np.asarray(indptr, dtype=np.int64), np.asarray(indices, dtype=np.int64),
+            np.asarray(counts, dtype=np.float64))
+
+
+def _count_texts(texts: list[str], options: dict[str, Any]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_count_rows` of each text's analysis tokens (top level, so worker processes can run it)."""
+    return _count_rows(analysis_tokens(text, **options) for text in texts)
+
+
+def _assemble(parts: list[tuple[list[str], np.ndarray, np.ndarray, np.ndarray]]) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Stack counted chunks into one CSR matrix over their sorted, merged vocabulary."""
+    terms = np.array(sorted(set().union(*(part[0] for part in parts))), dtype=str)
+    blocks = []
+    for local_terms, indptr, indices, counts in parts:
+        to_global = np.searchsorted(terms, np.array(local_terms, dtype=str)) if local_terms else np.zeros(0, np.int64)
+        blocks.append(sp.csr_matrix((counts, to_global[indices], indptr), shape=(len(indptr) - 1, len(terms))))
+    matrix = sp.csr_matrix(sp.vstack(blocks, format="csr"))
+    matrix.sort_indices()
+    return matrix, terms
+
+
+def _count_matrix(texts: list[str], options: dict[str, Any], n_jobs: int) -> tuple[sp.csr_matrix, np.ndarray]:
+    """One count row per text and the sorted terms; chunks of texts go to ``n_jobs`` processes."""
+    if n_jobs > 1 and len(texts) >= PARALLEL_MIN_TEXTS:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        size = -(-len(texts) // (n_jobs * 4))
+        chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
+        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=get_context("spawn")) as pool:
+            return _assemble(list(pool.map(_count_texts, chunks, [options] * len(chunks))))
+    return _assemble([_count_texts(texts, options)])
+
+
+def _counts_from_units(
+    units: pd.DataFrame, *, grain: Grain, term: Term, drop_stop_words: bool, drop_numbers: bool, n_jobs: int
+) -> tuple[pd.DataFrame, sp.csr_matrix, np.ndarray]:
     ordered = units[["doc_id", "para_id", "text"]].sort_values(["doc_id", "para_id"], kind="stable")
     if ordered.duplicated(["doc_id", "para_id"]).any():
         raise ValueError("units must have one row per (doc_id, para_id); found duplicates")
-    per_unit = [
-        analysis_tokens(text, term=term, drop_stop_words=drop_stop_words, drop_numbers=drop_numbers)
-        if isinstance(text, str)
-        else []
-        for text in ordered["text"].tolist()
-    ]
+    texts = [text if isinstance(text, str) else "" for text in ordered["text"].tolist()]
+    options = {"term": term, "drop_stop_words": drop_stop_words, "drop_numbers": drop_numbers}
+    counts, terms = _count_matrix(texts, options, n_jobs)
     if grain == "paragraph":
-        return ordered[["doc_id", "para_id"]], per_unit
-    doc_ids = ordered["doc_id"].tolist()
-    ids: list[object] = []
-    lists: list[list[str]] = []
-    for doc_id, unit_terms in zip(doc_ids, per_unit):
-        if not ids or doc_id != ids[-1]:
-            ids.append(doc_id)
-            lists.append([])
-        lists[-1].extend(unit_terms)
-    return pd.DataFrame({"doc_id": pd.Series(ids, dtype=units["doc_id"].dtype)}), lists
+        return ordered[["doc_id", "para_id"]], counts, terms
+    doc_codes, doc_ids = pd.factorize(ordered["doc_id"], sort=False)
+    # units are sorted by doc_id, so factorize's first-seen order is the sorted order
+    to_docs = sp.csr_matrix((np.ones(len(doc_codes)), (doc_codes, np.arange(len(doc_codes)))),
+                            shape=(len(doc_ids), len(doc_codes)))
+    ids = pd.DataFrame({"doc_id": pd.Series(np.asarray(doc_ids), dtype=units["doc_id"].dtype)})
+    return ids, sp.csr_matrix(to_docs @ counts), terms
 
 
 def _term_lists_from_tokens(
@@ -109,6 +154,27 @@ def _term_lists_from_tokens(
     return ids, [found.get(key, []) for key in id_keys]
 
 
+def _prune(
+    counts: sp.csr_matrix, terms: np.ndarray, *, min_df: int | float, max_df: int | float, grain: str
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Keep the terms whose document frequency lies within [min_df, max_df] (scikit-learn's rules)."""
+    n_rows = counts.shape[0]
+    low = min_df if isinstance(min_df, Integral) else min_df * n_rows
+    high = max_df if isinstance(max_df, Integral) else max_df * n_rows
+    if high < low:
+        raise ValueError(f"max_df={max_df!r} keeps fewer rows than min_df={min_df!r} asks for")
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    keep = np.flatnonzero((df >= low) & (df <= high))
+    if keep.size == 0:
+        raise ValueError(
+            f"empty vocabulary: min_df={min_df!r} and max_df={max_df!r} removed every term of"
+            f" {n_rows} {grain} rows; lower min_df or raise max_df"
+        )
+    if keep.size == counts.shape[1]:
+        return counts, terms
+    return sp.csr_matrix(counts[:, keep]), terms[keep]
+
+
 def tfidf(
     units: pd.DataFrame,
     *,
@@ -120,6 +186,7 @@ def tfidf(
     max_df: float = 1.0,
     sublinear_tf: bool = True,
     norm: Literal["l1", "l2"] | None = "l2",
+    n_jobs: int | None = None,
 ) -> Features:
     """TF-IDF weights of terms per document or per paragraph (scikit-learn, smooth idf).
 
@@ -140,6 +207,8 @@ def tfidf(
         max_df: Keep terms in at most this share of rows (float) or this many rows (int).
         sublinear_tf: Use ``1 + ln(count)`` instead of the raw count.
         norm: Scale each row to unit ``"l2"`` or ``"l1"`` norm, or ``None`` for raw weights.
+        n_jobs: Processes that tokenize a units frame (default: the CPU cores, at most 4); used
+            from :data:`PARALLEL_MIN_TEXTS` texts on, the result is the same either way.
 
     Returns:
         :class:`Features`: ``matrix`` (CSR float64, one row per document or per (doc_id, para_id),
@@ -167,41 +236,24 @@ def tfidf(
     options = {"grain": grain, "term": term, "drop_stop_words": drop_stop_words, "drop_numbers": drop_numbers}
     if term in columns and "is_stop" in columns:
         ids, term_lists = _term_lists_from_tokens(units, **options)
+        counts, terms = _assemble([_count_rows(term_lists)])
     elif "text" in columns:
-        ids, term_lists = _term_lists_from_units(units, **options)
+        workers = n_jobs if n_jobs is not None else min(os.cpu_count() or 1, 4)
+        ids, counts, terms = _counts_from_units(units, **options, n_jobs=workers)
     else:
         raise ValueError(f"expected a units frame (with text) or a tokens frame (with {term} and is_stop)")
-    if not term_lists:
+    if counts.shape[0] == 0:
         raise ValueError("no rows: the frame is empty")
-    if not any(term_lists):
+    if counts.shape[1] == 0:
         raise ValueError(
-            f"empty vocabulary: none of the {len(term_lists)} {grain} rows has a term left after tokenizing"
+            f"empty vocabulary: none of the {counts.shape[0]} {grain} rows has a term left after tokenizing"
             f" (drop_stop_words={drop_stop_words}, drop_numbers={drop_numbers}); every token was a stop word"
             " or a number, or the texts are empty"
         )
-    vectorizer = TfidfVectorizer(
-        analyzer=_identity,
-        lowercase=False,
-        min_df=min_df,
-        max_df=max_df,
-        sublinear_tf=sublinear_tf,
-        norm=norm,
-        use_idf=True,
-        smooth_idf=True,
-        dtype=np.float64,
-    )
-    try:
-        matrix = vectorizer.fit_transform(term_lists)
-    except ValueError as error:
-        if "no terms remain" in str(error) or "empty vocabulary" in str(error):
-            raise ValueError(
-                f"empty vocabulary: min_df={min_df!r} and max_df={max_df!r} removed every term of"
-                f" {len(term_lists)} {grain} rows; lower min_df or raise max_df"
-            ) from error
-        raise
-    matrix = sp.csr_matrix(matrix, dtype=np.float64)
+    counts, terms = _prune(counts, terms, min_df=min_df, max_df=max_df, grain=grain)
+    transformer = TfidfTransformer(norm=norm, use_idf=True, smooth_idf=True, sublinear_tf=sublinear_tf)
+    matrix = sp.csr_matrix(transformer.fit_transform(counts), dtype=np.float64)
     matrix.sort_indices()
-    terms = np.asarray(vectorizer.get_feature_names_out(), dtype=str)
     return Features(matrix=matrix, ids=ids.reset_index(drop=True), terms=terms, grain=grain, term=term)
 
 

@@ -188,3 +188,39 @@ def test_top_terms_weights_are_the_matrix_values() -> None:
     features = kz.tfidf(toy_units(), sublinear_tf=False, norm=None)
     result = kz.top_terms(features, n=2)
     assert result["weight"].tolist() == pytest.approx([2 * IDF_ONCE, IDF_BOTH, IDF_ONCE, IDF_BOTH])
+
+
+def _toy_units(n: int) -> pd.DataFrame:
+    words = ["protest", "police", "fuel", "price", "troops", "almaty", "curfew", "airport", "looting", "statement"]
+    texts = [" ".join(words[(i * 7 + j * 3) % len(words)] for j in range(5 + i % 4)) for i in range(n)]
+    return pd.DataFrame({"doc_id": [f"d{i // 2:03d}" for i in range(n)], "para_id": [i % 2 for i in range(n)],
+                         "text": texts})
+
+
+def test_parallel_tokenizing_gives_the_same_matrix(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kzanalysis import features as module
+
+    units = _toy_units(40)
+    serial = kz.tfidf(units, grain="document", n_jobs=1)
+    monkeypatch.setattr(module, "PARALLEL_MIN_TEXTS", 2)
+    parallel = kz.tfidf(units, grain="document", n_jobs=2)
+    assert (serial.terms == parallel.terms).all()
+    assert (serial.matrix != parallel.matrix).nnz == 0
+    pd.testing.assert_frame_equal(serial.ids, parallel.ids)
+
+
+@pytest.mark.parametrize(("min_df", "max_df"), [(1, 1.0), (2, 1.0), (0.2, 0.8), (1, 12)])
+def test_tfidf_agrees_with_scikit_learn_vectorizer(min_df: int | float, max_df: int | float) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    units = _toy_units(20)
+    ours = kz.tfidf(units, grain="paragraph", min_df=min_df, max_df=max_df)
+    theirs = TfidfVectorizer(analyzer=kz.analysis_tokens, min_df=min_df, max_df=max_df, sublinear_tf=True)
+    expected = theirs.fit_transform(units.sort_values(["doc_id", "para_id"])["text"])
+    assert ours.terms.tolist() == theirs.get_feature_names_out().tolist()
+    assert np.allclose(ours.matrix.toarray(), expected.toarray())
+
+
+def test_max_df_below_min_df_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="max_df=1 keeps fewer rows than min_df=3"):
+        kz.tfidf(_toy_units(10), grain="paragraph", min_df=3, max_df=1)

@@ -263,3 +263,15 @@ def test_nltk_resources_with_punkt_tab(no_nltk_data: Path) -> None:
     report = kz.nltk_resources().set_index("resource")
     assert report.loc["punkt_tab", ["installed", "used"]].tolist() == [True, True]
     assert report.loc["stopwords", ["installed", "used"]].tolist() == [True, False]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Kazakhstan’s 3,000 anti-government protesters; U.S. officials said 6,044 (2.5%) were held.",
+     "Жаңалықтар: 18-year-old shoot-to-kill e.g. Tokayev's 'order' — “kill without warning”", ""],
+)
+def test_fast_regex_matches_nltk_regexp_tokenizer(text: str) -> None:
+    from kzanalysis import tokenize as module
+
+    assert module._WORD_REGEX.findall(text) == module._WORD_TOKENIZER.tokenize(text)
+    assert [m.span() for m in module._WORD_REGEX.finditer(text)] == list(module._WORD_TOKENIZER.span_tokenize(text))
