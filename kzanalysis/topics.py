@@ -92,8 +92,15 @@ def _content_paragraphs(units: pd.DataFrame) -> int:
     return sum(1 for text in units["text"].tolist() if isinstance(text, str) and analysis_tokens(text))
 
 
-def clustering_problem(units: pd.DataFrame, *, n_topics: int | None = None,
-                       min_paragraphs: int = MIN_PARAGRAPHS) -> str:
+def clustering_problem(
+    units: pd.DataFrame,
+    *,
+    n_topics: int | None = None,
+    min_paragraphs: int = MIN_PARAGRAPHS,
+    dedupe: bool = False,
+    groups: Mapping[str, str] | None = None,
+    duplicate_threshold: float = DUPLICATE_THRESHOLD,
+) -> str:
     """Say why a set of paragraphs cannot be clustered into topics, or return ``""`` when it can.
 
     Args:
@@ -101,9 +108,12 @@ def clustering_problem(units: pd.DataFrame, *, n_topics: int | None = None,
         n_topics: A fixed number of topics to check for (needs ``3 * n_topics`` paragraphs); ``None``
             checks for the smallest, 2.
         min_paragraphs: Fewest paragraphs with a content term accepted.
+        dedupe, groups, duplicate_threshold: As passed to :func:`fit_topics`: the count is then made on the
+            paragraphs the model would be fitted on (one version of each story).
 
     Returns:
-        ``""`` when :func:`fit_topics` can run, otherwise one sentence naming the minimum and what the corpus has.
+        ``""`` when :func:`fit_topics` can run with these options, otherwise one sentence naming the minimum
+        and what the corpus has.
 
     Example:
         >>> units = pd.DataFrame({"doc_id": ["a"], "para_id": [0], "text": ["Protesters met police."]})
@@ -113,26 +123,42 @@ def clustering_problem(units: pd.DataFrame, *, n_topics: int | None = None,
     missing = [c for c in ("doc_id", "para_id", "text") if c not in units.columns]
     if missing:
         return f"units need columns doc_id, para_id, text; missing {missing}"
-    n_content = _content_paragraphs(units)
-    needed = max(min_paragraphs, MIN_PARAGRAPHS_PER_TOPIC * (n_topics or 2))
-    if n_content < needed:
-        why = f" for n_topics={n_topics} ({MIN_PARAGRAPHS_PER_TOPIC} per topic)" if n_topics else ""
-        return (f"topic clustering needs at least {needed} paragraphs with a content term{why};"
-                f" this corpus has {n_content}")
     if n_topics is not None and n_topics < 2:
         return f"n_topics must be at least 2, not {n_topics}"
+    needed = max(min_paragraphs, MIN_PARAGRAPHS_PER_TOPIC * (n_topics or 2))
+    why = f" for n_topics={n_topics} ({MIN_PARAGRAPHS_PER_TOPIC} per topic)" if n_topics else ""
+    n_content = _content_paragraphs(units)
+    if n_content < needed:
+        return (f"topic clustering needs at least {needed} paragraphs with a content term{why};"
+                f" this corpus has {n_content}")
+    if dedupe or groups is not None:
+        stories = _stories(units, dedupe=dedupe, groups=groups, threshold=duplicate_threshold)
+        kept = units[units["doc_id"].astype(str).isin(set(stories.loc[stories["fitted"], "doc_id"]))]
+        n_kept = _content_paragraphs(kept)
+        if n_kept < needed:
+            return (f"topic clustering needs at least {needed} paragraphs with a content term{why};"
+                    f" this corpus has {n_content}, but only {n_kept} when each near-duplicate story is counted once")
     return ""
 
 
-def can_cluster(units: pd.DataFrame, *, n_topics: int | None = None, min_paragraphs: int = MIN_PARAGRAPHS) -> bool:
-    """True when :func:`fit_topics` can run on these units (see :func:`clustering_problem` for why not).
+def can_cluster(
+    units: pd.DataFrame,
+    *,
+    n_topics: int | None = None,
+    min_paragraphs: int = MIN_PARAGRAPHS,
+    dedupe: bool = False,
+    groups: Mapping[str, str] | None = None,
+    duplicate_threshold: float = DUPLICATE_THRESHOLD,
+) -> bool:
+    """True when :func:`fit_topics` can run on these units with these options (:func:`clustering_problem` says why not).
 
     Example:
         >>> units = pd.DataFrame({"doc_id": ["a"], "para_id": [0], "text": ["Protesters met police."]})
         >>> can_cluster(units)
         False
     """
-    return not clustering_problem(units, n_topics=n_topics, min_paragraphs=min_paragraphs)
+    return not clustering_problem(units, n_topics=n_topics, min_paragraphs=min_paragraphs, dedupe=dedupe,
+                                  groups=groups, duplicate_threshold=duplicate_threshold)
 
 
 # ----------------------------------------------------------------------------------- near-duplicates
@@ -449,19 +475,14 @@ def fit_topics(
         True
     """
     _check_method(method)
-    problem = clustering_problem(units, n_topics=n_topics, min_paragraphs=min_paragraphs)
+    problem = clustering_problem(units, n_topics=n_topics, min_paragraphs=min_paragraphs, dedupe=dedupe,
+                                 groups=groups, duplicate_threshold=duplicate_threshold)
     if problem:
         raise ValueError(problem)
-    n_units = len(units)
-    features = tfidf(units, grain="paragraph", min_df=_auto_min_df(n_units) if min_df is None else min_df)
+    features = tfidf(units, grain="paragraph", min_df=_auto_min_df(len(units)) if min_df is None else min_df)
     stories = _stories(units, dedupe=dedupe, groups=groups, threshold=duplicate_threshold)
     fitted_docs = set(stories.loc[stories["fitted"], "doc_id"])
     fitted = features.ids["doc_id"].astype(str).isin(fitted_docs).to_numpy()
-    n_fitted = int(fitted.sum())
-    problem = clustering_problem(units[units["doc_id"].astype(str).isin(fitted_docs)], n_topics=n_topics,
-                                 min_paragraphs=min_paragraphs)
-    if problem:
-        raise ValueError(f"after counting each story once ({n_fitted} paragraphs): {problem}")
     matrix = features.matrix[np.flatnonzero(fitted)]
     if n_topics is not None and n_topics > matrix.shape[1]:
         raise ValueError(f"n_topics={n_topics} exceeds the {matrix.shape[1]} terms of this corpus")

@@ -106,6 +106,38 @@ def test_paragraphs_of_stop_words_do_not_count_towards_the_minimum() -> None:
         "topic clustering needs at least 10 paragraphs with a content term; this corpus has 5")
 
 
+def test_minimum_is_checked_after_counting_each_story_once(themed) -> None:
+    half = themed[themed["theme"] < 2].head(6)[["doc_id", "para_id", "text"]].assign(doc_id="a")
+    twice = pd.concat([half, half.assign(doc_id="b")], ignore_index=True)
+    assert topics.can_cluster(twice)
+    assert not topics.can_cluster(twice, dedupe=True)
+    assert topics.clustering_problem(twice, dedupe=True) == (
+        "topic clustering needs at least 10 paragraphs with a content term; this corpus has 12,"
+        " but only 6 when each near-duplicate story is counted once")
+    with pytest.raises(ValueError, match="only 6 when each near-duplicate story is counted once"):
+        topics.fit_topics(twice, dedupe=True)
+
+
+def test_one_document_corpus_gives_every_table_and_figure(themed) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from kzanalysis import plots
+
+    units = themed[["doc_id", "para_id", "text"]].assign(doc_id="only")
+    model = topics.fit_topics(units, dedupe=True, k_values=range(2, 5))
+    tables = topics.report_tables(model, pd.DataFrame({"doc_id": ["only"], "outlet": ["X"]}))
+    assert {name: list(t.columns) for name, t in tables.items()} == topics.TABLE_COLUMNS
+    assert tables["topic_by_source"]["share"].sum() == pytest.approx(1.0, abs=1e-3)
+    labels = topics.topic_labels(model)
+    plots.plot_topic_selection(model.selection)
+    plots.plot_topic_shares(tables["topic_by_source"], labels)
+    plots.plot_topic_terms(tables["topic_terms"], labels)
+    plots.plot_paragraph_map(topics.paragraph_map(model), labels, {"only": "X"})
+    plots.plot_topic_stability(tables["topic_summary"], topics.run_agreement(model))
+    assert topics.near_duplicates(units)["most_similar"].tolist() == [""]
+
+
 def test_ten_paragraphs_can_be_clustered() -> None:
     units = _themed_units(4).head(10)[["doc_id", "para_id", "text"]]
     assert topics.can_cluster(units)
