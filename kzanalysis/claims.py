@@ -626,6 +626,35 @@ def compare_claims(claims: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
     return table.drop(columns=["_k", "_h"]).reset_index(drop=True)
 
 
+def figures_by_outlet(comparison: pd.DataFrame) -> pd.DataFrame:
+    """A wide, readable view of :func:`compare_claims`: each kind and group, what each outlet reports, on whose word.
+
+    Args:
+        comparison: Output of :func:`compare_claims`.
+
+    Returns:
+        One row per (``unit_kind``, ``who``) in the comparison's order, one column per outlet (sorted);
+        a cell lists that outlet's figures as "figure (source)", joined by " | ", empty when it reports none.
+        ``n_distinct_figures`` counts the different figures across outlets (2 or more: the outlets differ).
+
+    Example:
+        >>> comparison = pd.DataFrame({"unit_kind": ["detained"] * 2, "who": ["people"] * 2, "figure": ["4,404", "6,044"],
+        ...                            "outlet": ["IANS", "Reuters"], "attributed_to": ["unattributed", "Police"]})
+        >>> figures_by_outlet(comparison).iloc[0, :4].tolist()
+        ['detained', 'people', '4,404 (unattributed)', '6,044 (Police)']
+    """
+    outlets = sorted(comparison["outlet"].astype(str).unique()) if len(comparison) else []
+    rows = []
+    for (kind, who), group in comparison.groupby(["unit_kind", "who"], sort=False):
+        row: dict[str, object] = {"unit_kind": kind, "who": who}
+        for outlet in outlets:
+            mine = group[group["outlet"].astype(str) == outlet]
+            row[outlet] = " | ".join(dict.fromkeys(f"{f} ({a})" for f, a in zip(mine["figure"], mine["attributed_to"])))
+        row["n_distinct_figures"] = int(group["figure"].nunique())
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["unit_kind", "who", *outlets, "n_distinct_figures"])
+
+
 # --------------------------------------------------------------------------------------------------
 # Sources
 
@@ -799,7 +828,8 @@ def provenance_signals(paras: pd.DataFrame) -> pd.DataFrame:
 
     - ``dateline``: "Moscow (CNN) –", "Nur-Sultan, Jan 9 (IANS)" at the start of a document's first paragraph; value the agency.
     - ``credit``: "With AFP"; "CNN’s Helen Regan contributed reporting"; "Reporting by ... Editing by ..."
-      (value ``Reuters``: that credit format is Reuters'; ``reporting credit`` without "Editing by");
+      (value ``Reuters (credit format)``: the format is Reuters', but the line does not name it, and
+      other outlets may copy it; ``reporting credit`` without "Editing by");
       photo credits ("© Name / Reuters", a caption ending "REUTERS"; value "<agency> (photo)").
     - ``wire_mention``: any other mention of a wire or outlet in :data:`WIRES` ("told Reuters",
       "reports Xinhua news agency", "TASS reported", "CNN’s Arabic ... newsletter").
@@ -842,7 +872,7 @@ def provenance_signals(paras: pd.DataFrame) -> pd.DataFrame:
             rows.append((doc_id, "credit", contributed.group("outlet"), para_id, text[:120]))
             claimed.append(contributed.span())
         if _REPORTING.search(text):
-            value = "Reuters" if re.search(r"\bEditing by\b", text) else "reporting credit"
+            value = "Reuters (credit format)" if re.search(r"\bEditing by\b", text) else "reporting credit"
             rows.append((doc_id, "credit", value, para_id, text[:120]))
             claimed.append((0, len(text)))
         photo = None if with_agency else _PHOTO.search(text)
@@ -1000,7 +1030,8 @@ def score_claims(claims: pd.DataFrame, labels: pd.DataFrame) -> tuple[pd.DataFra
     summary = pd.DataFrame({
         "measure": ["n_labelled", "n_extracted", "n_matched", "recall", "precision", "who_agreement",
                     "attribution_agreement"],
-        "value": [n_labelled, n_extracted, n_matched, ratio(n_matched, n_labelled), ratio(n_matched, n_extracted),
+        "value": pd.Series([n_labelled, n_extracted, n_matched, ratio(n_matched, n_labelled), ratio(n_matched, n_extracted),
                   ratio(matched["who_agrees"].sum(), n_matched), ratio(matched["attribution_agrees"].sum(), n_matched)],
+                           dtype=object),
     })
     return summary, detail

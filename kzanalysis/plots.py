@@ -911,3 +911,126 @@ def plot_source_profile(by_outlet: pd.DataFrame, *, ax: Axes | None = None) -> A
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, title="source type", title_fontsize=8)
     ax.set_title("Who gets to speak: each article's cited sources by type")
     return ax
+
+
+# --------------------------------------------------------------------------------------------------
+# claims (notebook 05): plots of kzanalysis.claims results
+# --------------------------------------------------------------------------------------------------
+
+SOURCE_TYPE_COLORS = {"official": "#332288", "state_media": "#CC6677", "foreign_government": "#DDCC77",
+                      "media": "#88CCEE", "independent": "#117733", "expert": "#AA4499", "unclassified": "#BBBBBB"}
+"""One colour per source type (Paul Tol's muted palette); types a researcher adds are grey."""
+
+
+def plot_claims(comparison: pd.DataFrame, *, kinds: Sequence[str] = ("killed", "injured", "detained"),
+                axes: Sequence[Axes] | None = None) -> Figure:
+    """Side by side: every casualty or detention figure each document reports, one panel per kind, log scale.
+
+    An exact figure is a dot; a vague word ("dozens", "thousands") is a bar over its conventional range
+    (``claims.VAGUE_RANGES``, a reading aid, not a measurement). Each mark is labelled with the figure,
+    who it counts and on whose authority. Colour is the outlet.
+
+    Args:
+        comparison: ``claims.compare_claims`` output (``unit_kind``, ``who``, ``figure``, ``low``, ``high``,
+            ``doc_id``, ``outlet``, ``attributed_to``).
+        kinds: The panels, top to bottom.
+        axes: One axes per kind (a new figure when ``None``).
+
+    Returns:
+        The figure.
+
+    Example:
+        >>> frame = pd.DataFrame({"unit_kind": ["killed"], "who": ["people"], "figure": ["164"], "low": [164.0],
+        ...                       "high": [164.0], "doc_id": ["a"], "outlet": ["X"], "attributed_to": ["media"]})
+        >>> len(plot_claims(frame).axes)
+        3
+    """
+    import matplotlib.pyplot as plt
+
+    docs = sorted(comparison["doc_id"].unique(), reverse=True)
+    outlet_of = dict(zip(comparison["doc_id"], comparison["outlet"]))
+    colors = outlet_colors(comparison["outlet"])
+    heights = [max(1, int((comparison["unit_kind"] == k).groupby(comparison["doc_id"]).sum().max() or 1))
+               for k in kinds]
+    if axes is None:
+        fig, axes = plt.subplots(len(kinds), 1, figsize=(10.0, 0.55 * sum(max(h, 1) * len(docs) for h in heights)
+                                                         ** 0.5 * 3.2 + 1.0), sharex=True, squeeze=False)
+        axes = list(axes.ravel())
+    fig = axes[0].figure
+    finite = comparison[["low", "high"]].to_numpy(dtype=float)
+    top = float(finite.max()) if finite.size else 10.0
+    for ax, kind in zip(axes, kinds):
+        rows = comparison[comparison["unit_kind"] == kind]
+        labels = []
+        y = 0
+        ticks = []
+        for doc_id in docs:
+            mine = rows[rows["doc_id"] == doc_id].sort_values("high", kind="stable")
+            if mine.empty:
+                continue
+            start = y
+            for claim in mine.itertuples(index=False):
+                color = colors[str(claim.outlet)]
+                if claim.low == claim.high:
+                    ax.plot([claim.low], [y], "o", color=color, ms=6)
+                else:
+                    ax.plot([claim.low, claim.high], [y, y], "-", color=color, lw=6, alpha=0.45,
+                            solid_capstyle="butt")
+                who = f" {claim.who}" if claim.who else ""
+                ax.annotate(f"  {claim.figure}{who} · {claim.attributed_to}", (claim.high, y), va="center",
+                            fontsize=7)
+                y += 1
+            ticks.append((start + y - 1) / 2)
+            labels.append(f"{doc_id[:12]}\n{outlet_of[doc_id]}")
+            ax.axhline(y - 0.5, color="#DDDDDD", lw=0.6)
+        ax.set_yticks(ticks, labels, fontsize=7)
+        ax.set_ylim(y - 0.5 if y else 0.5, -0.5)
+        ax.set_xscale("log")
+        ax.set_xlim(1, top * 60)
+        ax.set_title(f"{kind}" + ("" if y else ": no figure reported"), loc="left", fontsize=9)
+        ax.grid(True, axis="x", which="major")
+    axes[-1].set_xlabel("number reported (log scale; bars: conventional range of a vague word such as 'dozens')")
+    fig.suptitle("Casualty and detention figures by article: how many, of whom, on whose authority", fontsize=10)
+    return fig
+
+
+def plot_source_profile(by_outlet: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Stacked bars: each document's citations by source type, with the number of citations at the end.
+
+    Args:
+        by_outlet: ``claims.sources_by_outlet`` output (``doc_id``, ``outlet``, ``source_type``, ``n_citations``,
+            ``share``).
+        ax: Axes to draw on (a new figure when ``None``).
+
+    Returns:
+        The axes.
+
+    Example:
+        >>> frame = pd.DataFrame({"doc_id": ["a", "a"], "outlet": ["X", "X"], "source_type": ["official", "media"],
+        ...                       "n_citations": [3, 1], "share": [0.75, 0.25]})
+        >>> plot_source_profile(frame).get_xlabel()
+        'share of the article’s citations'
+    """
+    import matplotlib.pyplot as plt
+
+    docs = sorted(by_outlet["doc_id"].unique(), reverse=True)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8.0, 0.5 * len(docs) + 1.6))
+    types = list(dict.fromkeys(by_outlet["source_type"]))
+    grid = by_outlet.pivot(index="doc_id", columns="source_type", values="share").reindex(index=docs, columns=types)
+    totals = by_outlet.groupby("doc_id")["n_citations"].sum()
+    outlet_of = dict(zip(by_outlet["doc_id"], by_outlet["outlet"]))
+    names = [f"{d[:12]}\n{outlet_of[d]}" for d in docs]
+    left = [0.0] * len(docs)
+    for kind in types:
+        values = grid[kind].fillna(0.0).tolist()
+        ax.barh(names, values, left=left, color=SOURCE_TYPE_COLORS.get(kind, "#999999"), label=kind.replace("_", " "))
+        left = [a + b for a, b in zip(left, values)]
+    for i, doc_id in enumerate(docs):
+        ax.annotate(f" {int(totals[doc_id])} citations", (max(left[i], 0.0), i), va="center", fontsize=8)
+    ax.set_xlim(0, 1.25)
+    ax.set_xlabel("share of the article’s citations")
+    ax.tick_params(axis="y", labelsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, title="source type", title_fontsize=8)
+    ax.set_title("Who gets to speak: each article's cited sources by type")
+    return ax

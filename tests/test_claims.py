@@ -197,7 +197,8 @@ def test_sources_by_outlet_has_every_type_and_shares_summing_to_one() -> None:
         (["Nur-Sultan, Jan 9 (IANS) Tokayev spoke."], "dateline", "IANS"),
         (["Text.", "With AFP"], "credit", "AFP"),
         (["Text.", "CNN’s Helen Regan contributed reporting."], "credit", "CNN"),
-        (["Text.", "Reporting by A. Writer Editing by B. Editor"], "credit", "Reuters"),
+        (["Text.", "Reporting by A. Writer Editing by B. Editor"], "credit", "Reuters (credit format)"),
+        (["Text.", "Reporting by A. Writer"], "credit", "reporting credit"),
         (["A street in Almaty. © Pavel Mikheyev / Reuters"], "credit", "Reuters (photo)"),
         (["The minister told Reuters that it was calm."], "wire_mention", "Reuters"),
         (["The clashes went on, reports Xinhua news agency."], "wire_mention", "Xinhua"),
@@ -291,7 +292,7 @@ def test_seed_report_tables(seed_report) -> None:
     assert list(provenance.columns) == claims.PROVENANCE_COLUMNS
     pairs = set(zip(provenance["doc_id"].str[:3], provenance["signal"], provenance["value"]))
     assert {("000", "dateline", "CNN"), ("002", "dateline", "IANS"), ("003", "credit", "AFP"),
-            ("004", "credit", "Reuters"), ("002", "wire_mention", "Xinhua")} <= pairs
+            ("004", "credit", "Reuters (credit format)"), ("002", "wire_mention", "Xinhua")} <= pairs
     assert ("000", "translation_sign", "repeated word in a coordination") in pairs
     assert (seed_report / "html" / "05-claims-and-sources.html").exists()
 
@@ -304,5 +305,5 @@ def test_tiny_report_tables(tiny_report) -> None:
     assert table[["quantity", "unit_kind", "who", "attributed_to"]].astype(str).values.tolist() == [
         ["18", "killed", "officers", "Police"]]
     provenance = report.read_table("provenance", out_dir=tiny_report)
-    assert ("third-article", "credit", "reporting credit") in set(
+    assert ("third-article", "credit", "Reuters (credit format)") in set(
         zip(provenance["doc_id"], provenance["signal"], provenance["value"]))
