@@ -186,7 +186,7 @@ def plot_topic_selection(selection: pd.DataFrame, *, ax: Axes | None = None) -> 
         ax.axvline(value, color="#444444", lw=1, ls=":")
         ax.annotate(f" chosen k = {value}", (value, 0.03), ha="left", va="bottom", fontsize=8)
     handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
-    ax.legend(handles, [h.get_label() for h in handles], loc="lower right", fontsize=8)
+    ax.legend(handles, [h.get_label() for h in handles], loc="lower left", bbox_to_anchor=(0.0, 0.1), fontsize=8)
     ax.set_title("Choosing the number of topics: agreement across restarts, and coherence")
     return ax
 
