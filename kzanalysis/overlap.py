@@ -64,7 +64,7 @@ MIN_NEAR_DUPLICATE_SCORE = 0.25
 """Inside a near-duplicate pair, paragraphs are aligned down to this score (the story's order is known to match)."""
 MIN_NEAR_DUPLICATE_COVERAGE = 0.5
 """A pair is ``near_duplicate`` when at least this share of EACH document's content words lies in aligned paragraphs."""
-MIN_SAME_EVENT_COSINE = 0.1
+MIN_SAME_EVENT_COSINE = 0.05
 """Below this document cosine, a pair with no shared passage is ``unrelated`` rather than ``same_event``."""
 MIN_SEGMENT_TERMS = 5
 """Sentences and quotes with fewer content words are too short to count as a shared passage on their own."""
@@ -86,8 +86,6 @@ SCORE_COLUMNS: tuple[str, ...] = (
 ALIGNMENT_COLUMNS: tuple[str, ...] = SCORE_COLUMNS
 SEGMENT_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "seg_id", "kind", "text")
 
-_MERSENNE_61 = np.uint64((1 << 61) - 1)
-_LOW_32 = np.uint64(0xFFFFFFFF)
 _SHINGLE_BASE = np.uint64(0x100000001B3)  # FNV-64 prime, as the polynomial base of the rolling combination
 _QUOTE = re.compile(r"[“\"«]([^“”\"«»]{10,}?)[”\"»]")
 _DIFF_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|\s+|[^\w\s]")
@@ -262,7 +260,11 @@ def shingles(units: pd.DataFrame, *, k: int = SHINGLE_SIZE) -> Shingles:
 
 
 def minhash_signatures(sh: Shingles, *, n_perm: int = 128, random_state: int = 0) -> np.ndarray:
-    """MinHash signatures of each document's shingle set (universal hashing modulo the prime 2**61 - 1).
+    """MinHash signatures of each document's shingle set.
+
+    Permutation ``p`` hashes every shingle hash XOR a random 64-bit seed through the SplitMix64 finaliser (a
+    strong bit mixer; a linear ``(a * x + b) mod prime`` family is not min-wise independent enough when the
+    products rarely wrap, which showed as missed near duplicates).
 
     The share of equal signature entries of two documents estimates their shingle Jaccard. Work is one
     vectorised pass over the non-zero entries per permutation; memory is one array of that length.
@@ -285,17 +287,15 @@ def minhash_signatures(sh: Shingles, *, n_perm: int = 128, random_state: int = 0
     if n_perm < 1:
         raise ValueError(f"n_perm must be at least 1, not {n_perm}")
     rng = np.random.default_rng(random_state)
-    a = rng.integers(1, 1 << 32, size=n_perm, dtype=np.uint64)
-    b = rng.integers(0, 1 << 32, size=n_perm, dtype=np.uint64)
-    x = (sh.hashes >> np.uint64(32)) ^ (sh.hashes & _LOW_32)  # fold to 32 bits so a * x + b fits in uint64
-    values = x[sh.matrix.indices]
+    seeds = rng.integers(0, np.iinfo(np.uint64).max, size=n_perm, dtype=np.uint64, endpoint=True)
+    values = sh.hashes[sh.matrix.indices]
     signatures = np.full((sh.matrix.shape[0], n_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
     nonempty = np.flatnonzero(np.diff(sh.matrix.indptr) > 0)
     if len(nonempty) == 0:
         return signatures
     starts = sh.matrix.indptr[nonempty]
     for p in range(n_perm):
-        permuted = (a[p] * values + b[p]) % _MERSENNE_61
+        permuted = _mix64(values ^ seeds[p])
         signatures[nonempty, p] = np.minimum.reduceat(permuted, starts)
     return signatures
 
