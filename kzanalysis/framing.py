@@ -476,14 +476,15 @@ def find_terms(units: pd.DataFrame, lexicon: pd.DataFrame | None = None, *,
         for i in np.flatnonzero(same):
             gap = texts[(doc[i], int(para[i]))][ends[i]:starts[i + 1]]
             joinable[i] = not gap.strip(" \t\u00a0" + "".join(_QUOTE_MARKS))
-    vocabulary = pd.unique(lowers)
+    codes, vocabulary = pd.factorize(lowers)  # each word type is tested once per pattern word
     piece_masks: dict[str, np.ndarray] = {}
 
     def mask(word: str) -> np.ndarray:
         if word not in piece_masks:
             regex = _piece_regex(word)
-            hits = {v for v in vocabulary if regex.fullmatch(v)}
-            piece_masks[word] = np.fromiter((v in hits for v in lowers), dtype=bool, count=n)
+            in_vocabulary = np.fromiter((bool(regex.fullmatch(v)) for v in vocabulary), dtype=bool,
+                                        count=len(vocabulary))
+            piece_masks[word] = in_vocabulary[codes]
         return piece_masks[word]
 
     candidates = []
@@ -601,46 +602,60 @@ def frame_terms(
     else:
         docs = pd.DataFrame({"doc_id": pd.unique(toks["doc_id"]), "outlet": "unknown"})
     docs = docs.assign(outlet=docs["outlet"].fillna("unknown").astype(str)).sort_values("doc_id")
+    n_families = len(families)
     family_index = {f: k for k, f in enumerate(families["family"])}
     low_q, high_q = (1 - confidence) / 2, 1 - (1 - confidence) / 2
-    rows = []
-    tok_groups = dict(tuple(toks.groupby("doc_id", sort=False))) if not toks.empty else {}
-    match_groups = dict(tuple(matches.groupby("doc_id", sort=False))) if not matches.empty else {}
-    for doc_id, outlet in zip(docs["doc_id"], docs["outlet"]):
-        doc_toks = tok_groups.get(doc_id, toks.iloc[:0])
-        doc_matches = match_groups.get(doc_id, matches.iloc[:0])
-        sentence_keys = pd.MultiIndex.from_frame(doc_toks[["para_id", "sent_id"]]).drop_duplicates() \
-            if not doc_toks.empty else pd.MultiIndex.from_tuples([], names=["para_id", "sent_id"])
-        n_sent = len(sentence_keys)
-        tokens_per = doc_toks.groupby(["para_id", "sent_id"]).size().reindex(sentence_keys).to_numpy(float) \
-            if n_sent else np.zeros(0)
-        counts = np.zeros((n_sent, len(families)))
-        quoted = np.zeros(len(families), dtype=np.int64)
-        for m in doc_matches.itertuples(index=False):
-            if m.family not in family_index:
-                continue
-            k = family_index[m.family]
-            counts[sentence_keys.get_loc((m.para_id, m.sent_id)), k] += 1
-            quoted[k] += bool(m.in_quotes)
-        total_tokens = tokens_per.sum()
-        totals = counts.sum(axis=0)
-        if n_sent:
-            rng = np.random.default_rng([random_state, zlib.crc32(str(doc_id).encode("utf-8"))])
-            draws = rng.integers(0, n_sent, size=(n_resamples, n_sent))
-            weights = np.zeros((n_resamples, n_sent))
-            np.add.at(weights, (np.repeat(np.arange(n_resamples), n_sent), draws.ravel()), 1.0)
-            boot = (weights @ counts) / (weights @ tokens_per)[:, None] * 1000
-            low, high = np.quantile(boot, [low_q, high_q], axis=0)
-            rate = totals / total_tokens * 1000
-        else:
-            low = high = rate = np.full(len(families), np.nan)
-        for k, (frame, family) in enumerate(zip(families["frame"], families["family"])):
-            rows.append({"doc_id": doc_id, "outlet": outlet, "frame": frame, "family": family,
-                         "count": int(totals[k]), "in_quotes": int(quoted[k]),
-                         "narrative": int(totals[k] - quoted[k]), "rate_per_1k": rate[k], "rate_low": low[k],
-                         "rate_high": high[k], "n_tokens": int(total_tokens), "n_sentences": n_sent,
-                         "confidence": confidence})
-    table = pd.DataFrame(rows, columns=list(FRAME_TERM_COLUMNS))
+    # one row per body sentence (that has tokens), grouped by document
+    sentence_table = toks[["doc_id", "para_id", "sent_id"]].drop_duplicates().reset_index(drop=True)
+    tokens_per = toks.groupby(["doc_id", "para_id", "sent_id"], sort=False).size() \
+        .reindex(pd.MultiIndex.from_frame(sentence_table)).to_numpy(dtype=float)
+    counts = np.zeros((len(sentence_table), n_families))
+    quoted = np.zeros((len(sentence_table), n_families))
+    known = matches[matches["family"].isin(family_index)] if not matches.empty else matches
+    if len(known):
+        where = known[["doc_id", "para_id", "sent_id"]].merge(
+            sentence_table.reset_index(), on=["doc_id", "para_id", "sent_id"], how="left")["index"]
+        if where.isna().any():
+            raise ValueError("matches hold sentences that toks does not: pass the tokens of the same units")
+        rows_, cols_ = where.to_numpy(dtype=np.int64), known["family"].map(family_index).to_numpy(dtype=np.int64)
+        np.add.at(counts, (rows_, cols_), 1.0)
+        np.add.at(quoted, (rows_, cols_), known["in_quotes"].to_numpy(dtype=float))
+    doc_rows = sentence_table.groupby("doc_id", sort=False).indices
+    n_docs = len(docs)
+    total = np.zeros((n_docs, n_families))
+    in_quotes = np.zeros((n_docs, n_families))
+    rate = np.full((n_docs, n_families), np.nan)
+    low = np.full((n_docs, n_families), np.nan)
+    high = np.full((n_docs, n_families), np.nan)
+    n_tokens = np.zeros(n_docs, dtype=np.int64)
+    n_sentences = np.zeros(n_docs, dtype=np.int64)
+    for d, doc_id in enumerate(docs["doc_id"]):
+        index = doc_rows.get(doc_id)
+        if index is None or len(index) == 0:
+            continue
+        doc_counts, doc_tokens, n_sent = counts[index], tokens_per[index], len(index)
+        total[d], in_quotes[d] = doc_counts.sum(axis=0), quoted[index].sum(axis=0)
+        n_tokens[d], n_sentences[d] = int(doc_tokens.sum()), n_sent
+        rate[d] = total[d] / doc_tokens.sum() * 1000
+        rng = np.random.default_rng([random_state, zlib.crc32(str(doc_id).encode("utf-8"))])
+        draws = rng.integers(0, n_sent, size=(n_resamples, n_sent))
+        offsets = (np.arange(n_resamples) * n_sent)[:, None]
+        weights = np.bincount((draws + offsets).ravel(), minlength=n_resamples * n_sent) \
+            .reshape(n_resamples, n_sent).astype(float)  # how often each sentence was drawn
+        boot = (weights @ doc_counts) / (weights @ doc_tokens)[:, None] * 1000
+        low[d], high[d] = np.quantile(boot, [low_q, high_q], axis=0)
+    table = pd.DataFrame({
+        "doc_id": np.repeat(docs["doc_id"].to_numpy(), n_families),
+        "outlet": np.repeat(docs["outlet"].to_numpy(), n_families),
+        "frame": np.tile(families["frame"].to_numpy(), n_docs),
+        "family": np.tile(families["family"].to_numpy(), n_docs),
+        "count": total.ravel().astype(np.int64),
+        "in_quotes": in_quotes.ravel().astype(np.int64),
+        "narrative": (total - in_quotes).ravel().astype(np.int64),
+        "rate_per_1k": rate.ravel(), "rate_low": low.ravel(), "rate_high": high.ravel(),
+        "n_tokens": np.repeat(n_tokens, n_families), "n_sentences": np.repeat(n_sentences, n_families),
+        "confidence": confidence,
+    })
     for column in ("rate_per_1k", "rate_low", "rate_high"):
         table[column] = table[column].astype(float).round(4)
     return table.sort_values(["doc_id", "frame", "family"], kind="stable").reset_index(drop=True)
