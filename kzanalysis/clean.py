@@ -200,12 +200,24 @@ def _looks_like_heading(text: str) -> bool:
 
 
 def _join_units(paras: pd.DataFrame) -> pd.DataFrame:
-    """One row per analysis unit (joined paragraphs): doc_id, para_id (= unit_id), text, n_lines."""
-    if paras.empty:
-        return pd.DataFrame({"doc_id": [], "para_id": [], "text": [], "n_lines": []})
-    grouped = paras.groupby(["doc_id", "unit_id"], sort=True)
-    units = grouped.agg(text=("clean_text", " ".join), n_lines=("para_id", "size")).reset_index()
-    return units.rename(columns={"unit_id": "para_id"})
+    """One row per analysis unit (joined paragraphs): doc_id, para_id (= unit_id), text, n_lines.
+
+    A linear pass: a unit's paragraphs are contiguous in ``(doc_id, para_id)`` order.
+    """
+    ordered = paras.sort_values(["doc_id", "para_id"], kind="stable")
+    doc_ids: list[object] = []
+    unit_ids: list[int] = []
+    texts: list[list[str]] = []
+    for doc_id, unit_id, text in zip(ordered["doc_id"], ordered["unit_id"], ordered["clean_text"]):
+        if doc_ids and doc_ids[-1] == doc_id and unit_ids[-1] == unit_id:
+            texts[-1].append(text)
+            continue
+        doc_ids.append(doc_id)
+        unit_ids.append(int(unit_id))
+        texts.append([text])
+    return pd.DataFrame({"doc_id": doc_ids, "para_id": pd.Series(unit_ids, dtype="int64"),
+                         "text": [" ".join(t) for t in texts],
+                         "n_lines": pd.Series([len(t) for t in texts], dtype="int64")})
 
 
 def body_paragraphs(paras: pd.DataFrame, *, include_boilerplate: bool = False) -> pd.DataFrame:

@@ -63,8 +63,7 @@ def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
 
 
 PARALLEL_MIN_TEXTS = 20_000
-"""Below this many texts :func:`tfidf` tokenizes in one process: starting a worker (which imports
-pandas, scikit-learn and NLTK) costs about as much as tokenizing 10,000 short texts."""
+"""Below this many texts :func:`tfidf` tokenizes in one process (workers and their stem caches cost more)."""
 
 
 def _count_rows(rows: Iterable[list[str]]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
@@ -106,11 +105,13 @@ def _count_matrix(texts: list[str], options: dict[str, Any], n_jobs: int) -> tup
     """One count row per text and the sorted terms; chunks of texts go to ``n_jobs`` processes."""
     if n_jobs > 1 and len(texts) >= PARALLEL_MIN_TEXTS:
         from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
+        from multiprocessing import get_all_start_methods, get_context
 
         size = -(-len(texts) // (n_jobs * 4))
         chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
-        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=get_context("spawn")) as pool:
+        # fork where the system has it: workers then need no import and no `if __name__ == "__main__"` guard
+        context = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
+        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
             return _assemble(list(pool.map(_count_texts, chunks, [options] * len(chunks))))
     return _assemble([_count_texts(texts, options)])
 

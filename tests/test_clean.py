@@ -146,3 +146,8 @@ def test_paragraphs_does_not_mutate_input() -> None:
     before = corpus.copy()
     kz.paragraphs(corpus)
     pd.testing.assert_frame_equal(corpus, before)
+
+
+def test_clean_inline_public_helper() -> None:
+    assert clean.clean_inline("end [unrest](#) now") == "end unrest now"
+    assert kz.clean_inline("no debris") == "no debris"
