@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import os
 import platform
+from functools import partial
 import time
 from dataclasses import dataclass
 from importlib import metadata as importlib_metadata
@@ -384,23 +385,57 @@ def _to_html(notebook: Any) -> str:
     return body
 
 
-def plan_series(notebooks: Sequence[Path | str]) -> list[list[Path]]:
-    """Split the series into stages that may run side by side.
+def plan_series(notebooks: Sequence[Path | str]) -> dict[Path, list[Path]]:
+    """Which notebooks each notebook must wait for.
 
-    Notebooks that read other notebooks' tables (metadata ``{"kzanalysis": {"reads_tables": true}}``)
-    form a second stage after all the others; within a stage the order is the numbering.
+    A notebook that reads other notebooks' tables (metadata ``{"kzanalysis": {"reads_tables": true}}``)
+    waits for every notebook numbered before it that does not itself read tables; every other
+    notebook can start at once.
+
+    Returns:
+        Each notebook (in numbering order) mapped to the notebooks it waits for.
 
     Example:
-        >>> [[p.name for p in stage] for stage in plan_series(discover_notebooks())][0][0]
+        >>> plan = plan_series(discover_notebooks())
+        >>> [p.name for p in plan[next(p for p in plan if p.name.startswith("04"))]][0]
         '00-corpus-overview.ipynb'
     """
     import nbformat
 
-    first, last = [], []
-    for path in map(Path, notebooks):
-        meta = nbformat.read(path, as_version=4).metadata.get("kzanalysis", {})
-        (last if meta.get(TABLE_READER_KEY) else first).append(path)
-    return [stage for stage in (first, last) if stage]
+    ordered = sorted(map(Path, notebooks), key=lambda p: p.name)
+    readers = {p for p in ordered
+               if nbformat.read(p, as_version=4).metadata.get("kzanalysis", {}).get(TABLE_READER_KEY)}
+    return {p: [q for q in ordered if q.name < p.name and q not in readers] if p in readers else []
+            for p in ordered}
+
+
+def _run_planned(plan: dict[Path, list[Path]], workers: int, run: Any) -> list[dict[str, Any]]:
+    """Run notebooks as their dependencies allow, ``workers`` at a time; readers of tables go first once ready."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from multiprocessing import get_context
+
+    if workers == 1:
+        return [run(p) for p in plan]
+    done: set[Path] = set()
+    results: list[dict[str, Any]] = []
+    waiting = list(plan)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        running: dict[Any, Path] = {}
+        while waiting or running:
+            ready = sorted((p for p in waiting if set(plan[p]) <= done), key=lambda p: (not plan[p], p.name))
+            for path in ready[: workers - len(running)]:
+                waiting.remove(path)
+                running[pool.submit(run, path)] = path
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                done.add(running.pop(future))
+                results.append(future.result())
+    return results
+
+
+def _execute_one(path: Path, *, parameters: Mapping[str, Any], paths: OutputPaths, timeout: int) -> dict[str, Any]:
+    """:func:`execute_notebook` with a keyword-only signature that ``functools.partial`` can pickle."""
+    return execute_notebook(path, parameters, paths=paths, timeout=timeout)
 
 
 def run_series(
@@ -417,7 +452,8 @@ def run_series(
     Each notebook gets the parameters ``corpus_dir``, ``metadata_file`` and ``out_dir`` (absolute
     paths) and a closing provenance section. The corpus is checked first, so a bad corpus fails
     with the loader's message before any kernel starts. Independent notebooks run side by side
-    (``jobs`` kernels at once); those that read other notebooks' tables run after them.
+    (``jobs`` kernels at once); those that read other notebooks' tables start once the notebooks
+    before them are done (see :func:`plan_series`).
 
     Args:
         corpus: A folder of ``.txt`` files (optional ``metadata.csv``).
@@ -435,9 +471,6 @@ def run_series(
     Example:
         >>> # runs = run_series(out="/tmp/kz-report")  # about half a minute on the seed corpus
     """
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
-
     from .corpus import load_corpus
 
     corpus_dir = Path(corpus).resolve()
@@ -447,15 +480,9 @@ def run_series(
     parameters = {"corpus_dir": str(corpus_dir), "metadata_file": metadata_file, "out_dir": str(paths.root)}
     todo = [Path(p).resolve() for p in notebooks] if notebooks is not None else discover_notebooks()
     workers = max(1, min(jobs or os.cpu_count() or 1, 4))
-    runs: list[dict[str, Any]] = []
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # keeps debugger notices out of the HTML
-    for stage in plan_series(todo):
-        if workers == 1 or len(stage) == 1:
-            runs += [execute_notebook(p, parameters, paths=paths, timeout=timeout) for p in stage]
-            continue
-        with ProcessPoolExecutor(max_workers=min(workers, len(stage)), mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(execute_notebook, p, parameters, paths=paths, timeout=timeout) for p in stage]
-            runs += [f.result() for f in futures]
+    run = partial(_execute_one, parameters=parameters, paths=paths, timeout=timeout)
+    runs = _run_planned(plan_series(todo), workers, run)
     table = pd.DataFrame(runs, columns=["notebook", "status", "seconds", "html", "error"])
     table = table.sort_values("notebook", kind="stable").reset_index(drop=True)
     write_table(table[["notebook", "status", "error"]], "report_runs", out_dir=paths.root)

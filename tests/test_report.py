@@ -129,12 +129,14 @@ def test_notebook_parameters_reads_defaults_and_injected() -> None:
     assert report.notebook_parameters(nb, {"corpus_dir": "/c"}) == {"corpus_dir": "/c", "k_max": 8, "seed": "1 + 1"}
 
 
-def test_plan_series_runs_table_readers_last(tmp_path: Path) -> None:
-    for name, reads in [("00-a.ipynb", False), ("01-b.ipynb", True), ("02-c.ipynb", False)]:
+def test_plan_series_makes_table_readers_wait_for_earlier_notebooks(tmp_path: Path) -> None:
+    for name, reads in [("00-a.ipynb", False), ("01-b.ipynb", False), ("02-c.ipynb", True), ("03-d.ipynb", False)]:
         nb = nbformat.v4.new_notebook(metadata={"kzanalysis": {"reads_tables": reads}})
         nbformat.write(nb, tmp_path / name)
-    stages = report.plan_series(sorted(tmp_path.glob("*.ipynb")))
-    assert [[p.name for p in s] for s in stages] == [["00-a.ipynb", "02-c.ipynb"], ["01-b.ipynb"]]
+    plan = report.plan_series(sorted(tmp_path.glob("*.ipynb"), reverse=True))
+    assert [p.name for p in plan] == ["00-a.ipynb", "01-b.ipynb", "02-c.ipynb", "03-d.ipynb"]
+    assert {p.name: [q.name for q in deps] for p, deps in plan.items()} == {
+        "00-a.ipynb": [], "01-b.ipynb": [], "02-c.ipynb": ["00-a.ipynb", "01-b.ipynb"], "03-d.ipynb": []}
 
 
 @pytest.mark.slow
