@@ -481,6 +481,7 @@ def run_series(
     todo = [Path(p).resolve() for p in notebooks] if notebooks is not None else discover_notebooks()
     workers = max(1, min(jobs or os.cpu_count() or 1, 4))
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # keeps debugger notices out of the HTML
+    os.environ["KZANALYSIS_PROGRESS"] = "0"  # no progress bars in the HTML reports
     run = partial(_execute_one, parameters=parameters, paths=paths, timeout=timeout)
     runs = _run_planned(plan_series(todo), workers, run)
     table = pd.DataFrame(runs, columns=["notebook", "status", "seconds", "html", "error"])
