@@ -7,7 +7,7 @@ OUT    ?= reports
 CORPUS ?= data/raw
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report test test-fast lab clean-reports
+.PHONY: help setup report test test-fast lab clean-reports bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-14s %s\n", $$1, $$2}'
@@ -34,3 +34,7 @@ lab: $(STAMP) ## open JupyterLab from .venv
 
 clean-reports: ## delete what `make report` wrote (keeps reports/README.md)
 	find $(OUT) -mindepth 1 ! -name README.md -delete
+
+bench: $(STAMP) ## benchmarks: report build speed, and 1k/10k/100k synthetic articles (results in benchmarks/results/)
+	MPLBACKEND=Agg $(BIN)/python benchmarks/report_speed.py
+	MPLBACKEND=Agg $(BIN)/python benchmarks/large_corpus.py
