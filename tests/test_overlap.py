@@ -266,3 +266,128 @@ def test_tiny_report_tables(tiny_report) -> None:
     assert set(sim["relation"]) == {"same_event"}  # three short reports of the unrest, no shared sentence
     html = (tiny_report / "html" / "01-source-overlap.html").read_text(encoding="utf-8")
     assert "<b>bandits</b>" not in html  # document text is escaped
+
+
+# --- near duplicates at scale -------------------------------------------------------------------------
+
+
+def planted_corpus() -> tuple[pd.DataFrame, set[tuple[str, str]], tuple[str, str]]:
+    """A small corpus in the manner of benchmarks/synthetic.py: 30 originals of 4 paragraphs x 40 random words,
+    an exact copy of d00 (e00), an edited copy of d01 (e01: every 10th word replaced, paragraphs in reverse
+    order), and d02 given one paragraph of d03 (shared paragraph, not a near duplicate). A newsletter line is
+    added to e00 so that the corpus frame's boilerplate removal has something to remove."""
+    rng = np.random.default_rng(7)
+    vocabulary = np.array([f"w{n}" for n in range(2000)])
+    docs = {f"d{n:02d}": [" ".join(rng.choice(vocabulary, 40)) for _ in range(4)] for n in range(30)}
+    edited = []
+    for paragraph in docs["d01"]:
+        words = paragraph.split()
+        edited.append(" ".join(f"x{n}" if n % 10 == 5 else word for n, word in enumerate(words)))
+    docs["e00"] = list(docs["d00"]) + ["Subscribe to our newsletter for daily updates"]
+    docs["e01"] = edited[::-1]
+    docs["d02"] = docs["d02"] + [docs["d03"][2]]
+    corpus = pd.DataFrame({"doc_id": list(docs), "text": ["\n\n".join(p) for p in docs.values()]})
+    return corpus, {("d00", "e00"), ("d01", "e01")}, ("d02", "d03")
+
+
+@pytest.fixture(scope="module")
+def planted() -> tuple[pd.DataFrame, set[tuple[str, str]], tuple[str, str]]:
+    return planted_corpus()
+
+
+def test_near_duplicates_find_exact_and_edited_copies_but_not_a_shared_paragraph(planted) -> None:
+    corpus, copies, shared = planted
+    found = overlap.near_duplicates(corpus)
+    assert list(found.columns) == ["doc_a", "doc_b", "jaccard", "containment_a_in_b", "containment_b_in_a"]
+    assert set(zip(found["doc_a"], found["doc_b"])) == copies
+    rows = found.set_index(["doc_a", "doc_b"])
+    assert rows.loc[("d00", "e00")].tolist() == [1.0, 1.0, 1.0]  # the newsletter line is boilerplate, not body
+    # 16 of 160 words replaced, each breaking the 3 shingles over it, and 3 paragraph joins moved (2 shingles
+    # each): 158 - 48 - 6 = 104 shingles of 158 kept, Jaccard 104 / 212
+    assert rows.loc[("d01", "e01"), "jaccard"] == pytest.approx(104 / 212, abs=1e-4)
+    assert rows.loc[("d01", "e01"), "containment_a_in_b"] == pytest.approx(104 / 158, abs=1e-4)
+    units = kz.body_paragraphs(kz.paragraphs(corpus))
+    measured = overlap.pair_measures(units, pd.DataFrame({"doc_a": [shared[0]], "doc_b": [shared[1]]}))
+    assert 0.05 < measured["jaccard"].item() < overlap.NEAR_DUPLICATE_JACCARD  # the shared paragraph, measured
+
+
+def test_near_duplicates_by_hand_with_two_word_shingles() -> None:
+    units = units_of(a="Troops guard the airport.", b="Troops guard the airport in Almaty.", c="Prices rose.")
+    found = overlap.near_duplicates(units, k=2, threshold=0.6)
+    assert found.values.tolist() == [["a", "b", pytest.approx(2 / 3, abs=1e-4), 1.0, pytest.approx(2 / 3, abs=1e-4)]]
+    assert overlap.near_duplicates(units, k=2, threshold=0.7).empty
+
+
+def test_near_duplicates_from_corpus_and_from_units_agree(planted) -> None:
+    corpus, _, _ = planted
+    units = kz.body_paragraphs(kz.paragraphs(corpus))
+    pd.testing.assert_frame_equal(overlap.near_duplicates(corpus), overlap.near_duplicates(units))
+
+
+@pytest.mark.parametrize("use_units", [False, True])
+def test_near_duplicates_in_worker_processes_equal_one_process(planted, monkeypatch, use_units: bool) -> None:
+    corpus, copies, _ = planted
+    frame = kz.body_paragraphs(kz.paragraphs(corpus)) if use_units else corpus
+    serial = overlap.near_duplicates(frame, n_jobs=1)
+    monkeypatch.setattr(overlap, "PARALLEL_MIN_DOCS", 0)
+    monkeypatch.setattr(overlap, "CHUNK_DOCS", 7)  # several chunks per worker
+    parallel = overlap.near_duplicates(frame, n_jobs=2)
+    pd.testing.assert_frame_equal(serial, parallel)
+    assert set(zip(parallel["doc_a"], parallel["doc_b"])) == copies
+
+
+def test_shingles_do_not_depend_on_chunks_or_processes(planted, monkeypatch) -> None:
+    units = kz.body_paragraphs(kz.paragraphs(planted[0]))
+    one = overlap.shingles(units)
+    monkeypatch.setattr(overlap, "PARALLEL_MIN_DOCS", 0)
+    monkeypatch.setattr(overlap, "CHUNK_DOCS", 5)
+    two = overlap.shingles(units, n_jobs=2)
+    assert one.doc_ids.tolist() == two.doc_ids.tolist()
+    assert np.array_equal(one.indptr, two.indptr) and np.array_equal(one.values, two.values)
+    for n in range(len(one.doc_ids)):  # each row sorted and distinct
+        assert (np.diff(one.row(n).astype(np.float64)) > 0).all() or len(one.row(n)) < 2
+    assert one.matrix.shape == (len(one.doc_ids), len(one.hashes))
+    assert one.matrix.sum(axis=1).A1.tolist() == one.sizes.tolist()
+
+
+def test_near_duplicates_are_deterministic_and_do_not_depend_on_the_seed(planted) -> None:
+    corpus, _, _ = planted
+    first = overlap.near_duplicates(corpus, random_state=0)
+    pd.testing.assert_frame_equal(first, overlap.near_duplicates(corpus, random_state=0))
+    pd.testing.assert_frame_equal(first, overlap.near_duplicates(corpus, random_state=3))  # exact Jaccard, far from 0.2
+
+
+def test_near_duplicates_stay_silent_outside_a_notebook(planted, capsys) -> None:
+    overlap.near_duplicates(planted[0])
+    overlap.near_duplicates(planted[0], progress=False)
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def test_near_duplicates_check_their_input() -> None:
+    with pytest.raises(ValueError, match="corpus \\(doc_id, text\\) or units"):
+        overlap.near_duplicates(pd.DataFrame({"id": ["a"], "body": ["x"]}))
+    with pytest.raises(ValueError, match="threshold"):
+        overlap.near_duplicates(units_of(a="x y z", b="x y z"), threshold=0.0)
+    with pytest.raises(ValueError, match="must divide"):
+        overlap.near_duplicates(units_of(a="x y z", b="x y z"), n_perm=100, bands=3)
+    with pytest.raises(ValueError, match="one row per doc_id"):
+        overlap.near_duplicates(pd.DataFrame({"doc_id": ["a", "a"], "text": ["x y z", "x y z"]}))
+
+
+def test_near_duplicates_of_fewer_than_two_documents_are_empty() -> None:
+    found = overlap.near_duplicates(units_of(a="Troops guard the airport in Almaty."))
+    assert found.empty and list(found.columns) == list(overlap.NEAR_DUPLICATE_COLUMNS)
+
+
+def test_densified_minhash_of_short_documents_still_estimates_jaccard() -> None:
+    # 30 shingles in 576 bins: most bins are empty and borrow from the few filled ones
+    rng = np.random.default_rng(3)
+    words = [f"w{i}" for i in range(5000)]
+    text = rng.choice(words, 32).tolist()
+    units = units_of(a=" ".join(text), b=" ".join(text[:16] + ["changed"] + text[17:]), c=" ".join(rng.choice(words, 32)))
+    sh = overlap.shingles(units)
+    sig = overlap.minhash_signatures(sh, n_perm=576, random_state=0)
+    assert (sig != np.iinfo(np.uint64).max).all()
+    assert (sig[0] == sig[1]).mean() == pytest.approx(27 / 33, abs=0.15)  # 3 of 30 shingles differ each way
+    assert (sig[0] == sig[2]).mean() < 0.05
