@@ -343,7 +343,7 @@ def execute_notebook(
     """
     import nbformat
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     path = Path(path)
     source = nbformat.read(path, as_version=4)
@@ -363,6 +363,9 @@ def execute_notebook(
     except CellExecutionError as err:
         status = "error"
         error = f"{err.ename}: {err.evalue}"
+    except (CellTimeoutError, DeadKernelError) as err:  # the rest of the series still runs
+        status = "error"
+        error = f"{type(err).__name__}: {str(err).splitlines()[0]}"
     seconds = time.perf_counter() - started
     executed = paths.notebooks / path.name
     nbformat.write(nb, executed)
