@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
@@ -19,6 +19,16 @@ STYLE_FILE = Path(__file__).with_name("kzanalysis.mplstyle")
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 """Okabe & Ito's colour-blind-safe palette, in the order outlets receive it."""
 UNKNOWN_COLOR = "#999999"
+
+MAX_DOCUMENTS_SHOWN = 30
+"""Per-document figures draw one row (or cell) per document up to this many documents; above it they draw one
+per outlet, aggregating that outlet's documents, and their title says so ("per outlet (1,000 articles)").
+Every such ``plot_*`` function takes ``max_documents=`` to change the limit for one figure."""
+MAX_GROUPS_SHOWN = 30
+"""Outlet-level figures show at most this many outlets (those with the most documents); the others are pooled
+into one row named "other outlets (n)"."""
+MAX_FIGURE_HEIGHT = 11.0
+"""Figures that grow a row per item stop growing at this height in inches (the rows get thinner instead)."""
 
 
 def use_style() -> None:
@@ -90,13 +100,85 @@ def save_figure(
     return written
 
 
-def plot_document_lengths(lengths: pd.DataFrame, *, label: str = "outlet", ax: Axes | None = None) -> Axes:
+# --------------------------------------------------------------------------------------------------
+# many documents: per-document figures switch to outlet level above MAX_DOCUMENTS_SHOWN
+# --------------------------------------------------------------------------------------------------
+
+
+def shows_outlets(n_documents: int, max_documents: int | None = None) -> bool:
+    """Whether a per-document figure of ``n_documents`` documents draws outlets instead of documents.
+
+    Args:
+        n_documents: Documents the figure would show.
+        max_documents: The limit (``None``: :data:`MAX_DOCUMENTS_SHOWN`).
+
+    Returns:
+        True above the limit.
+
+    Example:
+        >>> shows_outlets(5), shows_outlets(1000), shows_outlets(5, max_documents=3)
+        (False, True, True)
+    """
+    return n_documents > (MAX_DOCUMENTS_SHOWN if max_documents is None else max_documents)
+
+
+def outlet_groups(outlets: pd.Series, *, max_groups: int = MAX_GROUPS_SHOWN) -> pd.Series:
+    """The row each document takes in an outlet-level figure: its outlet, or "other outlets (n)".
+
+    The ``max_groups`` outlets with the most documents (ties: by name) keep their name; when there are more
+    outlets, the rest are pooled into one group so that a figure never has more than ``max_groups + 1`` rows.
+
+    Args:
+        outlets: The outlet of each document (one entry per document, any index).
+        max_groups: Outlets kept by name.
+
+    Returns:
+        A Series aligned with ``outlets`` holding each document's group name.
+
+    Example:
+        >>> outlet_groups(pd.Series(["A", "A", "B", "C"]), max_groups=1).tolist()
+        ['A', 'A', 'other outlets (2)', 'other outlets (2)']
+    """
+    names = outlets.astype(str)
+    counts = names.value_counts()
+    if len(counts) <= max_groups:
+        return names
+    order = sorted(counts.index, key=lambda o: (-int(counts[o]), o))
+    kept = set(order[:max_groups])
+    other = f"other outlets ({len(order) - max_groups})"
+    return names.where(names.isin(kept), other)
+
+
+def _group_label(group: str, n_documents: int) -> str:
+    return f"{group}\n({n_documents:,} article{'s' if n_documents != 1 else ''})"
+
+
+def _height(n_rows: int, per_row: float, extra: float) -> float:
+    """Figure height for ``n_rows`` rows, capped at :data:`MAX_FIGURE_HEIGHT`."""
+    return min(per_row * n_rows + extra, MAX_FIGURE_HEIGHT)
+
+
+def _group_colors(groups: Iterable[str]) -> dict[str, str]:
+    """Outlet colours, with the pooled "other outlets" group in grey."""
+    names = [str(g) for g in groups]
+    colors = outlet_colors([g for g in names if not g.startswith("other outlets (")])
+    colors.update({g: UNKNOWN_COLOR for g in names if g.startswith("other outlets (")})
+    return colors
+
+
+def plot_document_lengths(lengths: pd.DataFrame, *, label: str = "outlet", max_documents: int | None = None,
+                          ax: Axes | None = None) -> Axes:
     """Horizontal bars: body words per document, with the boilerplate share written beside each bar.
+
+    Above ``max_documents`` documents (default :data:`MAX_DOCUMENTS_SHOWN`) one box per outlet instead: the
+    spread of its articles' body words (box: middle half; whiskers: 5th to 95th percentile; the median marked)
+    with the number of articles and their mean boilerplate share beside it.
 
     Args:
         lengths: One row per document with ``doc_id``, ``body_words``, ``boilerplate_share`` and
             the ``label`` column (see ``clean.document_lengths`` joined with the corpus).
         label: Column naming each bar and choosing its colour (one colour per outlet).
+        max_documents: Most documents drawn one by one.
         ax: Axes to draw on (a new figure when ``None``).
 
     Returns:
@@ -110,8 +192,10 @@ def plot_document_lengths(lengths: pd.DataFrame, *, label: str = "outlet", ax: A
     """
     import matplotlib.pyplot as plt
 
+    if shows_outlets(len(lengths), max_documents):
+        return _plot_lengths_by_outlet(lengths, label=label, ax=ax)
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.0, 0.45 * len(lengths) + 1.2))
+        _, ax = plt.subplots(figsize=(7.0, _height(len(lengths), 0.45, 1.2)))
     data = lengths.sort_values("doc_id", ascending=False)
     colors = outlet_colors(lengths[label])
     names = [f"{d}\n{o}" for d, o in zip(data["doc_id"], data[label])]
@@ -121,6 +205,32 @@ def plot_document_lengths(lengths: pd.DataFrame, *, label: str = "outlet", ax: A
     ax.set_xlabel("body words")
     ax.set_xlim(0, max(float(data["body_words"].max()), 1.0) * 1.3)
     ax.set_title("Body length per article, and the share of characters flagged as boilerplate")
+    return ax
+
+
+def _plot_lengths_by_outlet(lengths: pd.DataFrame, *, label: str, ax: Axes | None) -> Axes:
+    import matplotlib.pyplot as plt
+
+    data = lengths.assign(_group=outlet_groups(lengths[label]).to_numpy())
+    groups = sorted(data["_group"].unique(), reverse=True)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.0, _height(len(groups), 0.45, 1.4)))
+    colors = _group_colors(groups)
+    values = [data.loc[data["_group"] == g, "body_words"].to_numpy(dtype=float) for g in groups]
+    boxes = ax.boxplot(values, orientation="horizontal", whis=(5, 95), showfliers=False, patch_artist=True, widths=0.6,
+                       medianprops={"color": "black"})
+    for patch, group in zip(boxes["boxes"], groups):
+        patch.set_facecolor(colors[group])
+        patch.set_alpha(0.8)
+    counts = data.groupby("_group").size()
+    shares = data.groupby("_group")["boilerplate_share"].mean()
+    ax.set_yticks(range(1, len(groups) + 1), [_group_label(g, int(counts[g])) for g in groups], fontsize=8)
+    highs = [float(pd.Series(v).quantile(0.95)) if len(v) else 0.0 for v in values]
+    for y, (group, high) in enumerate(zip(groups, highs), start=1):
+        ax.annotate(f" boilerplate {shares[group]:.0%} (mean)", (high, y), va="center", fontsize=8)
+    ax.set_xlabel("body words (box: middle half of the articles; whiskers: 5th-95th percentile)")
+    ax.set_xlim(0, max(max(highs, default=1.0), 1.0) * 1.6)
+    ax.set_title(f"Body length per outlet ({len(data):,} articles), and the mean share flagged as boilerplate")
     return ax
 
 
@@ -193,12 +303,17 @@ def plot_topic_selection(selection: pd.DataFrame, *, ax: Axes | None = None) -> 
     return ax
 
 
-def plot_topic_shares(by_source: pd.DataFrame, labels: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def plot_topic_shares(by_source: pd.DataFrame, labels: pd.DataFrame, *, max_documents: int | None = None,
+                      ax: Axes | None = None) -> Axes:
     """Heatmap of each document's share in each topic, shares written in the cells.
+
+    Above ``max_documents`` documents (default :data:`MAX_DOCUMENTS_SHOWN`) one row per outlet instead: the
+    mean share of its articles in each topic (each article counts once, whatever its length).
 
     Args:
         by_source: ``topics.topic_by_source`` output (``doc_id``, ``outlet``, ``topic``, ``share``).
         labels: ``topics.topic_labels`` output (``topic``, ``label``).
+        max_documents: Most documents drawn one by one.
         ax: Axes to draw on (a new figure when ``None``).
 
     Returns:
@@ -211,14 +326,25 @@ def plot_topic_shares(by_source: pd.DataFrame, labels: pd.DataFrame, *, ax: Axes
     """
     import matplotlib.pyplot as plt
 
-    grid = by_source.pivot(index=["doc_id", "outlet"], columns="topic", values="share").sort_index()
+    n_docs = by_source["doc_id"].nunique()
+    by_outlet = shows_outlets(n_docs, max_documents)
+    if by_outlet:
+        outlets = by_source.drop_duplicates("doc_id").set_index("doc_id")["outlet"]
+        groups = outlet_groups(outlets)
+        data = by_source.assign(outlet=by_source["doc_id"].map(groups))
+        grid = data.groupby(["outlet", "topic"])["share"].mean().unstack("topic").fillna(0.0).sort_index()
+        sizes = groups.value_counts()
+        row_names = [_group_label(o, int(sizes[o])) for o in grid.index]
+    else:
+        grid = by_source.pivot(index=["doc_id", "outlet"], columns="topic", values="share").sort_index()
+        row_names = [f"{d}\n{o}" for d, o in grid.index]
     names = dict(zip(labels["topic"], labels["label"]))
     if ax is None:
-        _, ax = plt.subplots(figsize=(max(5.0, 1.25 * grid.shape[1] + 2.5), 0.5 * grid.shape[0] + 2.2))
+        _, ax = plt.subplots(figsize=(max(5.0, 1.25 * grid.shape[1] + 2.5), _height(grid.shape[0], 0.5, 2.2)))
     image = ax.imshow(grid.to_numpy(dtype=float), cmap="Blues", vmin=0, vmax=max(float(grid.to_numpy().max()), 0.01),
                       aspect="auto")
     ax.grid(False)
-    ax.set_yticks(range(grid.shape[0]), [f"{d}\n{o}" for d, o in grid.index], fontsize=8)
+    ax.set_yticks(range(grid.shape[0]), row_names, fontsize=8)
     ax.set_xticks(range(grid.shape[1]), [names.get(t, str(t)).replace(" / ", "\n") for t in grid.columns],
                   fontsize=8)
     threshold = float(grid.to_numpy().max()) * 0.6
@@ -226,8 +352,12 @@ def plot_topic_shares(by_source: pd.DataFrame, labels: pd.DataFrame, *, ax: Axes
         for j, value in enumerate(row):
             ax.text(j, i, f"{value:.0%}", ha="center", va="center", fontsize=8,
                     color="white" if value > threshold else "black")
-    ax.figure.colorbar(image, ax=ax, label="share of the article's paragraph weight", shrink=0.8)
-    ax.set_title("Share of each article in each topic")
+    if by_outlet:
+        ax.figure.colorbar(image, ax=ax, label="mean share of its articles' paragraph weight", shrink=0.8)
+        ax.set_title(f"Share of each outlet's articles in each topic, per outlet ({n_docs:,} articles)")
+    else:
+        ax.figure.colorbar(image, ax=ax, label="share of the article's paragraph weight", shrink=0.8)
+        ax.set_title("Share of each article in each topic")
     return ax
 
 
@@ -393,15 +523,73 @@ def _pair_matrix(similarity: pd.DataFrame, measure: str, doc_ids: Sequence[str] 
     return ids, matrix
 
 
+def outlet_similarity(similarity: pd.DataFrame, outlets: Mapping[str, str] | pd.Series, *,
+                      measure: str = "cosine") -> tuple[list[str], "np.ndarray", dict[str, int]]:
+    """Mean pair measure between the articles of each two outlets (and within each outlet), for many documents.
+
+    Every pair of articles counts, also pairs absent from ``similarity`` (not candidates): they count as 0,
+    as they do in :func:`plot_similarity_dendrogram`. Within an outlet the mean is over its distinct pairs
+    (none, so blank, when it has one article). Outlets beyond :data:`MAX_GROUPS_SHOWN` are pooled
+    (:func:`outlet_groups`).
+
+    Args:
+        similarity: The ``doc_similarity`` table.
+        outlets: ``doc_id -> outlet`` for every document (documents missing from it are "unknown").
+        measure: ``"cosine"``, ``"jaccard"`` or ``"containment"`` (directional: row outlet's articles' shingles
+            found in the column outlet's articles).
+
+    Returns:
+        (outlet names sorted, square matrix of means, articles per outlet).
+
+    Example:
+        >>> sim = pd.DataFrame({"doc_a": ["a"], "doc_b": ["b"], "cosine": [0.5]})
+        >>> names, matrix, sizes = outlet_similarity(sim, {"a": "X", "b": "Y"})
+        >>> names, float(matrix[0, 1]), sizes
+        (['X', 'Y'], 0.5, {'X': 1, 'Y': 1})
+    """
+    import numpy as np
+
+    mapping = pd.Series(dict(outlets)) if not isinstance(outlets, pd.Series) else outlets
+    mapping.index = mapping.index.astype(str)
+    ids = sorted(set(mapping.index).union(similarity["doc_a"].astype(str)).union(similarity["doc_b"].astype(str)))
+    groups = outlet_groups(mapping.reindex(ids).fillna("unknown"))
+    names = sorted(groups.unique())
+    code = pd.Series(pd.Categorical(groups, categories=names).codes, index=ids)
+    sizes = groups.value_counts().reindex(names).to_numpy(dtype=float)
+    a = code.reindex(similarity["doc_a"].astype(str)).to_numpy()
+    b = code.reindex(similarity["doc_b"].astype(str)).to_numpy()
+    total = np.zeros((len(names), len(names)))
+    if measure == "containment":
+        np.add.at(total, (a, b), similarity["containment_a_in_b"].to_numpy(dtype=float))
+        np.add.at(total, (b, a), similarity["containment_b_in_a"].to_numpy(dtype=float))
+        pairs = np.outer(sizes, sizes) - np.diag(sizes)  # ordered pairs of distinct articles
+    else:
+        values = similarity[measure].to_numpy(dtype=float)
+        np.add.at(total, (a, b), values)
+        np.add.at(total, (b, a), values)
+        total[np.diag_indices(len(names))] /= 2  # a within-outlet pair was added twice
+        pairs = np.outer(sizes, sizes)
+        pairs[np.diag_indices(len(names))] = sizes * (sizes - 1) / 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        matrix = np.where(pairs > 0, total / np.where(pairs > 0, pairs, 1), np.nan)
+    return names, matrix, {n: int(v) for n, v in zip(names, sizes)}
+
+
 def plot_similarity_heatmap(
     similarity: pd.DataFrame,
     *,
     measure: str = "cosine",
     doc_ids: Sequence[str] | None = None,
     labels: dict[str, str] | None = None,
+    outlets: Mapping[str, str] | pd.Series | None = None,
+    max_documents: int | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Heatmap of one pair measure of ``doc_similarity``, the value written in each cell.
+
+    Above ``max_documents`` documents (default :data:`MAX_DOCUMENTS_SHOWN`) one row and column per outlet
+    instead (``outlets`` maps documents to outlets; without it every document is "unknown"): the mean
+    measure over all pairs of their articles (:func:`outlet_similarity`).
 
     Args:
         similarity: The ``doc_similarity`` table (``overlap.source_overlap(...).similarity``).
@@ -410,6 +598,8 @@ def plot_similarity_heatmap(
         doc_ids: Documents and their order (default: every document of the table, sorted); pairs not in the
             table (not candidates) are blank.
         labels: Tick label per document id (e.g. ``"000\\nCNN (MT round trip)"``); the id when missing.
+        outlets: ``doc_id -> outlet``, for the outlet-level heatmap.
+        max_documents: Most documents drawn one by one.
         ax: Axes to draw on (a new figure when ``None``).
 
     Returns:
@@ -423,15 +613,26 @@ def plot_similarity_heatmap(
         'cosine'
     """
     import matplotlib.pyplot as plt
+    import numpy as np
 
     if measure not in ("cosine", "jaccard", "containment"):
         raise ValueError(f"measure must be 'cosine', 'jaccard' or 'containment', not {measure!r}")
-    ids, matrix = _pair_matrix(similarity, measure, doc_ids)
+    n_docs = len(doc_ids) if doc_ids is not None else len(set(similarity["doc_a"]).union(similarity["doc_b"]))
+    if outlets is not None:
+        n_docs = max(n_docs, len(outlets))
+    per_outlet = shows_outlets(n_docs, max_documents)
+    if per_outlet:
+        ids, matrix, sizes = outlet_similarity(similarity, outlets if outlets is not None else {}, measure=measure)
+        names = [_group_label(g, sizes[g]) for g in ids]
+    else:
+        ids, matrix = _pair_matrix(similarity, measure, doc_ids)
+        names = [(labels or {}).get(d, d) for d in ids]
     if ax is None:
-        size = 1.0 + 0.75 * max(len(ids), 2)
+        size = min(1.0 + 0.75 * max(len(ids), 2), MAX_FIGURE_HEIGHT)
         _, ax = plt.subplots(figsize=(size + 1.0, size))
-    image = ax.imshow(matrix, vmin=0.0, vmax=1.0, cmap="Blues")
-    names = [(labels or {}).get(d, d) for d in ids]
+    # one article against another spans 0-1; outlet means are small, so their scale ends at the largest mean
+    top = max(float(np.nanmax(matrix)), 0.01) if per_outlet and np.isfinite(matrix).any() else 1.0
+    image = ax.imshow(matrix, vmin=0.0, vmax=top, cmap="Blues")
     ax.set_xticks(range(len(ids)), names, rotation=90, fontsize=7)
     ax.set_yticks(range(len(ids)), names, fontsize=7)
     ax.grid(False)
@@ -440,9 +641,12 @@ def plot_similarity_heatmap(
             for j in range(len(ids)):
                 if matrix[i, j] == matrix[i, j]:  # not NaN
                     ax.text(j, i, f"{matrix[i, j]:.2f}", ha="center", va="center", fontsize=7,
-                            color="white" if matrix[i, j] > 0.6 else "black")
+                            color="white" if matrix[i, j] > 0.6 * top else "black")
     ax.figure.colorbar(image, ax=ax, shrink=0.8)
-    ax.set_title({"containment": "containment (row's shingles found in column)"}.get(measure, measure))
+    title = {"containment": "containment (row's shingles found in column)"}.get(measure, measure)
+    if per_outlet:
+        title = f"{title}\nmean over article pairs, per outlet ({n_docs:,} articles)"
+    ax.set_title(title)
     return ax
 
 
@@ -451,16 +655,23 @@ def plot_similarity_dendrogram(
     *,
     measure: str = "cosine",
     labels: dict[str, str] | None = None,
+    outlets: Mapping[str, str] | pd.Series | None = None,
+    max_documents: int | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Average-linkage dendrogram of the documents on the distance ``1 - measure``.
 
     Pairs missing from the table (not candidates) are at distance 1. Needs at least two documents.
+    Above ``max_documents`` documents (default :data:`MAX_DOCUMENTS_SHOWN`) the leaves are outlets instead,
+    at distance ``1 -`` the mean measure between their articles (:func:`outlet_similarity`); then it needs at
+    least two outlets.
 
     Args:
         similarity: The ``doc_similarity`` table.
         measure: ``"cosine"`` or ``"jaccard"``.
         labels: Leaf label per document id.
+        outlets: ``doc_id -> outlet``, for the outlet-level dendrogram.
+        max_documents: Most documents drawn one by one.
         ax: Axes to draw on (a new figure when ``None``).
 
     Returns:
@@ -479,18 +690,30 @@ def plot_similarity_dendrogram(
 
     if measure not in ("cosine", "jaccard"):
         raise ValueError(f"measure must be 'cosine' or 'jaccard', not {measure!r}")
-    ids, matrix = _pair_matrix(similarity, measure, None)
-    if len(ids) < 2:
-        raise ValueError(f"a dendrogram needs at least two documents, not {len(ids)}")
+    n_docs = len(set(similarity["doc_a"]).union(similarity["doc_b"]))
+    if outlets is not None:
+        n_docs = max(n_docs, len(outlets))
+    per_outlet = shows_outlets(n_docs, max_documents)
+    if per_outlet:
+        ids, matrix, sizes = outlet_similarity(similarity, outlets if outlets is not None else {}, measure=measure)
+        names = [f"{g} ({sizes[g]:,})" for g in ids]
+        if len(ids) < 2:
+            raise ValueError(f"an outlet dendrogram needs at least two outlets, not {len(ids)}")
+    else:
+        ids, matrix = _pair_matrix(similarity, measure, None)
+        names = [(labels or {}).get(d, d) for d in ids]
+        if len(ids) < 2:
+            raise ValueError(f"a dendrogram needs at least two documents, not {len(ids)}")
     distance = 1.0 - np.nan_to_num(matrix, nan=0.0)
     np.fill_diagonal(distance, 0.0)
     tree = linkage(squareform(np.clip(distance, 0.0, 1.0), checks=False), method="average")
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.0, 1.2 + 0.35 * len(ids)))
-    dendrogram(tree, labels=[(labels or {}).get(d, d) for d in ids], orientation="left", ax=ax,
+        _, ax = plt.subplots(figsize=(7.0, _height(len(ids), 0.35, 1.2)))
+    dendrogram(tree, labels=names, orientation="left", ax=ax,
                color_threshold=0, above_threshold_color="#555555", leaf_font_size=8)
-    ax.set_xlabel(f"1 - {measure}")
-    ax.set_title(f"Articles clustered by {measure} (average linkage)")
+    ax.set_xlabel(f"1 - {measure}" + (" (mean over the outlets' article pairs)" if per_outlet else ""))
+    ax.set_title(f"Outlets clustered by {measure}, per outlet ({n_docs:,} articles; articles in brackets)"
+                 if per_outlet else f"Articles clustered by {measure} (average linkage)")
     ax.grid(False)
     return ax
 
@@ -621,13 +844,20 @@ def plot_similarity_heatmaps(
     *,
     measures: Sequence[str] = ("cosine", "jaccard", "containment"),
     labels: dict[str, str] | None = None,
+    outlets: Mapping[str, str] | pd.Series | None = None,
+    max_documents: int | None = None,
 ) -> Figure:
     """Several :func:`plot_similarity_heatmap` panels side by side, one per measure.
+
+    Above ``max_documents`` documents (default :data:`MAX_DOCUMENTS_SHOWN`) each panel is per outlet
+    (see :func:`plot_similarity_heatmap`).
 
     Args:
         similarity: The ``doc_similarity`` table.
         measures: Measures to draw, one panel each.
         labels: Tick label per document id.
+        outlets: ``doc_id -> outlet``, for the outlet-level panels.
+        max_documents: Most documents drawn one by one.
 
     Returns:
         The figure.
@@ -642,10 +872,16 @@ def plot_similarity_heatmaps(
     import matplotlib.pyplot as plt
 
     n_docs = len(set(similarity["doc_a"]).union(similarity["doc_b"]))
-    size = 1.6 + 0.7 * max(n_docs, 2)
+    if outlets is not None:
+        n_docs = max(n_docs, len(outlets))
+    n_rows = n_docs
+    if shows_outlets(n_docs, max_documents):
+        n_rows = outlet_groups(pd.Series(dict(outlets)) if outlets is not None else pd.Series(["unknown"])).nunique()
+    size = min(1.6 + 0.7 * max(n_rows, 2), MAX_FIGURE_HEIGHT - 0.8)
     fig, axes = plt.subplots(1, len(measures), figsize=((size + 1.0) * len(measures), size + 0.8), squeeze=False)
     for ax, measure in zip(axes[0], measures):
-        plot_similarity_heatmap(similarity, measure=measure, labels=labels, ax=ax)
+        plot_similarity_heatmap(similarity, measure=measure, labels=labels, outlets=outlets,
+                                max_documents=max_documents, ax=ax)
     return fig
 
 
@@ -654,13 +890,18 @@ def plot_similarity_heatmaps(
 # --------------------------------------------------------------------------------------------------
 
 
-def plot_family_voice(contrast: pd.DataFrame, *, by: str = "outlet", ax: Axes | None = None) -> Axes:
+def plot_family_voice(contrast: pd.DataFrame, *, by: str = "outlet", max_groups: int = MAX_GROUPS_SHOWN,
+                      ax: Axes | None = None) -> Axes:
     """Paired bars per group: each family's occurrences in the outlet's own voice (solid) and in quotes (hatched).
+
+    At most ``max_groups`` groups are drawn (those with the most occurrences); the others are summed into one
+    "other (n)" group, so a table by document (``by="doc_id"``) of thousands of rows still gives a readable figure.
 
     Args:
         contrast: From ``framing.family_contrast`` (one row per ``by`` and ``family``, with ``narrative``
             and ``in_quotes``).
         by: The grouping column (one colour per value).
+        max_groups: Most groups drawn by name.
         ax: Axes to draw on (a new figure when ``None``).
 
     Returns:
@@ -677,9 +918,16 @@ def plot_family_voice(contrast: pd.DataFrame, *, by: str = "outlet", ax: Axes | 
     from matplotlib.patches import Patch
     from matplotlib.ticker import MaxNLocator
 
-    data = contrast.sort_values([by, "family"], ascending=[False, False]).reset_index(drop=True)
+    data = contrast
+    if data[by].nunique() > max_groups:
+        totals = (data["narrative"] + data["in_quotes"]).groupby(data[by].astype(str)).sum()
+        kept = set(sorted(totals.index, key=lambda g: (-int(totals[g]), g))[:max_groups])
+        other = f"other ({len(totals) - max_groups})"
+        data = (data.assign(**{by: data[by].astype(str).where(data[by].astype(str).isin(kept), other)})
+                .groupby([by, "family"], as_index=False)[["narrative", "in_quotes"]].sum())
+    data = data.sort_values([by, "family"], ascending=[False, False]).reset_index(drop=True)
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 0.42 * len(data) + 1.5))
+        _, ax = plt.subplots(figsize=(7.5, _height(len(data), 0.42, 1.5)))
     colors = outlet_colors(data[by].astype(str)) if by == "outlet" else {
         str(v): PALETTE[i % len(PALETTE)] for i, v in enumerate(sorted(data[by].astype(str).unique()))}
     labels = [f"{g} · {f}" for g, f in zip(data[by], data["family"])]
@@ -700,14 +948,19 @@ def plot_family_voice(contrast: pd.DataFrame, *, by: str = "outlet", ax: Axes | 
 
 
 def plot_frame_rates(table: pd.DataFrame, *, families: Sequence[str] = ("terror", "protest"),
-                     label: str = "outlet", ax: Axes | None = None) -> Axes:
+                     label: str = "outlet", max_documents: int | None = None, ax: Axes | None = None) -> Axes:
     """Rate per 1,000 body tokens of each family in each document, with its bootstrap interval.
+
+    Above ``max_documents`` documents (default :data:`MAX_DOCUMENTS_SHOWN`) one row per outlet (the ``label``
+    column) and family instead: a dot at the outlet's pooled rate (its occurrences over its body tokens) and a
+    bar over the middle half (25th to 75th percentile) of its articles' own rates, the spread between articles.
 
     Args:
         table: From ``framing.frame_terms`` (``doc_id``, ``family``, ``rate_per_1k``, ``rate_low``,
-            ``rate_high``, ``count``, ``confidence`` and the ``label`` column).
+            ``rate_high``, ``count``, ``n_tokens``, ``confidence`` and the ``label`` column).
         families: Families to show, one row block each.
         label: Column naming and colouring each document.
+        max_documents: Most documents drawn one by one.
         ax: Axes to draw on (a new figure when ``None``).
 
     Returns:
@@ -724,9 +977,11 @@ def plot_frame_rates(table: pd.DataFrame, *, families: Sequence[str] = ("terror"
 
     data = table[table["family"].isin(families) & table["rate_per_1k"].notna()]
     docs = sorted(data["doc_id"].unique())
+    if shows_outlets(len(docs), max_documents):
+        return _plot_frame_rates_by_outlet(data, families=families, label=label, ax=ax)
     n_rows = len(families) * (len(docs) + 1)
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 0.3 * n_rows + 1.3))
+        _, ax = plt.subplots(figsize=(7.5, _height(n_rows, 0.3, 1.3)))
     colors = outlet_colors(data[label].astype(str))
     ticks, names, y = [], [], 0
     for family in families:
@@ -750,6 +1005,49 @@ def plot_frame_rates(table: pd.DataFrame, *, families: Sequence[str] = ("terror"
     ax.set_xlabel(f"occurrences per 1,000 body tokens ({level:.0%} bootstrap interval over sentences)")
     ax.set_xlim(left=0)
     ax.set_title("Rates with intervals: small counts per article leave wide, overlapping intervals", fontsize=10)
+    return ax
+
+
+def _plot_frame_rates_by_outlet(data: pd.DataFrame, *, families: Sequence[str], label: str,
+                                ax: Axes | None) -> Axes:
+    import matplotlib.pyplot as plt
+
+    outlets = data.drop_duplicates("doc_id").set_index("doc_id")[label]
+    groups = outlet_groups(outlets)
+    data = data.assign(_group=data["doc_id"].map(groups))
+    names_sorted = sorted(groups.unique())
+    sizes = groups.value_counts()
+    n_rows = len(families) * (len(names_sorted) + 1)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, _height(n_rows, 0.3, 1.3)))
+    colors = _group_colors(names_sorted)
+    ticks, names, y = [], [], 0
+    for family in families:
+        part = data[data["family"] == family]
+        for group in names_sorted:
+            mine = part[part["_group"] == group]
+            if mine.empty:
+                continue
+            count = int(mine["count"].sum())
+            if "n_tokens" in mine.columns and mine["n_tokens"].sum() > 0:
+                pooled = 1000.0 * count / float(mine["n_tokens"].sum())
+            else:
+                pooled = float(mine["rate_per_1k"].mean())
+            low, high = (float(q) for q in mine["rate_per_1k"].quantile([0.25, 0.75]))
+            color = colors[group]
+            ax.plot([low, high], [y, y], "-", color=color, lw=5, alpha=0.35, solid_capstyle="butt")
+            ax.plot([pooled], [y], "o", color=color, ms=5)
+            ax.annotate(f" n={count:,}", (max(high, pooled), y), va="center", fontsize=7)
+            ticks.append(y)
+            names.append(f"{family} · {group} ({int(sizes[group]):,})")
+            y += 1
+        y += 1
+    ax.set_yticks(ticks, names, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("occurrences per 1,000 body tokens (dot: the outlet's pooled rate; "
+                  "bar: middle half of its articles' rates)")
+    ax.set_xlim(left=0)
+    ax.set_title(f"Rates per outlet ({len(groups):,} articles; articles per outlet in brackets)", fontsize=10)
     return ax
 
 
@@ -802,17 +1100,22 @@ SOURCE_TYPE_COLORS = {"official": "#332288", "state_media": "#CC6677", "foreign_
 
 
 def plot_claims(comparison: pd.DataFrame, *, kinds: Sequence[str] = ("killed", "injured", "detained"),
-                axes: Sequence[Axes] | None = None) -> Figure:
+                max_documents: int | None = None, axes: Sequence[Axes] | None = None) -> Figure:
     """Side by side: every casualty or detention figure each document reports, one panel per kind, log scale.
 
     An exact figure is a dot; a vague word ("dozens", "thousands") is a bar over its conventional range
     (``claims.VAGUE_RANGES``, a reading aid, not a measurement). Each mark is labelled with the figure,
     who it counts and on whose authority. Colour is the outlet.
 
+    Above ``max_documents`` documents with a figure (default :data:`MAX_DOCUMENTS_SHOWN`) one row per outlet
+    instead: each distinct figure (range) it reports is one mark, its size growing with the number of the
+    outlet's articles that report it, and the three most reported are labelled with that number.
+
     Args:
         comparison: ``claims.compare_claims`` output (``unit_kind``, ``who``, ``figure``, ``low``, ``high``,
             ``doc_id``, ``outlet``, ``attributed_to``).
         kinds: The panels, top to bottom.
+        max_documents: Most documents drawn one by one.
         axes: One axes per kind (a new figure when ``None``).
 
     Returns:
@@ -827,13 +1130,15 @@ def plot_claims(comparison: pd.DataFrame, *, kinds: Sequence[str] = ("killed", "
     import matplotlib.pyplot as plt
 
     docs = sorted(comparison["doc_id"].unique(), reverse=True)
+    if shows_outlets(len(docs), max_documents):
+        return _plot_claims_by_outlet(comparison, kinds=kinds, axes=axes)
     outlet_of = dict(zip(comparison["doc_id"], comparison["outlet"]))
     colors = outlet_colors(comparison["outlet"])
     heights = [max(1, int((comparison["unit_kind"] == k).groupby(comparison["doc_id"]).sum().max() or 1))
                for k in kinds]
     if axes is None:
-        fig, axes = plt.subplots(len(kinds), 1, figsize=(10.0, 0.55 * sum(max(h, 1) * len(docs) for h in heights)
-                                                         ** 0.5 * 3.2 + 1.0), sharex=True, squeeze=False)
+        height = min(0.55 * sum(max(h, 1) * len(docs) for h in heights) ** 0.5 * 3.2 + 1.0, MAX_FIGURE_HEIGHT)
+        fig, axes = plt.subplots(len(kinds), 1, figsize=(10.0, height), sharex=True, squeeze=False)
         axes = list(axes.ravel())
     fig = axes[0].figure
     finite = comparison[["low", "high"]].to_numpy(dtype=float)
@@ -873,12 +1178,65 @@ def plot_claims(comparison: pd.DataFrame, *, kinds: Sequence[str] = ("killed", "
     return fig
 
 
-def plot_source_profile(by_outlet: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def _plot_claims_by_outlet(comparison: pd.DataFrame, *, kinds: Sequence[str], axes: Sequence[Axes] | None
+                           ) -> Figure:
+    import matplotlib.pyplot as plt
+
+    outlets = comparison.drop_duplicates("doc_id").set_index("doc_id")["outlet"]
+    groups = outlet_groups(outlets)
+    data = comparison.assign(_group=comparison["doc_id"].map(groups))
+    names = sorted(groups.unique())
+    sizes = groups.value_counts()
+    colors = _group_colors(names)
+    if axes is None:
+        fig, axes = plt.subplots(len(kinds), 1, figsize=(10.0, _height(len(kinds) * (len(names) + 1), 0.32, 1.6)),
+                                 sharex=True, squeeze=False)
+        axes = list(axes.ravel())
+    fig = axes[0].figure
+    finite = comparison[["low", "high"]].to_numpy(dtype=float)
+    top = float(finite.max()) if finite.size else 10.0
+    for ax, kind in zip(axes, kinds):
+        rows = data[data["unit_kind"] == kind]
+        marks = (rows.groupby(["_group", "low", "high"])
+                 .agg(n_articles=("doc_id", "nunique"), figure=("figure", lambda f: f.value_counts().index[0]))
+                 .reset_index())
+        for y, group in enumerate(names):
+            mine = marks[marks["_group"] == group]
+            color = colors[group]
+            exact = mine[mine["low"] == mine["high"]]
+            reach = (exact["n_articles"] / max(int(sizes[group]), 1)) ** 0.5  # area: root of the share reporting it
+            ax.scatter(exact["low"], [y] * len(exact), s=10 + 150 * reach, color=color, alpha=0.7,
+                       edgecolor="white", linewidth=0.4)
+            for claim in mine[mine["low"] != mine["high"]].itertuples(index=False):
+                ax.plot([claim.low, claim.high], [y, y], "-", color=color, lw=6, alpha=0.3, solid_capstyle="butt")
+            top_marks = mine.sort_values(["n_articles", "high"], ascending=[False, True], kind="stable").head(3)
+            for rank, claim in enumerate(top_marks.sort_values("high").itertuples(index=False)):
+                ax.annotate(f"{claim.figure} ×{claim.n_articles}", (claim.high, y),
+                            xytext=(3, 5 if rank % 2 == 0 else -11), textcoords="offset points", fontsize=6)
+        ax.set_yticks(range(len(names)), [f"{g} ({int(sizes[g]):,})" for g in names], fontsize=7)
+        ax.set_ylim(len(names) - 0.5, -0.7)
+        ax.set_xscale("log")
+        ax.set_xlim(1, top * 60)
+        ax.set_title(f"{kind}" + ("" if len(rows) else ": no figure reported"), loc="left", fontsize=9)
+        ax.grid(True, axis="x", which="major")
+    axes[-1].set_xlabel("number reported (log scale; mark size: share of the outlet's articles reporting it; "
+                        "bars: range of a vague word)")
+    fig.suptitle(f"Casualty and detention figures per outlet ({len(groups):,} articles with a figure; articles per "
+                 "outlet in brackets; most reported figures labelled ×articles)", fontsize=10)
+    return fig
+
+
+def plot_source_profile(by_outlet: pd.DataFrame, *, max_documents: int | None = None,
+                        ax: Axes | None = None) -> Axes:
     """Stacked bars: each document's citations by source type, with the number of citations at the end.
+
+    Above ``max_documents`` documents (default :data:`MAX_DOCUMENTS_SHOWN`) one bar per outlet instead: all
+    its articles' citations pooled (an article with many citations weighs more).
 
     Args:
         by_outlet: ``claims.sources_by_outlet`` output (``doc_id``, ``outlet``, ``source_type``, ``n_citations``,
             ``share``).
+        max_documents: Most documents drawn one by one.
         ax: Axes to draw on (a new figure when ``None``).
 
     Returns:
@@ -893,25 +1251,39 @@ def plot_source_profile(by_outlet: pd.DataFrame, *, ax: Axes | None = None) -> A
     import matplotlib.pyplot as plt
 
     docs = sorted(by_outlet["doc_id"].unique(), reverse=True)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8.0, 0.5 * len(docs) + 1.6))
+    n_docs = len(docs)
     types = list(dict.fromkeys(by_outlet["source_type"]))
-    grid = by_outlet.pivot(index="doc_id", columns="source_type", values="share").reindex(index=docs, columns=types)
-    totals = by_outlet.groupby("doc_id")["n_citations"].sum()
-    outlet_of = dict(zip(by_outlet["doc_id"], by_outlet["outlet"]))
-    names = [f"{d[:12]}\n{outlet_of[d]}" for d in docs]
+    per_outlet = shows_outlets(n_docs, max_documents)
+    if per_outlet:
+        groups = outlet_groups(by_outlet.drop_duplicates("doc_id").set_index("doc_id")["outlet"])
+        counts = (by_outlet.assign(doc_id=by_outlet["doc_id"].map(groups))
+                  .groupby(["doc_id", "source_type"])["n_citations"].sum().unstack("source_type"))
+        docs = sorted(counts.index, reverse=True)
+        grid = counts.div(counts.sum(axis=1).where(lambda t: t > 0), axis=0).reindex(index=docs, columns=types)
+        totals = counts.sum(axis=1)
+        sizes = groups.value_counts()
+        names = [_group_label(g, int(sizes[g])) for g in docs]
+    else:
+        grid = by_outlet.pivot(index="doc_id", columns="source_type", values="share").reindex(index=docs,
+                                                                                                columns=types)
+        totals = by_outlet.groupby("doc_id")["n_citations"].sum()
+        outlet_of = dict(zip(by_outlet["doc_id"], by_outlet["outlet"]))
+        names = [f"{d[:12]}\n{outlet_of[d]}" for d in docs]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8.0, _height(len(docs), 0.5, 1.6)))
     left = [0.0] * len(docs)
     for kind in types:
         values = grid[kind].fillna(0.0).tolist()
         ax.barh(names, values, left=left, color=SOURCE_TYPE_COLORS.get(kind, "#999999"), label=kind.replace("_", " "))
         left = [a + b for a, b in zip(left, values)]
     for i, doc_id in enumerate(docs):
-        ax.annotate(f" {int(totals[doc_id])} citations", (max(left[i], 0.0), i), va="center", fontsize=8)
+        ax.annotate(f" {int(totals[doc_id]):,} citations", (max(left[i], 0.0), i), va="center", fontsize=8)
     ax.set_xlim(0, 1.25)
-    ax.set_xlabel("share of the article’s citations")
+    ax.set_xlabel("share of the outlet’s citations" if per_outlet else "share of the article’s citations")
     ax.tick_params(axis="y", labelsize=8)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, title="source type", title_fontsize=8)
-    ax.set_title("Who gets to speak: each article's cited sources by type")
+    ax.set_title(f"Who gets to speak: cited sources by type, per outlet ({n_docs:,} articles)" if per_outlet
+                 else "Who gets to speak: each article's cited sources by type")
     return ax
 
 
@@ -950,6 +1322,10 @@ def _outlet_labels(corpus: pd.DataFrame) -> dict[str, str]:
 def _figure_corpus(tables: dict[str, pd.DataFrame]) -> tuple[Figure, str]:
     corpus = tables["corpus"]
     ax = plot_document_lengths(corpus[["doc_id", "outlet", "body_words", "boilerplate_share"]])
+    if shows_outlets(len(corpus)):
+        return ax.figure, (f"Body length in words of the {len(corpus):,} articles per outlet (box: middle half; "
+                           "whiskers: 5th to 95th percentile), with the mean share of the raw texts' characters "
+                           "that the boilerplate rules flagged.")
     return ax.figure, (f"Body length in words of each of the {len(corpus)} articles, coloured by outlet, with the "
                        "share of each raw text's characters that the boilerplate rules flagged.")
 
@@ -958,7 +1334,12 @@ def _figure_similarity(tables: dict[str, pd.DataFrame]) -> tuple[Figure, str]:
     similarity, corpus = tables["doc_similarity"], tables["corpus"]
     if similarity.empty:
         raise ValueError("the corpus has fewer than two documents, so there is no pair to compare")
-    fig = plot_similarity_heatmaps(similarity, measures=("cosine", "containment"), labels=_outlet_labels(corpus))
+    fig = plot_similarity_heatmaps(similarity, measures=("cosine", "containment"), labels=_outlet_labels(corpus),
+                                   outlets=dict(zip(corpus["doc_id"].astype(str), corpus["outlet"])))
+    if shows_outlets(len(corpus)):
+        return fig, (f"Similarity of the {len(corpus):,} articles' body text per outlet: mean TF-IDF cosine of stems "
+                     "(left) and mean directional containment (right) over every pair of articles of the row and "
+                     "column outlets (pairs not compared count as 0).")
     return fig, ("Pairwise similarity of the articles' body text: TF-IDF cosine of stems (left) and directional "
                  "containment, the share of the row article's word 5-shingles found in the column article (right).")
 
@@ -968,6 +1349,10 @@ def _figure_topics(tables: dict[str, pd.DataFrame]) -> tuple[Figure, str]:
     if by_source.empty:
         raise ValueError("topic clustering was skipped for this corpus (too few paragraphs); see notebook 02")
     ax = plot_topic_shares(by_source, summary[["topic", "label"]])
+    if shows_outlets(by_source["doc_id"].nunique()):
+        return ax.figure, (f"Mean share of each outlet's articles' paragraph weight in each of the "
+                           f"{summary['topic'].nunique()} NMF topics ({by_source['doc_id'].nunique():,} articles); "
+                           "topic labels are the topics' most distinctive words.")
     return ax.figure, (f"Share of each article's paragraph weight in each of the {summary['topic'].nunique()} NMF "
                        "topics; topic labels are the topics' most distinctive words.")
 
@@ -976,6 +1361,10 @@ def _figure_frame_rates(tables: dict[str, pd.DataFrame]) -> tuple[Figure, str]:
     frames = tables["frame_terms"]
     confidence = float(frames["confidence"].iloc[0]) if "confidence" in frames.columns and len(frames) else 0.95
     ax = plot_frame_rates(frames, families=("terror", "protest"))
+    if shows_outlets(frames["doc_id"].nunique()):
+        return ax.figure, (f"Uses of the 'terror' and 'protest' term families per 1,000 body tokens, per outlet "
+                           f"({frames['doc_id'].nunique():,} articles): the outlet's pooled rate (dot) and the middle "
+                           "half of its articles' rates (bar).")
     return ax.figure, ("Uses of the 'terror' and 'protest' term families per 1,000 body tokens in each article, "
                        f"with {confidence:.0%} bootstrap intervals over sentences.")
 
