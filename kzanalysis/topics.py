@@ -22,6 +22,11 @@ MIN_PARAGRAPHS_PER_TOPIC = 3
 """A number of topics ``k`` is only tried when there are at least this many paragraphs per topic (``3 * k``)."""
 DEFAULT_K_VALUES: tuple[int, ...] = tuple(range(2, 11))
 """Numbers of topics tried by default when ``n_topics`` is not given."""
+SELECTION_SAMPLE = 1500
+"""Above this many fitted paragraphs, :func:`fit_topics` chooses the number of topics on a random sample of this
+many (drawn with ``random_state``), then fits the chosen ``k`` and its restarts on every paragraph. Choosing ``k``
+costs ``len(k_values) * n_restarts`` fits, so this keeps it at a fixed cost on a corpus of thousands of articles;
+the seed corpus (about 60 paragraphs) is never sampled."""
 DUPLICATE_THRESHOLD = 0.6
 """Cosine similarity of document TF-IDF (stems, stop words out) at or above which two documents count as one story.
 
@@ -41,6 +46,11 @@ TABLE_COLUMNS: dict[str, list[str]] = {
 
 _ROUND = 4
 _MAX_ITER = 1000
+LARGE_MAX_ITER = 300
+"""NMF iterations at most when there are more than ``selection_sample`` fitted paragraphs (otherwise 1,000):
+coordinate descent has done nearly all its work by then, and each of the dozens of fits stays affordable."""
+LARGE_KMEANS_INITS = 3
+"""k-means++ initialisations of the KMeans reference run above ``selection_sample`` paragraphs (otherwise 10)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -254,8 +264,10 @@ def _auto_min_df(n_paragraphs: int) -> int:
     return int(max(1, min(5, n_paragraphs // 1000)))
 
 
-def _fit_once(matrix, k: int, *, method: Method, init: str, seed: int) -> tuple[np.ndarray, np.ndarray, object]:
-    """One model: (loadings of the given rows, components, the estimator)."""
+def _fit_once(matrix, k: int, *, method: Method, init: str, seed: int, max_iter: int = _MAX_ITER
+              ) -> tuple[np.ndarray, np.ndarray, object]:
+    """One model: (loadings of the given rows, components, the estimator); ``max_iter`` below the default also
+    means a large corpus, where the KMeans reference run uses :data:`LARGE_KMEANS_INITS` initialisations."""
     from sklearn.cluster import KMeans
     from sklearn.decomposition import NMF
     from sklearn.exceptions import ConvergenceWarning
@@ -264,10 +276,11 @@ def _fit_once(matrix, k: int, *, method: Method, init: str, seed: int) -> tuple[
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)  # sqrt of a -0.0 reconstruction error on exact fits
         if method == "nmf":
-            model = NMF(n_components=k, init=init, random_state=seed, max_iter=_MAX_ITER)
+            model = NMF(n_components=k, init=init, random_state=seed, max_iter=max_iter)
             loadings = model.fit_transform(matrix)
             return loadings, model.components_, model
-        model = KMeans(n_clusters=k, n_init=1 if init == "random" else 10, random_state=seed)
+        n_init = 1 if init == "random" else (10 if max_iter >= _MAX_ITER else LARGE_KMEANS_INITS)
+        model = KMeans(n_clusters=k, n_init=n_init, random_state=seed)
         labels = model.fit_predict(matrix)
         return np.eye(k)[labels], model.cluster_centers_, model
 
@@ -310,7 +323,7 @@ def _mean_pairwise_ari(labels: np.ndarray) -> tuple[float, float]:
     return float(np.mean(scores)), float(np.min(scores))
 
 
-def _restarts(matrix, k: int, *, method: Method, n_restarts: int, random_state: int
+def _restarts(matrix, k: int, *, method: Method, n_restarts: int, random_state: int, max_iter: int = _MAX_ITER
               ) -> tuple[list[str], list[np.ndarray], list[np.ndarray], object]:
     """The reference fit and ``n_restarts - 1`` random restarts: (names, loadings, components, reference estimator)."""
     seeds = np.random.default_rng(random_state).integers(0, 2**31 - 1, size=max(n_restarts - 1, 1)).tolist()
@@ -319,7 +332,7 @@ def _restarts(matrix, k: int, *, method: Method, n_restarts: int, random_state: 
     inits = [(reference, random_state)] + [("random", int(s)) for s in seeds[: n_restarts - 1]]
     loadings, components, estimators = [], [], []
     for init, seed in inits:
-        load, comp, estimator = _fit_once(matrix, k, method=method, init=init, seed=seed)
+        load, comp, estimator = _fit_once(matrix, k, method=method, init=init, seed=seed, max_iter=max_iter)
         loadings.append(load)
         components.append(comp)
         estimators.append(estimator)
@@ -375,7 +388,7 @@ def select_n_topics(
 
 
 def _select(matrix, *, method: Method, k_values: Sequence[int], n_restarts: int, n_top_terms: int,
-            tolerance: float, random_state: int) -> tuple[pd.DataFrame, dict[int, tuple]]:
+            tolerance: float, random_state: int, max_iter: int = _MAX_ITER) -> tuple[pd.DataFrame, dict[int, tuple]]:
     """The selection table, and for each k tried: (run names, dominant labels, top-term sets, reference estimator)."""
     if n_restarts < 2:
         raise ValueError(f"n_restarts must be at least 2 to measure stability, not {n_restarts}")
@@ -392,7 +405,7 @@ def _select(matrix, *, method: Method, k_values: Sequence[int], n_restarts: int,
     runs: dict[int, tuple] = {}
     for k in usable:
         names, loadings, components, reference = _restarts(matrix, k, method=method, n_restarts=n_restarts,
-                                                           random_state=random_state)
+                                                           random_state=random_state, max_iter=max_iter)
         labels = np.array([_dominant(x) for x in loadings])
         runs[k] = (names, labels, [_top_columns(c, n_top_terms) for c in components], reference)
         stability, worst = _mean_pairwise_ari(labels)
@@ -426,13 +439,16 @@ def fit_topics(
     duplicate_threshold: float = DUPLICATE_THRESHOLD,
     min_df: int | float | None = None,
     min_paragraphs: int = MIN_PARAGRAPHS,
+    selection_sample: int | None = SELECTION_SAMPLE,
     random_state: int = 0,
 ) -> TopicModel:
     """Find the themes of body paragraphs: NMF (or KMeans) on paragraph TF-IDF, with ``k`` chosen on the data.
 
     Features are ``kz.tfidf(units, grain="paragraph")`` (Snowball stems, stop words and numbers out,
     sublinear tf, l2 rows). When ``n_topics`` is ``None`` it is chosen by :func:`select_n_topics`
-    (stability across restarts, then coherence). The final model is the reference run (NMF: NNDSVDa
+    (stability across restarts, then coherence), on a random sample of ``selection_sample`` paragraphs when
+    there are more (the ``selection`` table then describes the sample). The final model is the reference run
+    of the chosen ``k`` on all fitted paragraphs (NMF: NNDSVDa
     start, deterministic), and every paragraph, fitted or not, gets its topic weights from it. The
     other method is fitted at the same ``k`` as a cross-check (KMeans for NMF and vice versa).
 
@@ -457,7 +473,11 @@ def fit_topics(
         min_df: Keep terms in at least this many paragraphs; ``None``: 1 below 2,000 paragraphs, then
             ``paragraphs // 1000`` up to 5 (so a small corpus never loses its vocabulary).
         min_paragraphs: Fewest paragraphs with a content term accepted (default :data:`MIN_PARAGRAPHS`).
-        random_state: Seed of every restart and of the cross-check.
+        selection_sample: Paragraphs on which ``k`` is chosen when there are more (default
+            :data:`SELECTION_SAMPLE`; ``None``: always all of them); above it NMF also stops after
+            :data:`LARGE_MAX_ITER` iterations and the KMeans
+            reference run uses :data:`LARGE_KMEANS_INITS` initialisations.
+        random_state: Seed of every restart, of the selection sample and of the cross-check.
 
     Returns:
         A :class:`TopicModel`; turn it into tables with :func:`topic_terms`, :func:`paragraph_topics`,
@@ -486,14 +506,23 @@ def fit_topics(
     matrix = features.matrix[np.flatnonzero(fitted)]
     if n_topics is not None and n_topics > matrix.shape[1]:
         raise ValueError(f"n_topics={n_topics} exceeds the {matrix.shape[1]} terms of this corpus")
-    selection, runs = _select(matrix, method=method, k_values=k_values if n_topics is None else [n_topics],
-                              n_restarts=n_restarts, n_top_terms=n_top_terms, tolerance=tolerance,
-                              random_state=random_state)
+    large = selection_sample is not None and matrix.shape[0] > selection_sample
+    max_iter = LARGE_MAX_ITER if large else _MAX_ITER
+    options = dict(method=method, n_restarts=n_restarts, n_top_terms=n_top_terms, tolerance=tolerance,
+                   random_state=random_state, max_iter=max_iter)
+    if n_topics is None and large:
+        sample = np.sort(np.random.default_rng(random_state).choice(matrix.shape[0], selection_sample, replace=False))
+        selection, _ = _select(matrix[sample], k_values=k_values, **options)
+        chosen = int(selection.loc[selection["chosen"], "n_topics"].iloc[0])
+        _, runs = _select(matrix, k_values=[chosen], **options)
+    else:
+        selection, runs = _select(matrix, k_values=k_values if n_topics is None else [n_topics], **options)
     k = int(selection.loc[selection["chosen"], "n_topics"].iloc[0])
     names, labels, top_terms, reference = runs[k]
     other: Method = "kmeans" if method == "nmf" else "nmf"
     other_loadings, other_components, _ = _fit_once(
-        matrix, k, method=other, init="nndsvda" if other == "nmf" else "k-means++", seed=random_state)
+        matrix, k, method=other, init="nndsvda" if other == "nmf" else "k-means++", seed=random_state,
+        max_iter=max_iter)
     names = [*names, other]
     run_labels = np.vstack([labels, _dominant(other_loadings)[None, :]])
     run_top_terms = (*top_terms, _top_columns(other_components, n_top_terms))

@@ -288,3 +288,15 @@ def test_tiny_report_writes_empty_topic_tables(tiny_report) -> None:
         assert list(table.columns) == topics.TABLE_COLUMNS[name]
     html = (tiny_report / "html" / "02-topic-clustering.html").read_text(encoding="utf-8")
     assert "topic clustering needs at least 10 paragraphs" in html
+
+
+def test_large_corpus_chooses_k_on_a_sample_and_fits_every_paragraph() -> None:
+    units = _themed_units(40)[["doc_id", "para_id", "text"]]  # 120 paragraphs
+    sampled = topics.fit_topics(units, k_values=range(2, 6), n_restarts=3, selection_sample=60, random_state=0)
+    full = topics.fit_topics(units, k_values=range(2, 6), n_restarts=3, selection_sample=None, random_state=0)
+    assert sampled.n_topics == full.n_topics == 3  # the sample of 60 still finds the three themes
+    assert sampled.run_labels.shape == (4, 120)  # restarts and cross-check on all 120 paragraphs, not the sample
+    dominant = topics.dominant_topics(sampled).merge(_themed_units(40)[["para_id", "theme"]], on="para_id")
+    assert dominant.groupby("theme")["topic"].nunique().eq(1).all()
+    again = topics.fit_topics(units, k_values=range(2, 6), n_restarts=3, selection_sample=60, random_state=0)
+    assert again.selection.equals(sampled.selection)
