@@ -27,7 +27,7 @@ Every such ``plot_*`` function takes ``max_documents=`` to change the limit for 
 MAX_GROUPS_SHOWN = 30
 """Outlet-level figures show at most this many outlets (those with the most documents); the others are pooled
 into one row named "other outlets (n)"."""
-MAX_FIGURE_HEIGHT = 11.0
+MAX_FIGURE_HEIGHT = 16.0
 """Figures that grow a row per item stop growing at this height in inches (the rows get thinner instead)."""
 
 
