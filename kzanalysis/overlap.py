@@ -290,18 +290,61 @@ def _sketch_texts(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Shingles of each text and, when ``n_perm`` > 0, their MinHash signatures (one chunk of documents)."""
     indptr, values = _shingle_texts(texts, k)
-    signatures = _minhash(indptr, values, n_perm, random_state) if n_perm else None
+    # the low 32 bits of each bin's minimum: two different minima agree by chance with probability 2**-32,
+    # and signatures take half the memory (and half the time to compare)
+    signatures = _minhash(indptr, values, n_perm, random_state).astype(np.uint32) if n_perm else None
     return indptr, values, signatures
+
+
+def _sketch_units(
+    units: pd.DataFrame, k: int, n_perm: int, random_state: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Document ids and :func:`_sketch_texts` of a chunk of units (whole documents)."""
+    doc_ids, texts = _document_texts(units)
+    return (doc_ids, *_sketch_texts(texts, k, n_perm, random_state))
 
 
 def _sketch_corpus(
     corpus: pd.DataFrame, k: int, n_perm: int, random_state: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
-    """Body paragraphs (``kz.paragraphs`` / ``kz.body_paragraphs``) of a chunk of documents, then :func:`_sketch_texts`."""
+    """Body paragraphs (``kz.paragraphs`` / ``kz.body_paragraphs``) of a chunk of documents, then :func:`_sketch_units`."""
     from .clean import body_paragraphs, paragraphs
 
-    doc_ids, texts = _document_texts(body_paragraphs(paragraphs(corpus)))
-    return (doc_ids, *_sketch_texts(texts, k, n_perm, random_state))
+    return _sketch_units(body_paragraphs(paragraphs(corpus)), k, n_perm, random_state)
+
+
+def _sketch(
+    frame: pd.DataFrame, *, corpus: bool, k: int, n_perm: int, random_state: int, n_jobs: int | None, desc: str,
+    show: bool | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Document ids, shingle ``indptr`` / ``values`` and (``n_perm`` > 0) MinHash signatures of a corpus or units.
+
+    The frame is cut into chunks of whole documents; each chunk is made into bodies, tokenised, shingled and
+    hashed in a worker (see :func:`_run_chunks`), so the parent never holds the documents as Python strings.
+    """
+    if corpus:
+        source = frame[["doc_id", "text"]].assign(doc_id=frame["doc_id"].astype(str))
+        if source["doc_id"].duplicated().any():
+            raise ValueError("a corpus must have one row per doc_id; found duplicates")
+        if not source["doc_id"].is_monotonic_increasing:
+            source = source.sort_values("doc_id", kind="stable")
+        doc_starts = np.arange(len(source) + 1)
+        function = _sketch_corpus
+    else:
+        source = _ordered_units(frame)[["doc_id", "para_id", "text"]]
+        ids = source["doc_id"].to_numpy(dtype=object)
+        doc_starts = np.flatnonzero(np.concatenate([[True], ids[1:] != ids[:-1]])) if len(ids) else np.zeros(0, int)
+        doc_starts = np.append(doc_starts, len(ids))
+        function = _sketch_units
+    n_docs = len(doc_starts) - 1
+    workers = _n_workers(n_jobs, n_docs)
+    bounds = [(int(doc_starts[a]), int(doc_starts[b])) for a, b in _chunk_bounds(n_docs, workers)]
+    found = _run_chunks(function, source, bounds, (k, n_perm, random_state), n_jobs=workers, desc=desc, show=show)
+    del source
+    doc_ids = np.concatenate([part[0] for part in found]) if found else np.zeros(0, dtype=str)
+    parts = [part[1:] for part in found]
+    del found
+    return (doc_ids, *_stack(parts))
 
 
 def _n_workers(n_jobs: int | None, n_docs: int) -> int:
@@ -312,24 +355,52 @@ def _n_workers(n_jobs: int | None, n_docs: int) -> int:
     return max(1, min(os.cpu_count() or 1, 64) if n_jobs is None else n_jobs)
 
 
-def _run_chunks(function, chunks: list, options: tuple, *, n_jobs: int, desc: str, show: bool | None) -> list:
-    """``[function(chunk, *options) for chunk in chunks]``, in ``n_jobs`` worker processes when above 1.
+_FORKED_SOURCE: object = None
+"""The input of the chunked work in progress, read by forked workers from the memory they share with the parent."""
+
+
+def _take(source: object, start: int, stop: int) -> object:
+    return source.iloc[start:stop] if isinstance(source, pd.DataFrame) else source[start:stop]  # type: ignore[index]
+
+
+def _forked_call(function, bounds: tuple[int, int], options: tuple):
+    """Run ``function`` on a slice of :data:`_FORKED_SOURCE` (in a forked worker: nothing is pickled but bounds)."""
+    return function(_take(_FORKED_SOURCE, *bounds), *options)
+
+
+def _run_chunks(
+    function, source: object, bounds: list[tuple[int, int]], options: tuple, *, n_jobs: int, desc: str,
+    show: bool | None,
+) -> list:
+    """``[function(source[a:b], *options) for a, b in bounds]``, in ``n_jobs`` worker processes when above 1.
 
     Workers are forked where the system can (no import, no ``if __name__ == "__main__"`` guard needed, as in
-    :func:`kzanalysis.tfidf`) and spawned elsewhere. Results come back in chunk order; a progress bar counts
-    finished chunks (see :func:`kzanalysis.progress.progress`).
+    :func:`kzanalysis.tfidf`; they read their slice of ``source`` from memory shared with the parent, so the
+    input is neither copied nor pickled) and spawned elsewhere (slices are then sent). Results come back in
+    chunk order; a progress bar counts finished chunks (see :func:`kzanalysis.progress.progress`).
     """
+    global _FORKED_SOURCE
     from .progress import progress
 
-    if n_jobs > 1 and len(chunks) > 1:
+    if n_jobs > 1 and len(bounds) > 1:
         from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_all_start_methods, get_context
 
-        context = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
-        with ProcessPoolExecutor(max_workers=min(n_jobs, len(chunks)), mp_context=context) as pool:
-            done = pool.map(function, chunks, *[[option] * len(chunks) for option in options])
-            return list(progress(done, total=len(chunks), desc=desc, enabled=show))
-    return [function(chunk, *options) for chunk in progress(chunks, total=len(chunks), desc=desc, enabled=show)]
+        fork = "fork" in get_all_start_methods()
+        context = get_context("fork" if fork else "spawn")
+        repeat = [[option] * len(bounds) for option in options]
+        try:
+            _FORKED_SOURCE = source if fork else None
+            with ProcessPoolExecutor(max_workers=min(n_jobs, len(bounds)), mp_context=context) as pool:
+                if fork:
+                    done = pool.map(_forked_call, [function] * len(bounds), bounds, [options] * len(bounds))
+                else:
+                    done = pool.map(function, [_take(source, a, b) for a, b in bounds], *repeat)
+                return list(progress(done, total=len(bounds), desc=desc, enabled=show))
+        finally:
+            _FORKED_SOURCE = None
+    return [function(_take(source, a, b), *options)
+            for a, b in progress(bounds, total=len(bounds), desc=desc, enabled=show)]
 
 
 def _chunk_bounds(n_items: int, n_jobs: int) -> list[tuple[int, int]]:
@@ -337,13 +408,26 @@ def _chunk_bounds(n_items: int, n_jobs: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, n_items)) for start in range(0, n_items, size)]
 
 
-def _stack(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Concatenate chunks of (indptr, values, signatures) into one."""
-    sizes = [np.diff(indptr) for indptr, _, _ in parts]
-    indptr = np.concatenate([[0], np.cumsum(np.concatenate(sizes))]).astype(np.int64) if parts else np.zeros(1, np.int64)
-    values = np.concatenate([v for _, v, _ in parts]) if parts else np.zeros(0, np.uint64)
-    with_signatures = parts and parts[0][2] is not None
-    signatures = np.concatenate([s for _, _, s in parts]) if with_signatures else None
+def _stack(parts: list) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Concatenate chunks of (indptr, values, signatures) into one, releasing each chunk once copied.
+
+    ``parts`` is emptied, so that the chunks and their concatenation are not both held in memory.
+    """
+    sizes = np.concatenate([np.diff(part[0]) for part in parts]) if parts else np.zeros(0, dtype=np.int64)
+    indptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    values = np.empty(int(indptr[-1]), dtype=np.uint64)
+    signatures = None
+    if parts and parts[0][2] is not None:
+        signatures = np.empty((len(sizes), parts[0][2].shape[1]), dtype=parts[0][2].dtype)
+    row = 0
+    parts.reverse()
+    while parts:
+        part_indptr, part_values, part_signatures = parts.pop()
+        n_rows = len(part_indptr) - 1
+        values[indptr[row]:indptr[row + n_rows]] = part_values
+        if signatures is not None:
+            signatures[row:row + n_rows] = part_signatures
+        row += n_rows
     return indptr, values, signatures
 
 
@@ -378,11 +462,8 @@ def shingles(
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, not {k}")
-    doc_ids, texts = _document_texts(units)
-    workers = _n_workers(n_jobs, len(texts))
-    chunks = [texts[a:b] for a, b in _chunk_bounds(len(texts), workers)]
-    parts = _run_chunks(_sketch_texts, chunks, (k, 0, 0), n_jobs=workers, desc="shingles", show=progress)
-    indptr, values, _ = _stack(parts)
+    doc_ids, indptr, values, _ = _sketch(units, corpus=False, k=k, n_perm=0, random_state=0, n_jobs=n_jobs,
+                                         desc="shingles", show=progress)
     return Shingles(doc_ids=doc_ids, indptr=indptr, values=values, k=k)
 
 
@@ -467,7 +548,7 @@ def _band_pairs(signatures: np.ndarray, bands: int) -> tuple[np.ndarray, np.ndar
     if bands < 1 or n_perm % bands:
         raise ValueError(f"bands ({bands}) must divide the signature length ({n_perm})")
     rows_per_band = n_perm // bands
-    rows = np.flatnonzero(~(signatures == _EMPTY).all(axis=1))
+    rows = np.flatnonzero(~(signatures == np.iinfo(signatures.dtype).max).all(axis=1))
     codes: list[np.ndarray] = []
     found: list[np.ndarray] = []
     for band in range(bands):
@@ -791,26 +872,13 @@ def near_duplicates(
     if n_perm < 1 or bands < 1 or n_perm % bands:
         raise ValueError(f"bands ({bands}) must divide n_perm ({n_perm}), both positive")
     frame = corpus_or_units
-    options = (k, n_perm, random_state)
-    if "para_id" in frame.columns:
-        doc_ids, texts = _document_texts(frame)
-        workers = _n_workers(n_jobs, len(texts))
-        chunks = [texts[a:b] for a, b in _chunk_bounds(len(texts), workers)]
-        parts = _run_chunks(_sketch_texts, chunks, options, n_jobs=workers, desc="near duplicates", show=progress)
-    elif {"doc_id", "text"} <= set(frame.columns):
-        corpus = frame[["doc_id", "text"]].assign(doc_id=frame["doc_id"].astype(str))
-        if corpus["doc_id"].duplicated().any():
-            raise ValueError("a corpus must have one row per doc_id; found duplicates")
-        corpus = corpus.sort_values("doc_id", kind="stable")
-        workers = _n_workers(n_jobs, len(corpus))
-        chunks = [corpus.iloc[a:b] for a, b in _chunk_bounds(len(corpus), workers)]
-        found = _run_chunks(_sketch_corpus, chunks, options, n_jobs=workers, desc="near duplicates", show=progress)
-        doc_ids = np.concatenate([part[0] for part in found]) if found else np.zeros(0, dtype=str)
-        parts = [part[1:] for part in found]
-    else:
+    if "para_id" not in frame.columns and not {"doc_id", "text"} <= set(frame.columns):
         raise ValueError("near_duplicates needs a corpus (doc_id, text) or units (doc_id, para_id, text); "
                          f"got columns {list(frame.columns)}")
-    indptr, values, signatures = _stack(parts)
+    doc_ids, indptr, values, signatures = _sketch(
+        frame, corpus="para_id" not in frame.columns, k=k, n_perm=n_perm, random_state=random_state, n_jobs=n_jobs,
+        desc="near duplicates", show=progress,
+    )
     empty = pd.DataFrame({c: pd.Series(dtype=str if c.startswith("doc") else float) for c in NEAR_DUPLICATE_COLUMNS})
     if signatures is None or len(doc_ids) < 2:
         return empty

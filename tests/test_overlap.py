@@ -391,3 +391,15 @@ def test_densified_minhash_of_short_documents_still_estimates_jaccard() -> None:
     assert (sig != np.iinfo(np.uint64).max).all()
     assert (sig[0] == sig[1]).mean() == pytest.approx(27 / 33, abs=0.15)  # 3 of 30 shingles differ each way
     assert (sig[0] == sig[2]).mean() < 0.05
+
+
+def test_near_duplicates_in_spawned_workers_equal_one_process(planted, monkeypatch) -> None:
+    import multiprocessing
+
+    corpus, copies, _ = planted
+    serial = overlap.near_duplicates(corpus, n_jobs=1)
+    monkeypatch.setattr(overlap, "PARALLEL_MIN_DOCS", 0)
+    monkeypatch.setattr(overlap, "CHUNK_DOCS", 11)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])  # as on Windows / macOS
+    spawned = overlap.near_duplicates(corpus, n_jobs=2)
+    pd.testing.assert_frame_equal(serial, spawned)
