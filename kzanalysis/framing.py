@@ -642,8 +642,11 @@ def frame_terms(
         offsets = (np.arange(n_resamples) * n_sent)[:, None]
         weights = np.bincount((draws + offsets).ravel(), minlength=n_resamples * n_sent) \
             .reshape(n_resamples, n_sent).astype(float)  # how often each sentence was drawn
-        boot = (weights @ doc_counts) / (weights @ doc_tokens)[:, None] * 1000
-        low[d], high[d] = np.quantile(boot, [low_q, high_q], axis=0)
+        low[d], high[d] = 0.0, 0.0  # a family the article never uses: every resample gives 0
+        used = np.flatnonzero(total[d] > 0)
+        if len(used):
+            boot = (weights @ doc_counts[:, used]) / (weights @ doc_tokens)[:, None] * 1000
+            low[d, used], high[d, used] = np.quantile(boot, [low_q, high_q], axis=0)
     table = pd.DataFrame({
         "doc_id": np.repeat(docs["doc_id"].to_numpy(), n_families),
         "outlet": np.repeat(docs["outlet"].to_numpy(), n_families),
