@@ -46,9 +46,11 @@ TABLE_COLUMNS: dict[str, list[str]] = {
 
 _ROUND = 4
 _MAX_ITER = 1000
-LARGE_MAX_ITER = 300
-"""NMF iterations at most when there are more than ``selection_sample`` fitted paragraphs (otherwise 1,000):
-coordinate descent has done nearly all its work by then, and each of the dozens of fits stays affordable."""
+LARGE_MAX_ITER = 100
+"""NMF iterations at most when there are more than ``selection_sample`` fitted paragraphs (otherwise 1,000), so
+that each of the dozens of fits stays affordable. On 1,500 paragraphs of a synthetic 1,000-article corpus, 100
+iterations instead of 300 took half the time and moved stability and coherence by at most about 0.07 (the
+stability of each ``k`` varies as much from one sample to another)."""
 LARGE_KMEANS_INITS = 3
 """k-means++ initialisations of the KMeans reference run above ``selection_sample`` paragraphs (otherwise 10)."""
 
@@ -271,8 +273,11 @@ def _fit_once(matrix, k: int, *, method: Method, init: str, seed: int, max_iter:
     from sklearn.cluster import KMeans
     from sklearn.decomposition import NMF
     from sklearn.exceptions import ConvergenceWarning
+    from threadpoolctl import threadpool_limits
 
-    with warnings.catch_warnings():
+    # One BLAS thread: these are small dense products (NNDSVD's randomized SVD above all), and on a busy
+    # machine a pool of BLAS threads makes them tens of times slower, not faster.
+    with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)  # sqrt of a -0.0 reconstruction error on exact fits
         if method == "nmf":
