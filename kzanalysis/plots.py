@@ -29,6 +29,9 @@ MAX_GROUPS_SHOWN = 30
 into one row named "other outlets (n)"."""
 MAX_FIGURE_HEIGHT = 16.0
 """Figures that grow a row per item stop growing at this height in inches (the rows get thinner instead)."""
+MAX_POINTS_VECTOR = 2000
+"""Scatter plots with more points than this are stored as pixels inside the SVG (text and axes stay vector), so
+that the SVG of a map of thousands of paragraphs stays small."""
 
 
 def use_style() -> None:
@@ -433,7 +436,8 @@ def plot_paragraph_map(coords: pd.DataFrame, labels: pd.DataFrame, outlets: pd.S
     for (outlet, fitted), group in data.groupby(["outlet", "fitted"], sort=True):
         fill = [colors[int(t)] for t in group["topic"]]
         ax.scatter(group["x"], group["y"], marker=markers[outlet], s=34, linewidths=1.0,
-                   facecolors=fill if fitted else "none", edgecolors=fill if not fitted else "white")
+                   facecolors=fill if fitted else "none", edgecolors=fill if not fitted else "white",
+                   rasterized=len(data) > MAX_POINTS_VECTOR)
     topic_handles = [Line2D([], [], ls="", marker="o", color=colors[t], label=names.get(t, str(t)))
                      for t in sorted(colors)]
     outlet_handles = [Line2D([], [], ls="", marker=m, color="#555555", label=o) for o, m in markers.items()]
