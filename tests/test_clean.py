@@ -151,3 +151,34 @@ def test_paragraphs_does_not_mutate_input() -> None:
 def test_clean_inline_public_helper() -> None:
     assert clean.clean_inline("end [unrest](#) now") == "end unrest now"
     assert kz.clean_inline("no debris") == "no debris"
+
+
+def test_paragraphs_in_worker_processes_equal_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = kz.load_corpus()
+    corpus = pd.concat([corpus.assign(doc_id=corpus["doc_id"] + f"-{i}") for i in range(3)], ignore_index=True)
+    serial = kz.paragraphs(corpus, n_jobs=1)
+    monkeypatch.setattr(clean, "PARALLEL_MIN_DOCUMENTS", 2)
+    pd.testing.assert_frame_equal(kz.paragraphs(corpus, n_jobs=2), serial)
+
+
+def test_requires_is_only_a_shortcut_for_the_shipped_rules() -> None:
+    """Each rule's `requires` words are a necessary condition: dropping them changes no decision."""
+    rules = clean.load_boilerplate_rules()
+    assert (rules["requires"] != "").sum() >= 4
+    corpus = kz.load_corpus()
+    probes = _corpus(
+        "Sign-up for our daily newsletter", "Please SUBSCRIBE to email alerts", "An online course in journalism",
+        "Reuters staff contributed reporting.", "These views do not necessarily reflect ours", "Signed up for nothing.")
+    for texts in (corpus, probes):
+        with_shortcut = kz.paragraphs(texts, rules=rules)
+        without = kz.paragraphs(texts, rules=rules.assign(requires=""))
+        pd.testing.assert_frame_equal(with_shortcut, without)
+    flagged = kz.paragraphs(probes, rules=rules)["rule"].tolist()
+    assert flagged == ["newsletter_signup", "newsletter_signup", "ad_course", "credit_contributed", "disclaimer_views", ""]
+
+
+def test_requires_skips_a_rule_whose_words_are_absent() -> None:
+    rules = pd.DataFrame([{"rule": "r", "scope": "paragraph", "kind": "ad", "pattern": "promo",
+                           "replacement": "", "description": "d", "requires": "sponsored"}])
+    assert kz.paragraphs(_corpus("promo code"), rules=rules)["rule"].tolist() == [""]
+    assert kz.paragraphs(_corpus("sponsored promo code"), rules=rules)["rule"].tolist() == ["r"]
