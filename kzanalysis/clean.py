@@ -7,7 +7,6 @@ names the rule that made it, so an audit can always go back from a table to the 
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,7 +137,7 @@ def _continues(previous: str, current: str) -> bool:
 
 
 def _split_documents(doc_ids: list[object], texts: list[object], compiled: list[_Rule]) -> dict[str, list[object]]:
-    """Raw paragraphs of some documents as columns (top level, so worker processes can run it)."""
+    """Raw paragraphs of some documents, as one list per column."""
     out: dict[str, list[object]] = {name: [] for name in (
         "doc_id", "para_id", "line_no", "text", "clean_text", "is_boilerplate", "boilerplate_kind", "rule", "unit_id")}
     for doc_id, text in zip(doc_ids, texts):
@@ -165,11 +164,7 @@ def _split_documents(doc_ids: list[object], texts: list[object], compiled: list[
     return out
 
 
-PARALLEL_MIN_DOCUMENTS = 20_000
-"""From this many documents :func:`paragraphs` splits and classifies in worker processes."""
-
-
-def paragraphs(corpus: pd.DataFrame, *, rules: pd.DataFrame | None = None, n_jobs: int | None = None) -> pd.DataFrame:
+def paragraphs(corpus: pd.DataFrame, *, rules: pd.DataFrame | None = None) -> pd.DataFrame:
     """Split each document into raw paragraphs and flag boilerplate.
 
     Raw paragraphs are the non-blank lines of a document: split on line breaks, drop lines that
@@ -182,8 +177,6 @@ def paragraphs(corpus: pd.DataFrame, *, rules: pd.DataFrame | None = None, n_job
     Args:
         corpus: One row per document with at least ``doc_id`` and ``text`` (see ``load_corpus``).
         rules: Boilerplate rules; the shipped ``data/rules/boilerplate.csv`` when ``None``.
-        n_jobs: Processes for large corpora (default: the CPU cores, at most 4), used from
-            :data:`PARALLEL_MIN_DOCUMENTS` documents on; the result is the same either way.
 
     Returns:
         One row per raw paragraph, sorted by ``doc_id, para_id``: ``doc_id``, ``para_id``,
@@ -200,24 +193,10 @@ def paragraphs(corpus: pd.DataFrame, *, rules: pd.DataFrame | None = None, n_job
         True
     """
     compiled = _compile(load_boilerplate_rules() if rules is None else rules)
-    doc_ids, texts = corpus["doc_id"].tolist(), corpus["text"].tolist()
-    workers = n_jobs if n_jobs is not None else min(os.cpu_count() or 1, 4)
-    if workers > 1 and len(texts) >= PARALLEL_MIN_DOCUMENTS:
-        from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_all_start_methods, get_context
-
-        size = -(-len(texts) // (workers * 4))
-        bounds = [(i, min(i + size, len(texts))) for i in range(0, len(texts), size)]
-        context = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            parts = list(pool.map(_split_documents, [doc_ids[i:j] for i, j in bounds],
-                                  [texts[i:j] for i, j in bounds], [compiled] * len(bounds)))
-    else:
-        parts = [_split_documents(doc_ids, texts, compiled)]
     columns = ["doc_id", "para_id", "text", "is_boilerplate", "boilerplate_kind", "rule", "is_heading",
                "unit_id", "clean_text", "line_no"]
-    built = [c for c in columns if c != "is_heading"]
-    paras = pd.DataFrame({name: [value for part in parts for value in part[name]] for name in built})
+    split = _split_documents(corpus["doc_id"].tolist(), corpus["text"].tolist(), compiled)
+    paras = pd.DataFrame({name: split.pop(name) for name in [c for c in columns if c != "is_heading"]})
     units = _join_units(paras)
     heading_units = units.loc[units["text"].map(_looks_like_heading), ["doc_id", "para_id"]]
     heading_keys = set(zip(heading_units["doc_id"], heading_units["para_id"]))
@@ -225,12 +204,20 @@ def paragraphs(corpus: pd.DataFrame, *, rules: pd.DataFrame | None = None, n_job
         (d, u) in heading_keys and not b
         for d, u, b in zip(paras["doc_id"], paras["unit_id"], paras["is_boilerplate"])
     ]
-    paras = paras.astype({"para_id": "int64", "line_no": "int64", "unit_id": "int64", "is_boilerplate": bool})
-    return paras[columns].sort_values(["doc_id", "para_id"], kind="stable").reset_index(drop=True)
+    paras = paras.astype({"para_id": "int64", "line_no": "int64", "unit_id": "int64", "is_boilerplate": bool})[columns]
+    if not paras["doc_id"].is_monotonic_increasing:  # load_corpus sorts by doc_id; other frames may not be
+        paras = paras.sort_values(["doc_id", "para_id"], kind="stable").reset_index(drop=True)
+    return paras
 
 
 def _looks_like_heading(text: str) -> bool:
     return len(text.split()) <= _HEADING_MAX_WORDS and not re.search(r"[.!?:;,…]\s*$", text.rstrip("\"”’'»"))
+
+
+def _para_ids_increase(paras: pd.DataFrame) -> bool:
+    """True when para_id increases within each doc_id (rows already in join order)."""
+    same_doc = paras["doc_id"].eq(paras["doc_id"].shift())
+    return bool((paras["para_id"].diff().gt(0) | ~same_doc).all())
 
 
 def _join_units(paras: pd.DataFrame) -> pd.DataFrame:
@@ -238,7 +225,9 @@ def _join_units(paras: pd.DataFrame) -> pd.DataFrame:
 
     A linear pass: a unit's paragraphs are contiguous in ``(doc_id, para_id)`` order.
     """
-    ordered = paras.sort_values(["doc_id", "para_id"], kind="stable")
+    ordered = paras
+    if not (paras["doc_id"].is_monotonic_increasing and _para_ids_increase(paras)):
+        ordered = paras.sort_values(["doc_id", "para_id"], kind="stable")
     doc_ids: list[object] = []
     unit_ids: list[int] = []
     texts: list[list[str]] = []

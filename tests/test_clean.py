@@ -153,14 +153,6 @@ def test_clean_inline_public_helper() -> None:
     assert kz.clean_inline("no debris") == "no debris"
 
 
-def test_paragraphs_in_worker_processes_equal_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    corpus = kz.load_corpus()
-    corpus = pd.concat([corpus.assign(doc_id=corpus["doc_id"] + f"-{i}") for i in range(3)], ignore_index=True)
-    serial = kz.paragraphs(corpus, n_jobs=1)
-    monkeypatch.setattr(clean, "PARALLEL_MIN_DOCUMENTS", 2)
-    pd.testing.assert_frame_equal(kz.paragraphs(corpus, n_jobs=2), serial)
-
-
 def test_requires_is_only_a_shortcut_for_the_shipped_rules() -> None:
     """Each rule's `requires` words are a necessary condition: dropping them changes no decision."""
     rules = clean.load_boilerplate_rules()
@@ -182,3 +174,10 @@ def test_requires_skips_a_rule_whose_words_are_absent() -> None:
                            "replacement": "", "description": "d", "requires": "sponsored"}])
     assert kz.paragraphs(_corpus("promo code"), rules=rules)["rule"].tolist() == [""]
     assert kz.paragraphs(_corpus("sponsored promo code"), rules=rules)["rule"].tolist() == ["r"]
+
+
+def test_paragraphs_sorted_by_doc_id_whatever_the_input_order() -> None:
+    corpus = pd.DataFrame({"doc_id": ["b", "a"], "text": ["Second doc.\nMore.", "First doc."]})
+    paras = kz.paragraphs(corpus)
+    assert list(zip(paras["doc_id"], paras["para_id"])) == [("a", 0), ("b", 0), ("b", 1)]
+    assert paras.index.tolist() == [0, 1, 2]
