@@ -821,7 +821,7 @@ def plot_passage_scores(
     for y, lab in enumerate(order):
         values = scores.loc[scores["label"] == lab, "score"].to_numpy()
         ax.scatter(values, y + rng.uniform(-0.18, 0.18, len(values)), s=9, alpha=0.6,
-                   color=PALETTE[y % len(PALETTE)])
+                   color=PALETTE[y % len(PALETTE)], rasterized=len(values) > MAX_POINTS_VECTOR)
     if calibration is not None and len(calibration):
         y = len(order)
         sharing = calibration["expected"].isin(["near_duplicate", "shared_passages"])
