@@ -644,7 +644,7 @@ def plot_similarity_heatmap(
         for i in range(len(ids)):
             for j in range(len(ids)):
                 if matrix[i, j] == matrix[i, j]:  # not NaN
-                    ax.text(j, i, f"{matrix[i, j]:.2f}", ha="center", va="center", fontsize=7,
+                    ax.text(j, i, f"{matrix[i, j]:.{2 if top >= 0.1 else 3}f}", ha="center", va="center", fontsize=7,
                             color="white" if matrix[i, j] > 0.6 * top else "black")
     ax.figure.colorbar(image, ax=ax, shrink=0.8)
     title = {"containment": "containment (row's shingles found in column)"}.get(measure, measure)
