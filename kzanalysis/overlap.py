@@ -71,9 +71,10 @@ MIN_SAME_EVENT_COSINE = 0.05
 """Below this document cosine, a pair with no shared passage is ``unrelated`` rather than ``same_event``."""
 MIN_SEGMENT_TERMS = 5
 """Sentences and quotes with fewer content words are too short to count as a shared passage on their own."""
-MAX_ALL_PAIRS_DOCS = 2000
+MAX_ALL_PAIRS_DOCS = 100
 """``candidates="auto"`` compares every pair up to this many documents, and uses MinHash-LSH plus nearest
-neighbours above it."""
+neighbours above it. Passage scoring costs about 0.5 ms per paragraph pair, so every pair of 100
+ten-paragraph articles (4,950 pairs) already takes about 4 minutes; above that only candidates are scored."""
 
 PARALLEL_MIN_DOCS = 2000
 """Below this many documents shingles are made in one process (starting workers costs more than it saves)."""

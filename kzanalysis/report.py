@@ -24,6 +24,8 @@ REMOVE_INPUT_TAG = "remove-input"
 """Cells with this tag show their output but not their code in the HTML reports."""
 TABLE_READER_KEY = "reads_tables"
 """Notebook metadata ``{"kzanalysis": {"reads_tables": true}}``: it reads other notebooks' tables, so runs last."""
+MAX_FILES_LISTED = 20
+"""Provenance names this many corpus files at most; the content hash covers all of them."""
 REPORTED_PACKAGES = ("kzanalysis", "pandas", "numpy", "scipy", "scikit-learn", "nltk", "matplotlib",
                      "nbclient", "nbconvert", "ipykernel")
 
@@ -152,7 +154,8 @@ def provenance(corpus: pd.DataFrame, *, parameters: Mapping[str, Any] | None = N
         parameters: The notebook's parameters (names and values) to record.
 
     Returns:
-        One row per fact: ``item``, ``value``. Items: ``corpus files``, ``corpus sha256``,
+        One row per fact: ``item``, ``value``. Items: ``corpus files`` (the first
+        :data:`MAX_FILES_LISTED` and how many more), ``corpus sha256``,
         ``n_documents``, one ``parameter: NAME`` per parameter, one ``version: PACKAGE`` per
         package, and one ``nltk data: RESOURCE`` per NLTK resource (installed or the fallback used).
 
@@ -165,8 +168,11 @@ def provenance(corpus: pd.DataFrame, *, parameters: Mapping[str, Any] | None = N
     from .corpus import corpus_fingerprint
     from .tokenize import nltk_resources
 
+    files = corpus["file"].astype(str).tolist()
+    shown = ", ".join(files) if len(files) <= MAX_FILES_LISTED else (
+        ", ".join(files[:MAX_FILES_LISTED]) + f", ... ({len(files) - MAX_FILES_LISTED:,} more)")
     rows = [
-        {"item": "corpus files", "value": ", ".join(corpus["file"].astype(str))},
+        {"item": "corpus files", "value": shown},
         {"item": "corpus sha256", "value": corpus_fingerprint(corpus)},
         {"item": "n_documents", "value": str(len(corpus))},
     ]

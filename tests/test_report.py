@@ -183,3 +183,13 @@ def test_a_timed_out_notebook_is_reported_and_the_series_goes_on(tmp_path: Path)
     assert runs["status"].tolist() == ["error", "ok"]
     assert runs.loc[0, "error"].startswith("CellTimeoutError")
     assert (tmp_path / "out" / "html" / "00-slow.html").exists() and (tmp_path / "out" / "index.html").exists()
+
+
+def test_provenance_names_at_most_twenty_files_but_hashes_all() -> None:
+    import pandas as pd
+
+    corpus = pd.DataFrame({"file": [f"f{i:03d}.txt" for i in range(25)], "text": ["x"] * 25})
+    facts = report.provenance(corpus).set_index("item")["value"]
+    assert facts["corpus files"].endswith("f019.txt, ... (5 more)")
+    changed = report.provenance(corpus.assign(text=["x"] * 24 + ["y"])).set_index("item")["value"]
+    assert changed["corpus sha256"] != facts["corpus sha256"]
