@@ -307,7 +307,7 @@ def _append_provenance(notebook: Any, parameters: Mapping[str, Any]) -> None:
     source = (
         "import pandas as _pd\nimport kzanalysis as _kz\nfrom IPython.display import display as _display\n\n"
         "with _pd.option_context('display.max_colwidth', None, 'display.max_rows', None):\n"
-        f"    _display(_kz.report.provenance(_kz.load_corpus({parameters.get('corpus_dir')!r}, "
+        f"    _display(_kz.report.provenance(_kz.load_corpus(_kz.report.corpus_path({parameters.get('corpus_dir')!r}), "
         f"metadata={parameters.get('metadata_file')!r}), parameters={dict(parameters)!r}))"
     )
     notebook.cells.append(nbformat.v4.new_markdown_cell(
@@ -364,8 +364,10 @@ def execute_notebook(
     )
     started = time.perf_counter()
     status, error = "ok", ""
+    # kernels get no progress bars (HTML reports) and no debugger notices; the caller's environment is untouched
+    env = {**os.environ, "KZANALYSIS_PROGRESS": "0", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     try:
-        client.execute()
+        client.execute(env=env)
     except CellExecutionError as err:
         status = "error"
         error = f"{err.ename}: {err.evalue}"
@@ -489,8 +491,6 @@ def run_series(
     parameters = {"corpus_dir": str(corpus_dir), "metadata_file": metadata_file, "out_dir": str(paths.root)}
     todo = [Path(p).resolve() for p in notebooks] if notebooks is not None else discover_notebooks()
     workers = max(1, min(jobs or os.cpu_count() or 1, 4))
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # keeps debugger notices out of the HTML
-    os.environ["KZANALYSIS_PROGRESS"] = "0"  # no progress bars in the HTML reports
     run = partial(_execute_one, parameters=parameters, paths=paths, timeout=timeout)
     runs = _run_planned(plan_series(todo), workers, run)
     table = pd.DataFrame(runs, columns=["notebook", "status", "seconds", "html", "error"])

@@ -193,3 +193,17 @@ def test_provenance_names_at_most_twenty_files_but_hashes_all() -> None:
     assert facts["corpus files"].endswith("f019.txt, ... (5 more)")
     changed = report.provenance(corpus.assign(text=["x"] * 24 + ["y"])).set_index("item")["value"]
     assert changed["corpus sha256"] != facts["corpus sha256"]
+
+
+def test_kernels_run_without_progress_bars_and_caller_env_is_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.delenv("KZANALYSIS_PROGRESS", raising=False)
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("corpus_dir = None", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import os\nassert os.environ['KZANALYSIS_PROGRESS'] == '0'")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "00-env.ipynb")
+    run = report.execute_notebook(tmp_path / "00-env.ipynb", {}, paths=report.output_paths(tmp_path / "out"))
+    assert run["status"] == "ok", run["error"]
+    assert "KZANALYSIS_PROGRESS" not in os.environ
