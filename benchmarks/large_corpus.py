@@ -104,7 +104,7 @@ def run_size(size: int, rows: list[dict[str, Any]], notes: list[str]) -> None:
     paras = measure(rows, size, "paragraphs", "kz.paragraphs + body_paragraphs",
                     lambda: kz.body_paragraphs(kz.paragraphs(corpus)))
     bodies = paras.groupby("doc_id", sort=True)["text"].agg("\n".join)
-    features = measure(rows, size, "tokenise + tf-idf", "kz.tfidf (NLTK tokens, stems, 2 procs)",
+    features = measure(rows, size, "tokenise + tf-idf", "kz.tfidf (NLTK tokens, stems)",
                        lambda: kz.tfidf(paras, grain="document"))
     baseline = measure(rows, size, "tokenise + tf-idf", "sklearn TfidfVectorizer (default)",
                        lambda: TfidfVectorizer().fit_transform(bodies.tolist()))
