@@ -207,3 +207,18 @@ def test_kernels_run_without_progress_bars_and_caller_env_is_untouched(tmp_path:
     run = report.execute_notebook(tmp_path / "00-env.ipynb", {}, paths=report.output_paths(tmp_path / "out"))
     assert run["status"] == "ok", run["error"]
     assert "KZANALYSIS_PROGRESS" not in os.environ
+
+
+@pytest.mark.slow
+def test_series_on_a_one_document_corpus_says_what_it_cannot_compute(tmp_path: Path) -> None:
+    corpus = tmp_path / "one doc"
+    corpus.mkdir()
+    (corpus / "only one.txt").write_bytes((config.RAW_DIR / "002_f6fac79b3e52d7e7.txt").read_bytes())
+    runs = report.run_series(corpus, out=tmp_path / "out")
+    assert runs["status"].tolist() == ["ok"] * len(runs), runs[["notebook", "error"]].to_string()
+    similarity = _table(tmp_path / "out", "doc_similarity")
+    assert similarity.empty and {"doc_a", "doc_b", "relation"} <= set(similarity.columns)
+    figures = pd.read_csv(tmp_path / "out" / "tables" / "figures.csv", keep_default_na=False)
+    assert "figures/04-similarity.png" not in set(figures["file"])
+    html = (tmp_path / "out" / "html" / "04-exported-figures.html").read_text(encoding="utf-8")
+    assert "not drawn: the corpus has fewer than two documents" in html
