@@ -621,16 +621,10 @@ def plot_similarity_heatmap(
 
     if measure not in ("cosine", "jaccard", "containment"):
         raise ValueError(f"measure must be 'cosine', 'jaccard' or 'containment', not {measure!r}")
-    n_docs = len(doc_ids) if doc_ids is not None else len(set(similarity["doc_a"]).union(similarity["doc_b"]))
-    if outlets is not None:
-        n_docs = max(n_docs, len(outlets))
-    per_outlet = shows_outlets(n_docs, max_documents)
-    if per_outlet:
-        ids, matrix, sizes = outlet_similarity(similarity, outlets if outlets is not None else {}, measure=measure)
-        names = [_group_label(g, sizes[g]) for g in ids]
-    else:
-        ids, matrix = _pair_matrix(similarity, measure, doc_ids)
-        names = [(labels or {}).get(d, d) for d in ids]
+    ids, matrix, sizes, n_docs = _similarity_grid(similarity, measure, doc_ids=doc_ids, outlets=outlets,
+                                                  max_documents=max_documents)
+    per_outlet = sizes is not None
+    names = [_group_label(g, sizes[g]) for g in ids] if sizes is not None else [(labels or {}).get(d, d) for d in ids]
     if ax is None:
         size = min(1.0 + 0.75 * max(len(ids), 2), MAX_FIGURE_HEIGHT)
         _, ax = plt.subplots(figsize=(size + 1.0, size))
@@ -652,6 +646,28 @@ def plot_similarity_heatmap(
         title = f"{title}\nmean over article pairs, per outlet ({n_docs:,} articles)"
     ax.set_title(title)
     return ax
+
+
+def _similarity_grid(
+    similarity: pd.DataFrame,
+    measure: str,
+    *,
+    doc_ids: Sequence[str] | None,
+    outlets: dict[str, str] | None,
+    max_documents: int,
+) -> tuple[list[str], np.ndarray, dict[str, int] | None, int]:
+    """The square matrix a similarity figure draws: per document, or per outlet above ``max_documents``.
+
+    Returns ``(ids, matrix, sizes, n_docs)``; ``sizes`` (articles per outlet) is ``None`` at document level.
+    """
+    n_docs = len(doc_ids) if doc_ids is not None else len(set(similarity["doc_a"]).union(similarity["doc_b"]))
+    if outlets is not None:
+        n_docs = max(n_docs, len(outlets))
+    if shows_outlets(n_docs, max_documents):
+        ids, matrix, sizes = outlet_similarity(similarity, outlets if outlets is not None else {}, measure=measure)
+        return ids, matrix, sizes, n_docs
+    ids, matrix = _pair_matrix(similarity, measure, doc_ids)
+    return ids, matrix, None, n_docs
 
 
 def plot_similarity_dendrogram(
@@ -694,20 +710,13 @@ def plot_similarity_dendrogram(
 
     if measure not in ("cosine", "jaccard"):
         raise ValueError(f"measure must be 'cosine' or 'jaccard', not {measure!r}")
-    n_docs = len(set(similarity["doc_a"]).union(similarity["doc_b"]))
-    if outlets is not None:
-        n_docs = max(n_docs, len(outlets))
-    per_outlet = shows_outlets(n_docs, max_documents)
-    if per_outlet:
-        ids, matrix, sizes = outlet_similarity(similarity, outlets if outlets is not None else {}, measure=measure)
-        names = [f"{g} ({sizes[g]:,})" for g in ids]
-        if len(ids) < 2:
-            raise ValueError(f"an outlet dendrogram needs at least two outlets, not {len(ids)}")
-    else:
-        ids, matrix = _pair_matrix(similarity, measure, None)
-        names = [(labels or {}).get(d, d) for d in ids]
-        if len(ids) < 2:
-            raise ValueError(f"a dendrogram needs at least two documents, not {len(ids)}")
+    ids, matrix, sizes, n_docs = _similarity_grid(similarity, measure, doc_ids=None, outlets=outlets,
+                                                  max_documents=max_documents)
+    per_outlet = sizes is not None
+    if len(ids) < 2:
+        what = "an outlet dendrogram needs at least two outlets" if per_outlet else "a dendrogram needs at least two documents"
+        raise ValueError(f"{what}, not {len(ids)}")
+    names = [f"{g} ({sizes[g]:,})" for g in ids] if sizes is not None else [(labels or {}).get(d, d) for d in ids]
     distance = 1.0 - np.nan_to_num(matrix, nan=0.0)
     np.fill_diagonal(distance, 0.0)
     tree = linkage(squareform(np.clip(distance, 0.0, 1.0), checks=False), method="average")
