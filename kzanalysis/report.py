@@ -119,7 +119,8 @@ def read_table(name: str, *, out_dir: Path | str | None = None) -> pd.DataFrame:
         >>> read_table("example", out_dir="/tmp/kz-example-report").columns.tolist()
         ['a']
     """
-    path = output_paths(out_dir).tables / f"{name}.csv"
+    root = Path(out_dir if out_dir is not None else config.REPORTS_DIR).resolve()
+    path = OutputPaths(root).tables / f"{name}.csv"  # reading creates no folders
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: run the notebook that writes it first (kzanalysis report)")
     return pd.read_csv(path, dtype={"doc_id": str, "doc_a": str, "doc_b": str}, keep_default_na=False)

@@ -222,3 +222,9 @@ def test_series_on_a_one_document_corpus_says_what_it_cannot_compute(tmp_path: P
     assert "figures/04-similarity.png" not in set(figures["file"])
     html = (tmp_path / "out" / "html" / "04-exported-figures.html").read_text(encoding="utf-8")
     assert "not drawn: the corpus has fewer than two documents" in html
+
+
+def test_read_table_of_a_missing_report_names_it_and_creates_nothing(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"nowhere.tables.corpus\.csv does not exist"):
+        report.read_table("corpus", out_dir=tmp_path / "nowhere")
+    assert not (tmp_path / "nowhere").exists()
