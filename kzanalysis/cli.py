@@ -48,21 +48,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             table = check_corpus(args.corpus, metadata=args.metadata)
             print(table.to_string(index=False))
             return 0 if bool(table["ok"].all()) else 1
-        from .report import run_series
+        from .report import Interrupted, display_path, run_series
 
-        runs = run_series(args.corpus, metadata=args.metadata, out=args.out, jobs=args.jobs, timeout=args.timeout)
+        try:
+            runs = run_series(args.corpus, metadata=args.metadata, out=args.out, jobs=args.jobs,
+                              timeout=args.timeout)
+        except Interrupted as stop:
+            partial = f"; what it had written is in {display_path(stop.partial)}" if stop.partial else ""
+            print(f"kzanalysis: {stop} -- {display_path(args.out)} was left as it was{partial}", file=sys.stderr)
+            return 130
+    except KeyboardInterrupt:
+        print("kzanalysis: interrupted before any notebook started; nothing was written", file=sys.stderr)
+        return 130
     except (CorpusError, FileNotFoundError, ValueError) as err:
         print(f"kzanalysis: {err}", file=sys.stderr)
         return 2
     for run in runs.itertuples(index=False):
-        line = f"{run.status:5s} {run.seconds:7.1f} s  {run.notebook} -> {run.html}"
+        line = f"{run.status:5s} {run.seconds:7.1f} s  {run.notebook} -> {Path(args.out) / 'html' / Path(run.html).name}"
         print(line if run.status == "ok" else f"{line}\n      {run.error}")
+    print(f"index: {Path(args.out) / 'index.html'}")
     failed = runs[runs["status"] != "ok"]
     if not failed.empty:
         print(f"kzanalysis: {len(failed)} notebook(s) failed; their HTML shows the failing cell", file=sys.stderr)
         return 1
     return 0
-
 
 if __name__ == "__main__":
     raise SystemExit(main())

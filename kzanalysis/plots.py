@@ -61,13 +61,23 @@ def outlet_colors(outlets: Iterable[str]) -> dict[str, str]:
     return colors
 
 
+class SavedFiles(list):
+    """The paths :func:`save_figure` wrote: a plain list of paths that shows nothing as a notebook cell's value.
+
+    The figure itself is what a reader should see below the cell, not the machine's paths to its files.
+    """
+
+    def _ipython_display_(self) -> None:
+        return None
+
+
 def save_figure(
     fig: Figure,
     name: str,
     *,
     out_dir: Path | str | None = None,
     formats: Sequence[str] = ("png", "svg"),
-) -> list[Path]:
+) -> SavedFiles:
     """Write a figure as 300 dpi PNG and SVG, byte-identical from run to run.
 
     Metadata that would change between runs is removed (no creation date, no software
@@ -80,7 +90,7 @@ def save_figure(
         formats: File formats to write.
 
     Returns:
-        The paths written, one per format.
+        The paths written, one per format (a list that a notebook does not print).
 
     Example:
         >>> import matplotlib.pyplot as plt
@@ -100,7 +110,7 @@ def save_figure(
         with mpl.rc_context({"svg.hashsalt": "kzanalysis"}):
             fig.savefig(path, format=fmt, dpi=300, metadata=metadata, bbox_inches="tight")
         written.append(path)
-    return written
+    return SavedFiles(written)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ def progress(
         iterable: What to iterate over; its items are passed through unchanged.
         total: Number of items, for the bar's length (``len(iterable)`` when it has one).
         desc: Label shown before the bar.
-        enabled: ``True``: always show a bar (``tqdm.auto``: a widget in Jupyter, text on a terminal);
+        enabled: ``True``: always show a bar (a widget in Jupyter when ipywidgets is installed, else a text bar);
             ``False``: never; ``None``: only in an interactive IPython kernel and when the environment variable
             ``KZANALYSIS_PROGRESS`` is not ``"0"`` (see :func:`progress_enabled`), so HTML reports and tests stay
             silent.
@@ -60,6 +60,15 @@ def progress(
         enabled = progress_enabled()
     if not enabled:
         return iter(iterable)
-    from tqdm.auto import tqdm
+    return iter(_bar_class()(iterable, total=total, desc=desc or None, leave=False))
 
-    return iter(tqdm(iterable, total=total, desc=desc or None, leave=False))
+
+def _bar_class() -> type:
+    """tqdm's widget bar where ipywidgets is installed, its text bar otherwise (no IProgress warning)."""
+    from importlib.util import find_spec
+
+    if find_spec("ipywidgets") is not None:
+        from tqdm.auto import tqdm
+    else:
+        from tqdm.std import tqdm
+    return tqdm

@@ -1,0 +1,550 @@
+"""Report stage, runner: execute the numbered notebooks into a new folder, then put the report in place.
+
+A run never writes into the report folder it replaces. It builds the whole report in a sibling
+folder named ``<out>.partial-<time>-<pid>`` and, once every notebook has finished (``ok`` or not), swaps
+it in for ``<out>``. An interrupted, killed or crashed run therefore leaves the previous report
+exactly as it was, and its partial output clearly named beside it. Kernels are started by this
+process (never by worker processes), so they end with it: on Ctrl-C or SIGTERM the runner kills
+them, and if the command is killed outright, each kernel notices that its parent is gone and exits.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+import pandas as pd
+
+from kzanalysis import config
+from kzanalysis.report.tables import OutputPaths, display_path, write_table
+
+NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
+PARAMETERS_TAG = "parameters"
+INJECTED_TAG = "injected-parameters"
+PROVENANCE_TAG = "kzanalysis-provenance"
+REMOVE_INPUT_TAG = "remove-input"
+"""Cells with this tag show their output but not their code in the HTML reports."""
+TABLE_READER_KEY = "reads_tables"
+"""Notebook metadata ``{"kzanalysis": {"reads_tables": true}}``: it reads other notebooks' tables, so runs last."""
+REPORT_MARKER = ".kzanalysis-report"
+"""File in a finished report folder; a later run may replace a folder that has it."""
+REPORT_ENTRIES = frozenset({"html", "tables", "figures", "notebooks", "index.html", REPORT_MARKER})
+"""What a run writes at the top of its folder. Anything else found there (a README) is carried over untouched."""
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+KERNEL_ENVIRONMENT = {
+    "KZANALYSIS_PROGRESS": "0",  # no progress bars in HTML reports
+    "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # no debugger notice about frozen modules
+    "MPLBACKEND": INLINE_BACKEND,  # figures shown in the report whatever the caller's MPLBACKEND (e.g. Agg)
+}
+"""Set in every kernel the runner starts; the caller's own environment is left untouched."""
+
+
+class ReportError(ValueError):
+    """A report cannot be written where it was asked to be (the message names the folder and why)."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """The run was stopped (Ctrl-C or SIGTERM); ``partial`` is the folder holding what it had written."""
+
+    def __init__(self, message: str = "interrupted", *, partial: Path | None = None) -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
+# --------------------------------------------------------------------------------------------
+# Running the series
+
+
+def discover_notebooks(notebooks_dir: Path | str = config.NOTEBOOKS_DIR) -> list[Path]:
+    """The numbered notebooks (``NN-name.ipynb``) of a folder, in order.
+
+    Example:
+        >>> [p.name for p in discover_notebooks()][0]
+        '00-corpus-overview.ipynb'
+    """
+    found = sorted(Path(notebooks_dir).glob(NOTEBOOK_GLOB))
+    if not found:
+        raise FileNotFoundError(f"{notebooks_dir}: no notebooks named like {NOTEBOOK_GLOB}")
+    return found
+
+
+def inject_parameters(notebook: Any, parameters: Mapping[str, Any], *, name: str = "notebook") -> Any:
+    """Insert a cell that sets ``parameters`` right after the cell tagged ``parameters`` (papermill's convention).
+
+    The input notebook is not changed; a copy is returned. A previous injected cell is replaced.
+
+    Args:
+        notebook: An ``nbformat`` notebook node.
+        parameters: Names and values; values must have a Python ``repr`` that evaluates back.
+        name: Used in the error message.
+
+    Returns:
+        A new notebook node with the injected cell.
+
+    Raises:
+        ValueError: When the notebook has no cell tagged ``parameters``.
+
+    Example:
+        >>> import nbformat
+        >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]})])
+        >>> inject_parameters(nb, {"x": 2}).cells[1].source
+        '# Parameters injected by kzanalysis report\\nx = 2'
+    """
+    import copy
+
+    import nbformat
+
+    nb = copy.deepcopy(notebook)
+    nb.cells = [c for c in nb.cells if INJECTED_TAG not in c.get("metadata", {}).get("tags", [])]
+    index = next((i for i, c in enumerate(nb.cells) if PARAMETERS_TAG in c.get("metadata", {}).get("tags", [])), None)
+    if index is None:
+        raise ValueError(f"{name}: no cell tagged '{PARAMETERS_TAG}' to inject parameters after")
+    lines = ["# Parameters injected by kzanalysis report"] + [f"{k} = {v!r}" for k, v in parameters.items()]
+    cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": [INJECTED_TAG]})
+    cell["id"] = INJECTED_TAG
+    nb.cells.insert(index + 1, cell)
+    return nb
+
+
+def notebook_parameters(notebook: Any, injected: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters a run used: the literal defaults of the ``parameters`` cell, updated by ``injected``.
+
+    Example:
+        >>> import nbformat
+        >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("k = 3  # topics", metadata={"tags": ["parameters"]})])
+        >>> notebook_parameters(nb, {"out_dir": "/tmp/r"})
+        {'k': 3, 'out_dir': '/tmp/r'}
+    """
+    import ast
+
+    values: dict[str, Any] = {}
+    for cell in notebook.cells:
+        if PARAMETERS_TAG not in cell.get("metadata", {}).get("tags", []):
+            continue
+        for node in ast.parse(cell.source).body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                try:
+                    values[node.targets[0].id] = ast.literal_eval(node.value)
+                except ValueError:
+                    values[node.targets[0].id] = ast.unparse(node.value)
+    values.update(injected)
+    return values
+
+
+def _append_provenance(notebook: Any, parameters: Mapping[str, Any]) -> None:
+    """Add a closing section stating corpus, content hash, parameters, versions and NLTK data."""
+    import nbformat
+
+    source = (
+        "import pandas as _pd\nimport kzanalysis as _kz\nfrom IPython.display import display as _display\n\n"
+        "with _pd.option_context('display.max_colwidth', None, 'display.max_rows', None):\n"
+        f"    _display(_kz.report.provenance(_kz.load_corpus(_kz.report.corpus_path({parameters.get('corpus_dir')!r}), "
+        f"metadata={parameters.get('metadata_file')!r}), parameters={dict(parameters)!r}))"
+    )
+    notebook.cells.append(nbformat.v4.new_markdown_cell(
+        "## Provenance\n\nAdded by `kzanalysis report`: the corpus files and their SHA-256 content hash, the "
+        "parameters of this run, the package versions, and which NLTK data (if any) was used. Two reports with the "
+        "same rows here were computed from the same inputs.", metadata={"tags": [PROVENANCE_TAG]}))
+    notebook.cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": [PROVENANCE_TAG, REMOVE_INPUT_TAG]}))
+
+
+def _stable_ids(notebook: Any) -> None:
+    """Give cells stable ids so the exported files do not change from run to run."""
+    for i, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{i:03d}"
+
+
+class _Kernels:
+    """The kernels this run has started, so that an interruption can end every one of them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._managers: list[Any] = []
+        self.stopping = False
+
+    def started(self, manager: Any) -> None:
+        """Register a kernel that just started; end it at once if the run is already stopping."""
+        with self._lock:
+            self._managers.append(manager)
+            stopping = self.stopping
+        if stopping:
+            self._kill(manager)
+
+    def kill_all(self) -> None:
+        """End every registered kernel and its child processes (each kernel leads its own process group)."""
+        with self._lock:
+            self.stopping = True
+            managers = list(self._managers)
+        for manager in managers:
+            self._kill(manager)
+
+    @staticmethod
+    def _kill(manager: Any) -> None:
+        process = getattr(getattr(manager, "provisioner", None), "process", None)
+        pid = getattr(process, "pid", None)
+        if pid is None:
+            return
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError, OSError):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def execute_notebook(
+    path: Path | str,
+    parameters: Mapping[str, Any],
+    *,
+    paths: OutputPaths,
+    timeout: int = 900,
+    kernel_name: str = "python3",
+    kernels: _Kernels | None = None,
+) -> dict[str, Any]:
+    """Execute one notebook with parameters and write its executed copy and HTML report.
+
+    The kernel talks to this process over local (IPC) sockets, gets :data:`KERNEL_ENVIRONMENT`
+    (inline figures, no progress bars) and is shut down when the notebook ends.
+
+    Args:
+        path: The notebook to run (it is only read).
+        parameters: Injected after its ``parameters`` cell.
+        paths: Output folders; writes ``notebooks/<name>.ipynb`` and ``html/<name>.html``.
+        timeout: Seconds a cell may run.
+        kernel_name: Jupyter kernel to start.
+        kernels: The run's kernel registry (``None``: a private one).
+
+    Returns:
+        ``notebook``, ``status`` (``ok`` or ``error``), ``seconds``, ``html``, ``error`` (the
+        failing cell's error name and message, empty when ok).
+
+    Example:
+        >>> # execute_notebook("notebooks/00-corpus-overview.ipynb", {}, paths=output_paths())
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+    from traitlets.config import Config
+
+    kernels = kernels if kernels is not None else _Kernels()
+    path = Path(path)
+    source = nbformat.read(path, as_version=4)
+    nb = inject_parameters(source, parameters, name=path.name)
+    _append_provenance(nb, notebook_parameters(source, parameters))
+    _stable_ids(nb)
+    started = time.perf_counter()
+    status, error = "ok", ""
+    env = {**os.environ, **KERNEL_ENVIRONMENT}
+    with tempfile.TemporaryDirectory(prefix="kz-kernel-") as sockets:
+        settings = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}})
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name=kernel_name,
+            resources={"metadata": {"path": str(path.parent)}},
+            config=settings,
+            shutdown_kernel="immediate",
+        )
+        client.on_notebook_start = lambda notebook: kernels.started(client.km)
+        try:
+            if kernels.stopping:
+                raise Interrupted()
+            client.execute(env=env)
+        except CellExecutionError as err:
+            status, error = "error", f"{err.ename}: {err.evalue}"
+        except (CellTimeoutError, DeadKernelError) as err:  # the rest of the series still runs
+            status, error = "error", f"{type(err).__name__}: {str(err).splitlines()[0]}"
+        except Exception as err:  # a kernel that cannot start, or dies while starting
+            status, error = "error", f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
+    if kernels.stopping:
+        status, error = "error", "interrupted"
+    seconds = time.perf_counter() - started
+    nbformat.write(nb, paths.notebooks / path.name)
+    html_path = paths.html / f"{path.stem}.html"
+    html_path.write_text(_to_html(nb), encoding="utf-8")
+    return {"notebook": path.name, "status": status, "seconds": round(seconds, 2), "html": str(html_path),
+            "error": error}
+
+
+def _to_html(notebook: Any) -> str:
+    """Export an executed notebook to standalone HTML (no input prompts' execution counts)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(template_name="lab")
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_input_tags={REMOVE_INPUT_TAG, INJECTED_TAG}), enabled=True)
+    body, _ = exporter.from_notebook_node(notebook)
+    return body
+
+
+def plan_series(notebooks: Sequence[Path | str]) -> dict[Path, list[Path]]:
+    """Which notebooks each notebook must wait for.
+
+    A notebook that reads other notebooks' tables (metadata ``{"kzanalysis": {"reads_tables": true}}``)
+    waits for every notebook numbered before it that does not itself read tables; every other
+    notebook can start at once.
+
+    Returns:
+        Each notebook (in numbering order) mapped to the notebooks it waits for.
+
+    Example:
+        >>> plan = plan_series(discover_notebooks())
+        >>> [p.name for p in plan[next(p for p in plan if p.name.startswith("04"))]][0]
+        '00-corpus-overview.ipynb'
+    """
+    import nbformat
+
+    ordered = sorted(map(Path, notebooks), key=lambda p: p.name)
+    readers = {p for p in ordered
+               if nbformat.read(p, as_version=4).metadata.get("kzanalysis", {}).get(TABLE_READER_KEY)}
+    return {p: [q for q in ordered if q.name < p.name and q not in readers] if p in readers else []
+            for p in ordered}
+
+
+def _run_planned(plan: dict[Path, list[Path]], workers: int, run: Callable[[Path], dict[str, Any]],
+                 kernels: _Kernels) -> list[dict[str, Any]]:
+    """Run notebooks as their dependencies allow, ``workers`` at a time; readers of tables go first once ready.
+
+    Threads of this process drive the kernels (the kernels do the work), so every kernel is a child
+    of the command. On an interruption every kernel is killed before the exception goes on.
+    """
+    from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+
+    done: set[Path] = set()
+    results: list[dict[str, Any]] = []
+    waiting = list(plan)
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kz-notebook")
+    running: dict[Future[dict[str, Any]], Path] = {}
+    try:
+        while waiting or running:
+            ready = sorted((p for p in waiting if set(plan[p]) <= done), key=lambda p: (not plan[p], p.name))
+            for path in ready[: workers - len(running)]:
+                waiting.remove(path)
+                running[pool.submit(run, path)] = path
+            finished, _ = wait(running, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in finished:
+                done.add(running.pop(future))
+                results.append(future.result())
+    except BaseException:
+        kernels.kill_all()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return results
+
+
+def check_output_folder(out: Path | str, *, corpus: Path | str | None = None) -> Path:
+    """Check, before any notebook starts, that a report can be written at ``out``; return it resolved.
+
+    Refused with a :class:`ReportError` naming the folder: ``out`` is a file; ``out`` is the corpus
+    folder, inside it, or contains it (a report never writes into the researcher's data, and
+    replacing ``out`` must never touch the corpus); ``out`` holds files of a report folder's names
+    (``html/``, ``tables/``, ...) but is not a kzanalysis report (it would be replaced); the folder
+    that would hold ``out`` cannot be written to.
+
+    Example:
+        >>> check_output_folder("/tmp/kz-example-report").name
+        'kz-example-report'
+    """
+    target = Path(os.path.abspath(out))
+    if target.exists() and not target.is_dir():
+        raise ReportError(f"--out {out}: is a file, not a folder; name a new or report folder")
+    if corpus is not None:
+        source = Path(os.path.abspath(corpus))
+        if target == source or source in target.parents:
+            raise ReportError(f"--out {out}: is inside the corpus folder {corpus}; write reports elsewhere "
+                              "so the corpus stays as you gave it")
+        if target in source.parents:
+            raise ReportError(f"--out {out}: contains the corpus folder {corpus}; a report replaces its folder "
+                              "whole, so it must not hold your data")
+    if target.is_dir() and not _is_report(target):
+        ours = sorted(entry.name for entry in target.iterdir() if entry.name in REPORT_ENTRIES)
+        if ours:
+            raise ReportError(f"--out {out}: holds {', '.join(ours)} but is not a kzanalysis report, so it would "
+                              "be replaced; choose a new or empty folder")
+    parent = target.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=parent, prefix=f".{target.name}.probe-", delete=True)
+        probe.close()
+    except OSError as err:
+        raise ReportError(f"--out {out}: cannot write in {display_path(parent)} ({err.strerror or err})") from None
+    return target
+
+
+def _is_report(folder: Path) -> bool:
+    """Whether ``folder`` is a report an earlier run wrote (marker file, or an index page of ours)."""
+    if (folder / REPORT_MARKER).exists():
+        return True
+    index = folder / "index.html"
+    return index.is_file() and "kzanalysis report" in index.read_text(encoding="utf-8", errors="replace")
+
+
+@contextmanager
+def _report_lock(target: Path) -> Iterator[Path]:
+    """Hold ``.<out>.lock`` beside the report folder for the run; a second run into it gets a clear error."""
+    lock = target.parent / f".{target.name}.lock"
+    for _ in range(2):
+        try:
+            handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            holder = _lock_holder(lock)
+            if holder is not None:
+                raise ReportError(f"--out {display_path(target)}: another kzanalysis report (pid {holder}) is "
+                                  f"writing it; wait for it to finish, or delete {lock.name} if it is gone") from None
+            lock.unlink(missing_ok=True)  # left by a run that was killed
+            continue
+        except OSError as err:
+            raise ReportError(f"--out {display_path(target)}: cannot write in its folder ({err.strerror})") from None
+        with os.fdopen(handle, "w") as stream:
+            stream.write(str(os.getpid()))
+        break
+    try:
+        yield lock
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _lock_holder(lock: Path) -> int | None:
+    """The pid of a live process holding ``lock``, or ``None`` when the lock is stale."""
+    try:
+        pid = int(lock.read_text(encoding="utf-8").strip() or "0")
+    except (OSError, ValueError):
+        return None
+    if pid <= 0 or pid == os.getpid():
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        return pid
+    return pid
+
+
+def _put_in_place(staging: Path, target: Path) -> None:
+    """Replace ``target`` by the finished report in ``staging``; files a run does not write are carried over."""
+    (staging / REPORT_MARKER).write_text("written by kzanalysis report\n", encoding="utf-8")
+    if not target.exists():
+        staging.rename(target)
+        return
+    previous = target.parent / f".{target.name}.replaced-{os.getpid()}"
+    if previous.exists():
+        shutil.rmtree(previous)
+    target.rename(previous)
+    try:
+        staging.rename(target)
+    except OSError:
+        previous.rename(target)
+        raise
+    for entry in previous.iterdir():
+        if entry.name not in REPORT_ENTRIES:  # e.g. reports/README.md
+            entry.rename(target / entry.name)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+@contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into :class:`Interrupted` (main thread only), so a killed run cleans up like Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        raise Interrupted("terminated")
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _execute_one(path: Path, *, parameters: Mapping[str, Any], paths: OutputPaths, timeout: int,
+                 kernels: _Kernels) -> dict[str, Any]:
+    """:func:`execute_notebook` for one planned notebook."""
+    return execute_notebook(path, parameters, paths=paths, timeout=timeout, kernels=kernels)
+
+
+def run_series(
+    corpus: Path | str = config.RAW_DIR,
+    *,
+    metadata: Path | str | None = None,
+    out: Path | str = config.REPORTS_DIR,
+    notebooks: Sequence[Path | str] | None = None,
+    jobs: int | None = None,
+    timeout: int = 900,
+) -> pd.DataFrame:
+    """Run the numbered notebooks on one corpus and put the finished report folder, with its index, at ``out``.
+
+    The corpus and ``out`` are checked first (:func:`check_output_folder`), so a bad corpus or folder
+    fails before any kernel starts. The report is built in ``<out>.partial-<time>-<pid>`` and
+    replaces ``out`` only when every notebook has finished; a notebook that fails is named in the
+    index and in the returned table. Independent notebooks run side by side (``jobs`` kernels at
+    once); those that read other notebooks' tables start once the notebooks before them are done
+    (see :func:`plan_series`). Two runs into one ``out`` at once are refused (a lock file).
+
+    Args:
+        corpus: A folder of ``.txt`` files (optional ``metadata.csv``).
+        metadata: A metadata CSV elsewhere than ``<corpus>/metadata.csv``.
+        out: The report folder; gets ``html/``, ``tables/``, ``figures/``, ``notebooks/`` and ``index.html``.
+            Other files already in it (a README) are kept.
+        notebooks: The notebooks to run (default: every ``NN-*.ipynb`` in ``notebooks/``).
+        jobs: Kernels at once (default: the number of CPU cores, at most 4).
+        timeout: Seconds a single cell may run.
+
+    Returns:
+        One row per notebook, in numbering order: ``notebook``, ``status``, ``seconds``, ``html``
+        (its final place), ``error``. Also written to ``tables/report_runs.csv`` (without timings,
+        so that reruns compare equal).
+
+    Raises:
+        ReportError: ``out`` cannot take a report, or another run is writing it.
+        Interrupted: Ctrl-C or SIGTERM; every kernel has been ended, ``out`` is as it was, and
+            the exception's ``partial`` names the folder with what had been written.
+
+    Example:
+        >>> # runs = run_series(out="/tmp/kz-report")  # about half a minute on the seed corpus
+    """
+    from kzanalysis.corpus import load_corpus
+    from kzanalysis.report.index import write_index
+
+    corpus_dir = Path(corpus).resolve()
+    metadata_file = str(Path(metadata).resolve()) if metadata is not None else None
+    target = check_output_folder(out, corpus=corpus_dir)
+    loaded = load_corpus(corpus_dir, metadata=metadata_file)  # fail early, with the loader's message
+    todo = [Path(p).resolve() for p in notebooks] if notebooks is not None else discover_notebooks()
+    workers = max(1, min(jobs or os.cpu_count() or 1, 4))
+    with _report_lock(target):
+        staging = target.parent / f"{target.name}.partial-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+        paths = OutputPaths(staging).make()
+        parameters = {"corpus_dir": str(corpus_dir), "metadata_file": metadata_file, "out_dir": str(staging)}
+        kernels = _Kernels()
+
+        def run(path: Path) -> dict[str, Any]:
+            return _execute_one(path, parameters=parameters, paths=paths, timeout=timeout, kernels=kernels)
+
+        try:
+            with _stop_on_sigterm():
+                runs = _run_planned(plan_series(todo), workers, run, kernels)
+                table = pd.DataFrame(runs, columns=["notebook", "status", "seconds", "html", "error"])
+                table = table.sort_values("notebook", kind="stable").reset_index(drop=True)
+                write_table(table[["notebook", "status", "error"]], "report_runs", out_dir=staging)
+                write_index(table, paths=paths, notebooks=todo, corpus=loaded, corpus_dir=corpus_dir)
+                _put_in_place(staging, target)
+        except KeyboardInterrupt as stop:
+            kernels.kill_all()
+            raise Interrupted(str(stop) or "interrupted", partial=staging) from None
+    table["html"] = [str(target / "html" / Path(p).name) for p in table["html"]]
+    return table

@@ -1,0 +1,247 @@
+"""Report stage, notebook side: where a report writes, its tables, escaped display of text, and provenance."""
+
+from __future__ import annotations
+
+import html
+import os
+import platform
+from dataclasses import dataclass
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import pandas as pd
+
+from kzanalysis import config
+
+MAX_FILES_LISTED = 20
+"""Provenance names this many corpus files at most; the content hash covers all of them."""
+REPORTED_PACKAGES = ("kzanalysis", "pandas", "numpy", "scipy", "scikit-learn", "nltk", "matplotlib",
+                     "nbclient", "nbconvert", "ipykernel")
+PATH_PARAMETERS = ("corpus_dir", "metadata_file", "out_dir", "labels_file", "lexicon_file")
+"""Parameters holding paths: reports show them relative to the working folder (or by name), never absolute."""
+
+
+@dataclass(frozen=True)
+class OutputPaths:
+    """Where one report run writes: ``root/html``, ``root/tables``, ``root/figures``, ``root/notebooks``."""
+
+    root: Path
+
+    @property
+    def html(self) -> Path:
+        return self.root / "html"
+
+    @property
+    def tables(self) -> Path:
+        return self.root / "tables"
+
+    @property
+    def figures(self) -> Path:
+        return self.root / "figures"
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    def make(self) -> OutputPaths:
+        """Create the folders (and the root) if missing; return self."""
+        for folder in (self.html, self.tables, self.figures, self.notebooks):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def output_paths(out_dir: Path | str | None = None) -> OutputPaths:
+    """Resolve a notebook's ``out_dir`` parameter (``None``: the project's ``reports/``) and create its folders.
+
+    Args:
+        out_dir: The report folder, or ``None`` for ``config.REPORTS_DIR``.
+
+    Returns:
+        The :class:`OutputPaths` with every folder created.
+
+    Example:
+        >>> paths = output_paths("/tmp/kz-example-report")
+        >>> paths.tables.name
+        'tables'
+    """
+    return OutputPaths(Path(out_dir if out_dir is not None else config.REPORTS_DIR).resolve()).make()
+
+
+def corpus_path(corpus_dir: Path | str | None = None) -> Path:
+    """Resolve a notebook's ``corpus_dir`` parameter: ``None`` means the seed corpus (``config.RAW_DIR``).
+
+    Example:
+        >>> corpus_path(None) == config.RAW_DIR
+        True
+    """
+    return Path(corpus_dir) if corpus_dir is not None else config.RAW_DIR
+
+
+def display_path(path: Path | str | None, *, start: Path | str | None = None) -> str | None:
+    """A path as a report shows it: relative to ``start`` (the working folder) when inside it, else its name.
+
+    Reports are shared; the absolute paths of the machine that made them say nothing to a reader
+    and leak its layout. The corpus content hash, not its path, identifies what was analysed.
+
+    Args:
+        path: Any path, or ``None`` (returned unchanged).
+        start: The folder paths are shown relative to (``None``: the current working folder).
+
+    Returns:
+        ``"data/raw"`` for a path under ``start``; ``".../name"`` for one outside it.
+
+    Example:
+        >>> display_path("/work/project/data/raw", start="/work/project")
+        'data/raw'
+        >>> display_path("/tmp/elsewhere/my corpus", start="/work/project")
+        '.../my corpus'
+    """
+    if path is None:
+        return None
+    resolved = Path(os.path.abspath(path))
+    base = Path(os.path.abspath(start if start is not None else Path.cwd()))
+    try:
+        relative = resolved.relative_to(base)
+    except ValueError:
+        return f".../{resolved.name}"
+    return relative.as_posix() or "."
+
+
+def write_table(table: pd.DataFrame, name: str, *, out_dir: Path | str | None = None) -> Path:
+    """Write one table as ``<out_dir>/tables/<name>.csv`` (UTF-8, ``\\n`` line ends, no index).
+
+    The same table always gives the same bytes, so two runs can be compared file by file.
+
+    Args:
+        table: Any DataFrame.
+        name: File stem, e.g. ``"paragraphs"``.
+        out_dir: The report folder (``None``: ``reports/``).
+
+    Returns:
+        The path written.
+
+    Example:
+        >>> import pandas as pd
+        >>> write_table(pd.DataFrame({"a": [1]}), "example", out_dir="/tmp/kz-example-report").name
+        'example.csv'
+    """
+    path = output_paths(out_dir).tables / f"{name}.csv"
+    table.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    return path
+
+
+def read_table(name: str, *, out_dir: Path | str | None = None) -> pd.DataFrame:
+    """Read a table that an earlier notebook wrote, ids kept as strings.
+
+    Raises:
+        FileNotFoundError: Naming the missing file and the notebook series that writes it.
+
+    Example:
+        >>> read_table("example", out_dir="/tmp/kz-example-report").columns.tolist()
+        ['a']
+    """
+    root = Path(out_dir if out_dir is not None else config.REPORTS_DIR).resolve()
+    path = OutputPaths(root).tables / f"{name}.csv"  # reading creates no folders
+    if not path.exists():
+        raise FileNotFoundError(f"tables/{name}.csv does not exist in this report: run the notebook that writes it "
+                                f"first (kzanalysis report)")
+    return pd.read_csv(path, dtype={"doc_id": str, "doc_a": str, "doc_b": str}, keep_default_na=False)
+
+
+def package_versions(packages: Sequence[str] = REPORTED_PACKAGES) -> pd.DataFrame:
+    """Versions of the packages a report depends on.
+
+    Returns:
+        One row per package: ``package``, ``version`` (``"not installed"`` when missing), and a
+        first row for Python itself.
+
+    Example:
+        >>> "pandas" in set(package_versions()["package"])
+        True
+    """
+    rows = [{"package": "python", "version": platform.python_version()}]
+    for name in packages:
+        try:
+            version = importlib_metadata.version(name)
+        except importlib_metadata.PackageNotFoundError:
+            version = "not installed"
+        rows.append({"package": name, "version": version})
+    return pd.DataFrame(rows)
+
+
+def provenance(corpus: pd.DataFrame, *, parameters: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """What a report was computed from: corpus, content hash, parameters, versions, NLTK data.
+
+    Args:
+        corpus: Output of ``load_corpus``.
+        parameters: The notebook's parameters (names and values) to record; paths among them
+            (:data:`PATH_PARAMETERS`) are shown through :func:`display_path`.
+
+    Returns:
+        One row per fact: ``item``, ``value``. Items: ``corpus files`` (the first
+        :data:`MAX_FILES_LISTED` and how many more), ``corpus sha256``,
+        ``n_documents``, one ``parameter: NAME`` per parameter, one ``version: PACKAGE`` per
+        package, and one ``nltk data: RESOURCE`` per NLTK resource (installed or the fallback used).
+
+    Example:
+        >>> import kzanalysis as kz
+        >>> facts = provenance(kz.load_corpus())
+        >>> facts.loc[facts["item"] == "n_documents", "value"].item()
+        '5'
+    """
+    from kzanalysis.corpus import corpus_fingerprint
+    from kzanalysis.tokenize import nltk_resources
+
+    files = corpus["file"].astype(str).tolist()
+    shown = ", ".join(files) if len(files) <= MAX_FILES_LISTED else (
+        ", ".join(files[:MAX_FILES_LISTED]) + f", ... ({len(files) - MAX_FILES_LISTED:,} more)")
+    rows = [
+        {"item": "corpus files", "value": shown},
+        {"item": "corpus sha256", "value": corpus_fingerprint(corpus)},
+        {"item": "n_documents", "value": str(len(corpus))},
+    ]
+    for name, value in (parameters or {}).items():
+        if name in PATH_PARAMETERS and value is not None:
+            value = display_path(value)
+        rows.append({"item": f"parameter: {name}", "value": repr(value)})
+    for row in package_versions().itertuples(index=False):
+        rows.append({"item": f"version: {row.package}", "value": row.version})
+    for row in nltk_resources().itertuples(index=False):
+        state = "installed, used" if row.installed else f"not installed; fallback: {row.fallback}"
+        rows.append({"item": f"nltk data: {row.resource}", "value": state})
+    return pd.DataFrame(rows)
+
+
+def escape(text: object) -> str:
+    """HTML-escape any document text before it is shown as HTML (a corpus may contain markup).
+
+    Example:
+        >>> escape("<b>riot</b> & more")
+        '&lt;b&gt;riot&lt;/b&gt; &amp; more'
+    """
+    return html.escape(str(text), quote=True)
+
+
+def show_table(table: pd.DataFrame, *, max_rows: int = 100, max_colwidth: int | None = None) -> Any:
+    """Display a table in a notebook with full (HTML-escaped) text instead of pandas' 50-character cut.
+
+    Args:
+        table: Any DataFrame.
+        max_rows: Rows shown at most (the first and last halves when longer; the HTML says so).
+        max_colwidth: Characters per cell at most (``None``: all).
+
+    Returns:
+        An ``IPython.display.HTML`` object (the notebook shows it when it is a cell's last value).
+
+    Example:
+        >>> import pandas as pd
+        >>> "&lt;b&gt;" in show_table(pd.DataFrame({"text": ["<b>x</b>"]})).data
+        True
+    """
+    from IPython.display import HTML
+
+    with pd.option_context("display.max_colwidth", max_colwidth):
+        body = table.to_html(index=False, escape=True, max_rows=max_rows, border=0, classes="dataframe")
+    note = f"<p><em>{len(table)} rows; {max_rows} shown.</em></p>" if len(table) > max_rows else ""
+    return HTML(body + note)
