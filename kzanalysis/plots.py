@@ -1364,7 +1364,7 @@ def _figure_similarity(tables: dict[str, pd.DataFrame]) -> tuple[Figure, str]:
                      "(left) and mean directional containment (right) over every pair of articles of the row and "
                      "column outlets (pairs not compared count as 0).")
     return fig, ("Pairwise similarity of the articles' body text: TF-IDF cosine of stems (left) and directional "
-                 "containment, the share of the row article's word 5-shingles found in the column article (right).")
+                 "containment, the share of the row article's shingles of three content stems found in the column article (right).")
 
 
 def _figure_topics(tables: dict[str, pd.DataFrame]) -> tuple[Figure, str]:

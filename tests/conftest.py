@@ -47,11 +47,22 @@ def _run(corpus: Path, out: Path) -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def seed_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The whole series run on the seed corpus; returns the report folder."""
+    """The whole series run on the seed corpus by ``make report`` itself (MPLBACKEND=Agg, as the Makefile sets);
+    returns the report folder. Outside a checkout with its .venv, through ``run_series``."""
+    import os
+    import subprocess
+
     from kzanalysis import config
 
-    out = tmp_path_factory.mktemp("seed-report")
-    _run(config.RAW_DIR, out)
+    out = tmp_path_factory.mktemp("seed-report") / "reports"
+    makefile, venv = config.PROJECT_ROOT / "Makefile", config.PROJECT_ROOT / ".venv" / "bin" / "kzanalysis"
+    if makefile.exists() and venv.exists():
+        done = subprocess.run(["make", "-s", "report", f"OUT={out}"], cwd=config.PROJECT_ROOT, capture_output=True,
+                              text=True, env={**os.environ, "MPLBACKEND": "Agg"})
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "index:" in done.stdout
+    else:
+        _run(config.RAW_DIR, out)
     return out
 
 
@@ -61,3 +72,44 @@ def tiny_report(tmp_path_factory: pytest.TempPathFactory, tiny_corpus: Path) -> 
     out = tmp_path_factory.mktemp("tiny-report")
     _run(tiny_corpus, out)
     return out
+
+
+# A corpus with other facts than the seed's: a port strike; one outlet calls the strikers terrorists in its own
+# voice, another only quotes a minister doing so, two outlets carry the same quoted union statement, no copies.
+UNION_STATEMENT = ("“We will not return to the cranes until the harbour board restores the night shift allowance "
+                   "and reinstates the eleven dismissed crane operators,” the dockworkers union said in a statement.")
+FACTS_TEXTS = {
+    "gazette-1.txt": (
+        "Harbour workers walked out on Monday, halting cargo traffic at the northern container terminal.\n"
+        "The Gazette regards the organisers as terrorists who hold the regional economy hostage for their pay demands.\n"
+        "Shipping companies said 40 vessels were waiting at anchor outside the breakwater by Tuesday evening.\n"
+        "Police detained 12 pickets near the main gate after a scuffle with security guards, officers said.\n"
+        + UNION_STATEMENT + "\n"
+    ),
+    "wire-2.txt": (
+        "A strike by dockworkers entered its second day as negotiations with the harbour board stalled.\n"
+        "“These are terrorists, not workers,” the transport minister told reporters in the capital.\n"
+        "Union leaders rejected the label and said the walkout would continue until wages were restored.\n"
+        "Police said 30 pickets were detained during clashes at the northern container terminal.\n"
+        + UNION_STATEMENT + "\n"
+    ),
+    "radio-3.txt": (
+        "Fishermen in the old harbour say the strike has cut off ice deliveries for their boats this week.\n"
+        "Market traders reported that fresh produce prices rose sharply as lorries queued outside the port.\n"
+        "Protesters marched through the town centre on Wednesday in support of the striking crane crews.\n"
+        "Local councillors called for mediation by an independent panel before the holiday season begins.\n"
+    ),
+}
+FACTS_METADATA = ("doc_id,file,outlet\n"
+                  "gazette-1,gazette-1.txt,Harbour Gazette\n"
+                  "wire-2,wire-2.txt,Coastal Wire\n"
+                  "radio-3,radio-3.txt,Dock Radio\n")
+
+
+@pytest.fixture(scope="session")
+def facts_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("port strike")
+    for name, text in FACTS_TEXTS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "metadata.csv").write_text(FACTS_METADATA, encoding="utf-8")
+    return folder

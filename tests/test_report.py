@@ -149,7 +149,9 @@ def test_every_report_states_provenance_and_index_links_all(seed_report: Path) -
     for page in (seed_report / "html").glob("*.html"):
         assert f'href="html/{page.name}"' in index
     for figure in (seed_report / "figures").glob("*.png"):
-        assert f'src="figures/{figure.name}"' in index
+        link = "src" if not figure.name.startswith("04-") else "href"  # publication copies: listed, not shown
+        assert f'{link}="figures/{figure.name}"' in index
+        assert index.count(f'src="figures/{figure.name}"') <= 1, "each figure is shown once"
 
 
 @pytest.mark.slow
@@ -225,6 +227,6 @@ def test_series_on_a_one_document_corpus_says_what_it_cannot_compute(tmp_path: P
 
 
 def test_read_table_of_a_missing_report_names_it_and_creates_nothing(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match=r"nowhere.tables.corpus\.csv does not exist"):
+    with pytest.raises(FileNotFoundError, match=r"tables/corpus\.csv does not exist"):
         report.read_table("corpus", out_dir=tmp_path / "nowhere")
     assert not (tmp_path / "nowhere").exists()

@@ -19,9 +19,10 @@ from __future__ import annotations
 from kzanalysis.findings.base import Findings
 from kzanalysis.findings.claims import claims_findings
 from kzanalysis.findings.corpus import corpus_findings
+from kzanalysis.findings.figures import figure_findings
 from kzanalysis.findings.framing import framing_findings
 from kzanalysis.findings.overlap import overlap_findings
 from kzanalysis.findings.topics import topic_findings
 
-__all__ = ["Findings", "claims_findings", "corpus_findings", "framing_findings", "overlap_findings",
+__all__ = ["Findings", "claims_findings", "corpus_findings", "figure_findings", "framing_findings", "overlap_findings",
            "topic_findings"]

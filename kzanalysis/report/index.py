@@ -201,9 +201,10 @@ def write_index(
                 links = f'<a href="figures/{quote(png.name)}">PNG</a>'
                 if svg.exists():
                     links += f' · <a href="figures/{quote(svg.name)}">SVG</a>'
+                plain = re.sub(r"[*`]", "", caption)
                 parts.append(f'<figure><a href="figures/{quote(png.name)}"><img src="figures/{quote(png.name)}" '
-                             f'alt="{html.escape(caption or png.stem)}" loading="lazy"></a><figcaption>'
-                             f"<strong>{html.escape(png.stem)}</strong> ({links}) {html.escape(caption)}"
+                             f'alt="{html.escape(plain or png.stem)}" loading="lazy"></a><figcaption>'
+                             f"<strong>{html.escape(png.stem)}</strong> ({links}) {inline_markdown(caption)}"
                              "</figcaption></figure>")
             parts.append("</div>")
         parts.append("</section>")
