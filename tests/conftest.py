@@ -83,7 +83,7 @@ FACTS_TEXTS = {
         "Harbour workers walked out on Monday, halting cargo traffic at the northern container terminal.\n"
         "The Gazette regards the organisers as terrorists who hold the regional economy hostage for their pay demands.\n"
         "Shipping companies said 40 vessels were waiting at anchor outside the breakwater by Tuesday evening.\n"
-        "Police detained 12 pickets near the main gate after a scuffle with security guards, officers said.\n"
+        "Police detained 12 pickets after a scuffle with security guards at the main gate, officers said.\n"
         + UNION_STATEMENT + "\n"
     ),
     "wire-2.txt": (

@@ -274,12 +274,18 @@ def execute_notebook(
             "error": error}
 
 
+def _quiet_alt_text(record: Any) -> bool:
+    """Drop nbconvert's notice that inline figures have no alternative text (their captions follow them)."""
+    return not str(record.getMessage()).startswith("Alternative text is missing")
+
+
 def _to_html(notebook: Any) -> str:
     """Export an executed notebook to standalone HTML (no input prompts' execution counts)."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(template_name="lab")
+    exporter.log.addFilter(_quiet_alt_text)
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.register_preprocessor(

@@ -1,0 +1,156 @@
+"""Tests of how a report run writes: every figure shown, findings from the data, nothing half-replaced, quiet."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from kzanalysis import config, report
+
+SEED_PHRASES = ("CNN", "IANS", "RFI", "Reuters", "Kootneeti", "Tokayev", "Nazarbayev", "Kremlin", "Xinhua",
+                "Kazakhstan", "five articles", "On the seed corpus", "the two CNN")
+"""Outlet names and phrases of the seed write-up: none may appear in a report of another corpus."""
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _images(html: str) -> int:
+    return len(re.findall(r'<img[^>]+src="data:image/png;base64', html))
+
+
+@pytest.mark.slow
+def test_make_report_embeds_every_figure_a_notebook_saves(seed_report: Path) -> None:
+    for page in sorted((seed_report / "html").glob("*.html")):
+        saved = len(list((seed_report / "figures").glob(f"{page.stem[:3]}*.png")))
+        shown = _images(page.read_text(encoding="utf-8"))
+        assert saved and shown >= saved, f"{page.name}: saves {saved} figures, shows {shown}"
+
+
+@pytest.mark.slow
+def test_reports_are_quiet_and_name_no_path_of_this_machine(seed_report: Path) -> None:
+    for page in sorted((seed_report / "html").glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        for noise in ("Warning", "eavesdropping", "IProgress", "PosixPath", "Traceback", str(seed_report),
+                      str(config.PROJECT_ROOT)):
+            assert noise not in text, f"{page.name} shows {noise!r}"
+
+
+@pytest.mark.slow
+def test_index_gives_each_notebook_its_question_and_findings(seed_report: Path) -> None:
+    index = (seed_report / "index.html").read_text(encoding="utf-8")
+    assert index.count("<strong>Question.</strong>") == len(report.discover_notebooks())
+    for executed in sorted((seed_report / "notebooks").glob("*.ipynb")):
+        headlines = report.index.notebook_headlines(nbformat.read(executed, as_version=4))
+        assert headlines, f"{executed.name} displayed no findings"
+        assert report.index.inline_markdown(headlines[0]) in index
+    assert "corpus sha256" in index and "data/raw" in index
+    assert "1 `near_duplicate`" in (seed_report / "html" / "01-source-overlap.html").read_text(encoding="utf-8") \
+        or "1 <code>near_duplicate</code>" in index
+
+
+@pytest.mark.slow
+def test_findings_on_another_corpus_state_its_facts_and_no_seed_sentence(facts_corpus: Path, tiny_report: Path,
+                                                                          tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(tiny_report, out)  # a previous report of another corpus in the same folder
+    (out / "README.md").write_text("my notes\n", encoding="utf-8")
+    started = time.time()
+    runs = report.run_series(facts_corpus, out=out)
+    assert runs["status"].tolist() == ["ok"] * len(runs), runs[["notebook", "error"]].to_string()
+    leftovers = [name for name in _files(out) if (out / name).stat().st_mtime < started - 1 and name != "README.md"]
+    assert not leftovers, f"files of the first report left: {leftovers}"
+    assert (out / "README.md").read_text(encoding="utf-8") == "my notes\n"
+    html = {p.name: p.read_text(encoding="utf-8") for p in (out / "html").glob("*.html")}
+    overlap, framing = html["01-source-overlap.html"], html["03-framing-terms.html"]
+    assert "0 <code>near_duplicate</code>" in overlap and "No pair is a near duplicate" in overlap
+    assert "1 <code>shared_passages</code>" in overlap and "harbour board restores the night shift" in overlap
+    assert "In its own voice: Harbour Gazette (1 of 1)" in framing
+    assert "Only inside quotations: Coastal Wire (1)" in framing and "Never: Dock Radio" in framing
+    claims_page = html["05-claims-and-sources.html"]
+    assert "detained pickets: 12 (Harbour Gazette; officers) vs 30 (Coastal Wire; Police)" in claims_page
+    for page in [*html.values(), (out / "index.html").read_text(encoding="utf-8")]:
+        found = [phrase for phrase in SEED_PHRASES if phrase in page]
+        assert not found, f"seed write-up in a report of another corpus: {found}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_a_killed_run_leaves_the_previous_report_as_it_was(how: int, tiny_report: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(tiny_report, out)
+    before = _files(out)
+    command = [sys.executable, "-m", "kzanalysis.cli", "report", "--corpus", str(config.RAW_DIR), "--out", str(out)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while not list(tmp_path.glob("out.partial-*/html/*.html")) and time.time() < deadline:
+        time.sleep(0.2)  # kernels are running and have written something
+    process.send_signal(how)
+    _, err = process.communicate(timeout=60)
+    time.sleep(3)  # kernels notice their parent is gone within a second or two
+    partial = next(tmp_path.glob("out.partial-*"))
+    settled = _files(partial)
+    time.sleep(4)
+    assert _files(out) == before, "the previous report changed"
+    assert _files(partial) == settled, "something kept writing after the command ended"
+    if how == signal.SIGTERM:
+        assert process.returncode == 130 and "was left as it was" in err and err.count("\n") == 1, err
+    assert not (tmp_path / ".out.lock").exists() or how == signal.SIGKILL
+
+
+def test_out_is_checked_before_any_notebook_starts(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Fine text.\n", encoding="utf-8")
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    mine = tmp_path / "mine"
+    (mine / "tables").mkdir(parents=True)
+    cases = {corpus / "reports": "inside the corpus folder", tmp_path / "file.txt": "is a file",
+             mine: "is not a kzanalysis report", tmp_path: "contains the corpus folder"}
+    for out, message in cases.items():
+        with pytest.raises(report.ReportError, match=message):
+            report.run_series(corpus, out=out)
+    assert not (corpus / "reports").exists() and not list(tmp_path.glob("*.partial-*"))
+
+
+def test_a_second_run_into_the_same_folder_is_refused(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Fine text.\n", encoding="utf-8")
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        (tmp_path / ".out.lock").write_text(str(holder.pid), encoding="utf-8")
+        with pytest.raises(report.ReportError, match=f"another kzanalysis report \\(pid {holder.pid}\\)"):
+            report.run_series(corpus, out=tmp_path / "out")
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_kernels_get_the_inline_backend_whatever_the_caller_sets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("corpus_dir = None", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import matplotlib\nassert 'inline' in matplotlib.get_backend(), matplotlib.get_backend()")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "00-backend.ipynb")
+    run = report.execute_notebook(tmp_path / "00-backend.ipynb", {}, paths=report.output_paths(tmp_path / "out"))
+    assert run["status"] == "ok", run["error"]
+    assert os.environ["MPLBACKEND"] == "Agg"
+
+
+def test_display_path_never_shows_an_absolute_path() -> None:
+    assert report.display_path(config.RAW_DIR, start=config.PROJECT_ROOT) == "data/raw"
+    assert report.display_path("/somewhere/else/corpus", start=config.PROJECT_ROOT) == ".../corpus"
