@@ -82,7 +82,8 @@ def test_findings_on_another_corpus_state_its_facts_and_no_seed_sentence(facts_c
     claims_page = html["05-claims-and-sources.html"]
     assert "detained pickets: 12 (Harbour Gazette; officers) vs 30 (Coastal Wire; Police)" in claims_page
     for page in [*html.values(), (out / "index.html").read_text(encoding="utf-8")]:
-        found = [phrase for phrase in SEED_PHRASES if phrase in page]
+        words = re.sub(r"data:image/[^\"')]+", "", page)  # embedded images are base64, not prose
+        found = [phrase for phrase in SEED_PHRASES if re.search(rf"\b{re.escape(phrase)}\b", words)]
         assert not found, f"seed write-up in a report of another corpus: {found}"
 
 
