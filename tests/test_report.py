@@ -61,8 +61,10 @@ def test_provenance_states_corpus_hash_and_nltk() -> None:
 
 
 def test_cli_reports_bad_corpus_naming_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "empty article.txt").write_text("   \n", encoding="utf-8")
-    assert main(["report", "--corpus", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "empty article.txt").write_text("   \n", encoding="utf-8")
+    assert main(["report", "--corpus", str(corpus), "--out", str(tmp_path / "out")]) == 2
     assert "empty article.txt" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 

@@ -138,15 +138,20 @@ def notebook_parameters(notebook: Any, injected: Mapping[str, Any]) -> dict[str,
     return values
 
 
-def _append_provenance(notebook: Any, parameters: Mapping[str, Any]) -> None:
-    """Add a closing section stating corpus, content hash, parameters, versions and NLTK data."""
+def _append_provenance(notebook: Any, parameters: Mapping[str, Any], *, shown: Mapping[str, Any] | None = None) -> None:
+    """Add a closing section stating corpus, content hash, parameters, versions and NLTK data.
+
+    ``shown`` replaces parameter values as the report shows them (paths as the user gave them, the final
+    report folder rather than the folder the run writes into).
+    """
     import nbformat
 
+    displayed = {**parameters, **{k: v for k, v in (shown or {}).items() if k in parameters}}
     source = (
         "import pandas as _pd\nimport kzanalysis as _kz\nfrom IPython.display import display as _display\n\n"
         "with _pd.option_context('display.max_colwidth', None, 'display.max_rows', None):\n"
         f"    _display(_kz.report.provenance(_kz.load_corpus(_kz.report.corpus_path({parameters.get('corpus_dir')!r}), "
-        f"metadata={parameters.get('metadata_file')!r}), parameters={dict(parameters)!r}))"
+        f"metadata={parameters.get('metadata_file')!r}), parameters={displayed!r}))"
     )
     notebook.cells.append(nbformat.v4.new_markdown_cell(
         "## Provenance\n\nAdded by `kzanalysis report`: the corpus files and their SHA-256 content hash, the "
@@ -208,6 +213,7 @@ def execute_notebook(
     timeout: int = 900,
     kernel_name: str = "python3",
     kernels: _Kernels | None = None,
+    shown: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Execute one notebook with parameters and write its executed copy and HTML report.
 
@@ -221,6 +227,8 @@ def execute_notebook(
         timeout: Seconds a cell may run.
         kernel_name: Jupyter kernel to start.
         kernels: The run's kernel registry (``None``: a private one).
+        shown: Parameter values as the provenance section shows them (e.g. paths relative to where the
+            command ran); the notebook itself gets ``parameters``.
 
     Returns:
         ``notebook``, ``status`` (``ok`` or ``error``), ``seconds``, ``html``, ``error`` (the
@@ -238,7 +246,7 @@ def execute_notebook(
     path = Path(path)
     source = nbformat.read(path, as_version=4)
     nb = inject_parameters(source, parameters, name=path.name)
-    _append_provenance(nb, notebook_parameters(source, parameters))
+    _append_provenance(nb, notebook_parameters(source, parameters), shown=shown)
     _stable_ids(nb)
     started = time.perf_counter()
     status, error = "ok", ""
@@ -478,9 +486,9 @@ def _stop_on_sigterm() -> Iterator[None]:
 
 
 def _execute_one(path: Path, *, parameters: Mapping[str, Any], paths: OutputPaths, timeout: int,
-                 kernels: _Kernels) -> dict[str, Any]:
+                 kernels: _Kernels, shown: Mapping[str, Any]) -> dict[str, Any]:
     """:func:`execute_notebook` for one planned notebook."""
-    return execute_notebook(path, parameters, paths=paths, timeout=timeout, kernels=kernels)
+    return execute_notebook(path, parameters, paths=paths, timeout=timeout, kernels=kernels, shown=shown)
 
 
 def run_series(
@@ -536,10 +544,13 @@ def run_series(
         staging = target.parent / f"{target.name}.partial-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
         paths = OutputPaths(staging).make()
         parameters = {"corpus_dir": str(corpus_dir), "metadata_file": metadata_file, "out_dir": str(staging)}
+        shown = {"corpus_dir": display_path(corpus_dir), "metadata_file": display_path(metadata_file),
+                 "out_dir": display_path(target)}
         kernels = _Kernels()
 
         def run(path: Path) -> dict[str, Any]:
-            return _execute_one(path, parameters=parameters, paths=paths, timeout=timeout, kernels=kernels)
+            return _execute_one(path, parameters=parameters, paths=paths, timeout=timeout, kernels=kernels,
+                                shown=shown)
 
         try:
             with _stop_on_sigterm():

@@ -175,7 +175,7 @@ def provenance(corpus: pd.DataFrame, *, parameters: Mapping[str, Any] | None = N
 
     Args:
         corpus: Output of ``load_corpus``.
-        parameters: The notebook's parameters (names and values) to record; paths among them
+        parameters: The notebook's parameters (names and values) to record; absolute paths among them
             (:data:`PATH_PARAMETERS`) are shown through :func:`display_path`.
 
     Returns:
@@ -202,7 +202,7 @@ def provenance(corpus: pd.DataFrame, *, parameters: Mapping[str, Any] | None = N
         {"item": "n_documents", "value": str(len(corpus))},
     ]
     for name, value in (parameters or {}).items():
-        if name in PATH_PARAMETERS and value is not None:
+        if name in PATH_PARAMETERS and isinstance(value, (str, Path)) and Path(value).is_absolute():
             value = display_path(value)
         rows.append({"item": f"parameter: {name}", "value": repr(value)})
     for row in package_versions().itertuples(index=False):
