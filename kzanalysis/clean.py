@@ -20,6 +20,18 @@ _OPTIONAL_RULE_COLUMNS = ("requires",)
 _SCOPES = ("paragraph", "inline")
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’»)\]]\s*$")
 _HEADING_MAX_WORDS = 20
+MAX_FURNITURE_SENTENCES = 3
+"""Page furniture (a caption, a credit, a newsletter prompt, a contact line) is a line of one to three sentences.
+A paragraph rule flags a whole paragraph only up to this length; in a longer one (an article stored on one line, a
+one-paragraph database export) it drops just the sentences it matches from ``clean_text``, so one furniture
+phrase can never remove an article's body."""
+MAX_FURNITURE_SENTENCE_WORDS = 40
+"""Longest sentence dropped as furniture from a long paragraph (the seed's longest furniture line has 31 words)."""
+SENTENCE_RULE_PREFIX = "sentence:"
+"""``rule`` of a body paragraph from whose ``clean_text`` furniture sentences were dropped: ``sentence:<rule>``."""
+BODY_CUT_SHARE = 0.5
+"""The audit lists every document whose body is empty or lost more than this share of its characters."""
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+(?=[\"“‘«(\[A-Z0-9])")
 
 
 @dataclass(frozen=True)
@@ -131,6 +143,27 @@ def _classify(text: str, compiled: list[_Rule]) -> tuple[str, str]:
     return "", ""
 
 
+def _sentences_of(text: str) -> list[str]:
+    """A paragraph cut into sentences at end punctuation followed by a capital, digit or opening mark."""
+    return [part for part in _SENTENCE_BREAK.split(text) if part.strip()]
+
+
+def _drop_furniture_sentences(text: str, compiled: list[_Rule]) -> tuple[str, str]:
+    """``text`` without the short sentences a paragraph rule matches on its own, and the first such rule ("" if none).
+
+    A matching sentence longer than :data:`MAX_FURNITURE_SENTENCE_WORDS` is kept: in text joined onto one line a
+    credit without a full stop runs into the next sentence, and dropping both would cut the article's body.
+    """
+    kept, first_rule = [], ""
+    for sentence in _sentences_of(text):
+        kind, rule = _classify(sentence, compiled)
+        if kind and len(sentence.split()) <= MAX_FURNITURE_SENTENCE_WORDS:
+            first_rule = first_rule or rule
+        else:
+            kept.append(sentence)
+    return " ".join(kept), first_rule
+
+
 def _continues(previous: str, current: str) -> bool:
     """True when ``current`` carries on a sentence that the extraction broke off in ``previous``."""
     return not _SENTENCE_END.search(previous) and current[:1].islower()
@@ -149,6 +182,9 @@ def _split_documents(doc_ids: list[object], texts: list[object], compiled: list[
                 continue
             clean_text = _apply_inline(stripped, compiled)
             kind, rule = _classify(stripped, compiled)
+            if kind and len(_sentences_of(stripped)) > MAX_FURNITURE_SENTENCES:  # a body, not a furniture line
+                clean_text, sentence_rule = _drop_furniture_sentences(clean_text, compiled)
+                kind, rule = "", SENTENCE_RULE_PREFIX + sentence_rule if sentence_rule else ""
             unit_id = para_id
             # A line that a rule flags on its own never continues another (form fields, contact lines).
             if not kind and previous is not None and _continues(previous[0], clean_text):
@@ -181,7 +217,9 @@ def paragraphs(corpus: pd.DataFrame, *, rules: pd.DataFrame | None = None) -> pd
     Returns:
         One row per raw paragraph, sorted by ``doc_id, para_id``: ``doc_id``, ``para_id``,
         ``text`` (the line, stripped), ``is_boilerplate``, ``boilerplate_kind`` and ``rule``
-        (empty when not boilerplate; ``continuation`` when inherited), ``is_heading`` (a short
+        (empty when not boilerplate; ``continuation`` when inherited; ``sentence:<rule>`` on a body
+        paragraph of more than :data:`MAX_FURNITURE_SENTENCES` sentences from whose ``clean_text``
+        the sentences that rule matched were dropped), ``is_heading`` (a short
         line without closing punctuation: headline or subheading, part of the article),
         ``unit_id`` (``para_id`` of the analysis unit the paragraph belongs to), ``clean_text``
         (inline rules applied), ``line_no`` (1-based line in the decoded file).
@@ -294,14 +332,18 @@ def body_text(paras: pd.DataFrame) -> pd.DataFrame:
 
 
 def boilerplate_audit(paras: pd.DataFrame) -> pd.DataFrame:
-    """Summarise what cleaning removed, per document and rule.
+    """Summarise what cleaning removed, per document and rule, and name every document that lost its body.
 
     Args:
         paras: Output of :func:`paragraphs`.
 
     Returns:
         One row per (``doc_id``, ``boilerplate_kind``, ``rule``) that fired: ``n_paragraphs``,
-        ``n_chars``, ``example`` (the first flagged paragraph's text).
+        ``n_chars`` (characters set aside), ``example`` (the first flagged paragraph's text).
+        Sentences dropped inside long paragraphs have kind ``sentences in a long paragraph`` and
+        rule ``sentence:<rule>``. Then one row per document whose body is empty (``body_empty``) or
+        lost more than :data:`BODY_CUT_SHARE` of its characters (``body_cut``), kind ``(document)``:
+        nothing disappears without a row here.
 
     Example:
         >>> import kzanalysis as kz
@@ -309,17 +351,32 @@ def boilerplate_audit(paras: pd.DataFrame) -> pd.DataFrame:
         >>> set(audit.columns) >= {"doc_id", "rule", "n_paragraphs"}
         True
     """
-    flagged = paras[paras["is_boilerplate"]]
     columns = ["doc_id", "boilerplate_kind", "rule", "n_paragraphs", "n_chars", "example"]
-    if flagged.empty:
-        return pd.DataFrame(columns=columns)
+    sentences = paras["rule"].astype(str).str.startswith(SENTENCE_RULE_PREFIX) & ~paras["is_boilerplate"]
+    flagged = paras[paras["is_boilerplate"] | sentences]
+    set_aside = flagged["text"].str.len().where(flagged["is_boilerplate"],
+                                                flagged["text"].str.len() - flagged["clean_text"].str.len())
     audit = (
-        flagged.assign(n_chars=flagged["text"].str.len())
+        flagged.assign(n_chars=set_aside, boilerplate_kind=flagged["boilerplate_kind"].where(
+            flagged["is_boilerplate"], "sentences in a long paragraph"))
         .groupby(["doc_id", "boilerplate_kind", "rule"], sort=True)
         .agg(n_paragraphs=("para_id", "size"), n_chars=("n_chars", "sum"), example=("text", "first"))
         .reset_index()
-    )
-    return audit[columns]
+    ) if len(flagged) else pd.DataFrame(columns=columns)
+    long_examples = audit["rule"].astype(str).str.startswith(SENTENCE_RULE_PREFIX)
+    audit.loc[long_examples, "example"] = audit.loc[long_examples, "example"].map(
+        lambda t: t if len(t) <= 200 else t[:200].rsplit(" ", 1)[0] + " …")
+    lengths = document_lengths(paras)
+    warned = lengths[(lengths["body_words"] == 0) | (lengths["boilerplate_share"] > BODY_CUT_SHARE)]
+    documents = pd.DataFrame({
+        "doc_id": warned["doc_id"], "boilerplate_kind": "(document)",
+        "rule": ["body_empty" if w == 0 else "body_cut" for w in warned["body_words"]],
+        "n_paragraphs": warned["n_boilerplate"], "n_chars": warned["boilerplate_chars"],
+        "example": [f"{share:.0%} of the document's characters flagged; check its paragraphs"
+                    for share in warned["boilerplate_share"]],
+    })
+    audit = pd.concat([audit[columns], documents[columns]], ignore_index=True) if len(documents) else audit[columns]
+    return audit.astype({"n_paragraphs": "int64", "n_chars": "int64"}) if len(audit) else audit
 
 
 def document_lengths(paras: pd.DataFrame) -> pd.DataFrame:

@@ -25,6 +25,9 @@ CHECK_COLUMNS: tuple[str, ...] = ("file", "ok", "encoding", "problem")
 REQUIRED_METADATA_COLUMNS: tuple[str, ...] = ("doc_id", "file")
 UNKNOWN_OUTLET = "unknown"
 """The ``outlet`` of a document whose metadata does not say (or that has no metadata)."""
+MAX_DOCUMENT_BYTES = 5_000_000
+"""Largest article file read (5 MB, some 800,000 words: far beyond any news article). Larger ones are refused
+by name rather than left to exhaust memory or a tokeniser's time limit later."""
 FOLDER_ROW = "."
 """The ``file`` that :func:`check_corpus` gives a problem with the folder itself (e.g. no ``.txt`` files)."""
 
@@ -101,6 +104,9 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
+            bad = _utf8_errors(data)
+            if _UTF8_SEQUENCE.search(data):  # real UTF-8 with a few broken bytes: never re-read it as cp1252
+                raise CorpusError(_bad_bytes_message(data, bad, name)) from None
             text = _decode_as(data, "cp1252", name, "is neither UTF-8 nor cp1252 (Windows-1252) text")
             encoding = "cp1252"
     n_control = len(_CONTROL_CHARS.findall(text))
@@ -124,6 +130,38 @@ def _decode_as(data: bytes, encoding: str, name: str, what: str, *, skip: int = 
             f"{name} {what}: byte 0x{data[offset]:02X} at byte offset {offset} (line {line}) cannot be decoded. "
             "Open the file in an editor, check which encoding it uses, and re-save it as UTF-8."
         ) from None
+
+
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+"""A multi-byte UTF-8 sequence: a file that has them is UTF-8, whatever else it holds."""
+MAX_BAD_BYTES_LISTED = 5
+
+
+def _utf8_errors(data: bytes) -> list[int]:
+    """Byte offsets of every byte that does not decode as UTF-8 (each bad sequence counted at its start)."""
+    offsets, position = [], 0
+    while True:
+        try:
+            data[position:].decode("utf-8")
+            return offsets
+        except UnicodeDecodeError as err:
+            offsets.append(position + err.start)
+            position += err.end
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    """The 1-based line of ``offset`` (any of ``\\n``, ``\\r\\n``, ``\\r`` ends a line)."""
+    head = data[:offset]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
+
+
+def _bad_bytes_message(data: bytes, offsets: list[int], name: str, *, skip_line: int = 0) -> str:
+    """Name the undecodable bytes of a mostly-UTF-8 text by offset and line."""
+    shown = ", ".join(f"0x{data[o]:02X} at byte offset {o} (line {_line_of(data, o) + skip_line})"
+                      for o in offsets[:MAX_BAD_BYTES_LISTED])
+    more = f" and {len(offsets) - MAX_BAD_BYTES_LISTED:,} more" if len(offsets) > MAX_BAD_BYTES_LISTED else ""
+    return (f"{name} is UTF-8 text except for {len(offsets):,} byte(s) that cannot be decoded: {shown}{more}. "
+            "Nothing was guessed: fix those bytes in an editor (or re-save the file as UTF-8) and load it again.")
 
 
 def _normalise_line_breaks(text: str) -> str:
@@ -217,8 +255,18 @@ def _scan_texts(folder: Path, rows: dict[str, _Row], flag: Callable[[str, str], 
             "(subfolders are not read).",
         )
     docs: dict[str, tuple[str, str]] = {}
+    root = folder.resolve()
     for p in paths:
         row = rows.setdefault(p.name, _Row(p.name))
+        if p.is_symlink() and not p.resolve().is_relative_to(root):
+            flag(p.name, f"{p.name} is a link to a file outside the corpus folder, so it is not read. Copy the "
+                         "article into the folder instead of linking to it.")
+            continue
+        if p.stat().st_size > MAX_DOCUMENT_BYTES:
+            flag(p.name, f"{p.name} is {p.stat().st_size / 1e6:,.1f} MB; articles above {MAX_DOCUMENT_BYTES / 1e6:,.0f} MB "
+                         "are refused before tokenising. Split it into one file per article, or check that it is "
+                         "an article at all.")
+            continue
         try:
             text, encoding = _decode(p.read_bytes(), p.name)
         except CorpusError as err:
@@ -282,9 +330,29 @@ def _name_in_folder(path: Path, folder: Path) -> str:
         return str(path)
 
 
+KNOWN_METADATA_COLUMNS = ("doc_id", "file", "outlet", "date", "language", "headline", "title", "url",
+                          "original_source", "original_language", "translated", "evidence")
+"""Columns the package reads by name; a header spelling one in other case (``Outlet``) is matched to it."""
+
+
+def _metadata_delimiter(text: str) -> str:
+    """The delimiter of a metadata file: a comma unless the header has none and has semicolons or tabs."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    if "," in header:
+        return ","
+    for candidate in (";", "\t", "|"):
+        if candidate in header:
+            return candidate
+    return ","
+
+
 def _parse_metadata_csv(text: str, name: str) -> _Metadata:
-    """Parse metadata CSV text; every value stays a string. Line numbers count the header as line 1."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    """Parse metadata CSV text; every value stays a string. Line numbers count the header as line 1.
+
+    A header without commas but with semicolons (as spreadsheets write in many locales), tabs or
+    ``|`` is read with that delimiter; known column names are matched case-insensitively.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=_metadata_delimiter(text))
     header: list[str] | None = None
     records: list[tuple[str, dict[str, Any]]] = []
     errors: list[str] = []
@@ -295,7 +363,8 @@ def _parse_metadata_csv(text: str, name: str) -> _Metadata:
             if not fields or (len(fields) == 1 and not fields[0].strip()):
                 continue  # blank line
             if header is None:
-                header = [column.strip() for column in fields]
+                known = {column.lower(): column for column in KNOWN_METADATA_COLUMNS}
+                header = [known.get(column.strip().lower(), column.strip()) for column in fields]
                 continue
             if len(fields) > len(header):
                 errors.append(
@@ -303,7 +372,13 @@ def _parse_metadata_csv(text: str, name: str) -> _Metadata:
                     'Put values that contain commas in double quotes ("...").'
                 )
                 continue
-            fields = fields + [""] * (len(header) - len(fields))
+            if len(fields) < len(header):
+                errors.append(
+                    f"{name} line {start}: {len(fields)} fields, but the header has {len(header)} "
+                    f"({', '.join(header[len(fields):])} missing). Leave a missing value empty between its "
+                    "delimiters rather than dropping it."
+                )
+                continue
             records.append((f"line {start}", dict(zip(header, fields))))
     except csv.Error as err:
         errors.append(
@@ -622,18 +697,26 @@ def load_article_table(path: Path | str) -> pd.DataFrame:
         where, encoding = "row", "parquet"
     else:
         records, where, encoding = [], "line", "utf-8"
-        with path.open(encoding="utf-8") as handle:
-            for line_no, line in enumerate(handle, start=1):
-                if not line.strip():
-                    records.append(None)
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise CorpusError(f"{name}, line {line_no}: not valid JSON ({err.msg})") from err
-                if not isinstance(record, dict):
-                    raise CorpusError(f"{name}, line {line_no}: expected a JSON object with a 'text' field")
-                records.append(record)
+        data = path.read_bytes()
+        if data.startswith(_UTF8_BOM):
+            data = data[3:]
+        bad = _utf8_errors(data)
+        if bad:
+            raise CorpusError(_bad_bytes_message(data, bad, name))
+        lines = data.decode("utf-8").split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        for line_no, line in enumerate(lines, start=1):
+            if not line.strip():
+                records.append(None)
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise CorpusError(f"{name}, line {line_no}: not valid JSON ({err.msg})") from err
+            if not isinstance(record, dict):
+                raise CorpusError(f"{name}, line {line_no}: expected a JSON object with a 'text' field")
+            records.append(record)
     rows: list[dict[str, Any]] = []
     columns: list[str] = []
     seen: dict[str, int] = {}
@@ -643,6 +726,10 @@ def load_article_table(path: Path | str) -> pd.DataFrame:
         text = record.get("text")
         if not isinstance(text, str) or not text.strip():
             raise CorpusError(f"{name}, {where} {number}: 'text' is missing or empty")
+        if len(text) > MAX_DOCUMENT_BYTES:
+            raise CorpusError(f"{name}, {where} {number}: 'text' has {len(text):,} characters; articles above "
+                              f"{MAX_DOCUMENT_BYTES:,} are refused before tokenising. Split it into one record per "
+                              "article.")
         doc_id = _cell(record.get("doc_id")) or f"{path.stem}-{number}"
         if doc_id in seen:
             raise CorpusError(f"{name}, {where} {number}: duplicate doc_id {doc_id!r} (first at {where} {seen[doc_id]})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +72,28 @@ class SavedFiles(list):
         return None
 
 
+_UNSAFE_IN_NAME = re.compile(r"[^\w.-]+")
+
+
+def figure_file_stem(name: str) -> str:
+    """A file stem made safe from a figure name that may hold document ids (``../x``, URLs, spaces).
+
+    Anything but letters, digits, ``_``, ``.`` and ``-`` becomes ``_``, leading dots go, and the
+    stem is cut to 120 characters; when that changed the name, a short hash of the original is
+    appended, so two different names never share a file.
+
+    Example:
+        >>> figure_file_stem("01-alignment-a-b"), figure_file_stem("01-alignment-../x-b")
+        ('01-alignment-a-b', '01-alignment-.._x-b-18d21b88')
+    """
+    import hashlib
+
+    safe = _UNSAFE_IN_NAME.sub("_", name).lstrip("._")[:120] or "figure"
+    if safe == name:
+        return name
+    return f"{safe}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}"
+
+
 def save_figure(
     fig: Figure,
     name: str,
@@ -85,7 +108,8 @@ def save_figure(
 
     Args:
         fig: The figure.
-        name: File stem, e.g. ``"00-document-lengths"``.
+        name: File stem, e.g. ``"00-document-lengths"``; made safe by :func:`figure_file_stem` when it
+            holds characters a file name should not (document ids can be anything).
         out_dir: The report folder (``None``: ``reports/``); files go to ``<out_dir>/figures/``.
         formats: File formats to write.
 
@@ -103,8 +127,9 @@ def save_figure(
     folder = Path(out_dir if out_dir is not None else config.REPORTS_DIR) / "figures"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
+    stem = figure_file_stem(name)
     for fmt in formats:
-        path = folder / f"{name}.{fmt}"
+        path = folder / f"{stem}.{fmt}"
         metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
                     "pdf": {"CreationDate": None, "Producer": None, "Creator": None}}.get(fmt, {})
         with mpl.rc_context({"svg.hashsalt": "kzanalysis"}):

@@ -181,3 +181,34 @@ def test_paragraphs_sorted_by_doc_id_whatever_the_input_order() -> None:
     paras = kz.paragraphs(corpus)
     assert list(zip(paras["doc_id"], paras["para_id"])) == [("a", 0), ("b", 0), ("b", 1)]
     assert paras.index.tolist() == [0, 1, 2]
+
+
+def test_one_line_articles_keep_their_body_and_the_audit_names_what_was_dropped() -> None:
+    from kzanalysis import clean
+
+    corpus = kz.load_corpus()
+    one_line = corpus.assign(text=corpus["text"].str.replace("\n", " "))
+    paras = kz.paragraphs(one_line)
+    words = clean.document_lengths(paras).set_index("doc_id")["body_words"]
+    full = clean.document_lengths(kz.paragraphs(corpus)).set_index("doc_id")["body_words"]
+    assert (words >= full - 20).all(), "an article lost its body"  # only furniture sentences may go
+    assert not paras["is_boilerplate"].any()
+    audit = clean.boilerplate_audit(paras)
+    assert set(audit["boilerplate_kind"]) == {"sentences in a long paragraph"}
+    cnn = paras.set_index("doc_id").loc["000_143417c5e503c3f3"]
+    assert cnn["rule"] == "sentence:credit_contributed" and "contributed reporting" not in cnn["clean_text"]
+
+
+def test_a_short_furniture_line_is_still_flagged_whole() -> None:
+    corpus = pd.DataFrame({"doc_id": ["a"], "text": ["Protesters marched on Monday.\nSign up for our newsletter updates\n"]})
+    paras = kz.paragraphs(corpus)
+    assert paras["is_boilerplate"].tolist() == [False, True]
+
+
+def test_the_audit_lists_a_document_whose_body_was_emptied() -> None:
+    from kzanalysis import clean
+
+    corpus = pd.DataFrame({"doc_id": ["a", "b"], "text": ["Sign up for our newsletter updates\n", "A body.\n"]})
+    audit = clean.boilerplate_audit(kz.paragraphs(corpus))
+    emptied = audit[audit["boilerplate_kind"] == "(document)"]
+    assert emptied[["doc_id", "rule"]].values.tolist() == [["a", "body_empty"]]

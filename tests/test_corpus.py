@@ -644,3 +644,65 @@ def test_parquet_loads_like_jsonl(tmp_path: Path) -> None:
     corpus = kz.load_corpus(path)
     assert corpus[["doc_id", "outlet", "encoding"]].values.tolist() == [["x1", "A", "parquet"], ["x2", "B", "parquet"]]
     assert corpus["file"].tolist() == ["articles.parquet#1", "articles.parquet#2"]
+
+
+# --------------------------------------------------------------------------------------------
+# Nothing garbled, nothing outside the folder, metadata that says what it understood
+
+
+def test_utf8_file_with_one_bad_byte_is_reported_not_read_as_cp1252(tmp_path: Path) -> None:
+    line = "Protesters gathered in the country’s capital on Tuesday.\n"
+    data = (line * 40).encode("utf-8")
+    data = data[:2000] + b"\xe9" + data[2001:]
+    make_corpus(tmp_path, {"good.txt": "Text.", "one bad byte.txt": data})
+    message = load_error(tmp_path)
+    expected_line = data[:2000].count(b"\n") + 1
+    assert message.startswith("one bad byte.txt is UTF-8 text except for 1 byte(s)")
+    assert f"0xE9 at byte offset 2000 (line {expected_line})" in message
+    assert "â€™" not in message
+
+
+def test_jsonl_with_a_bad_byte_names_file_line_and_offset(tmp_path: Path) -> None:
+    path = tmp_path / "export.jsonl"
+    path.write_bytes(b'{"text": "fine"}\n{"text": "caf\xe9 \xe2\x80\x99s"}\n')
+    with pytest.raises(kz.CorpusError, match=r"export\.jsonl is UTF-8 text except for 1 byte\(s\).*0xE9 at byte "
+                                             r"offset 30 \(line 2\)"):
+        kz.load_corpus(path)
+
+
+def test_a_link_to_a_file_outside_the_corpus_is_refused_and_listed(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.txt"
+    outside.write_text("host secrets\n", encoding="utf-8")
+    folder = tmp_path / "corpus"
+    make_corpus(folder, {"good.txt": "Text."})
+    (folder / "link.txt").symlink_to(outside)
+    check = kz.check_corpus(folder).set_index("file")
+    assert not check.loc["link.txt", "ok"] and "outside the corpus folder" in check.loc["link.txt", "problem"]
+    assert "link.txt is a link to a file outside the corpus folder" in load_error(folder)
+
+
+def test_a_link_inside_the_corpus_is_read(tmp_path: Path) -> None:
+    make_corpus(tmp_path, {"good.txt": "Text."})
+    (tmp_path / "alias.txt").symlink_to(tmp_path / "good.txt")
+    assert sorted(kz.load_corpus(tmp_path)["doc_id"]) == ["alias", "good"]
+
+
+def test_an_oversized_file_is_refused_by_name_before_tokenising(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kzanalysis import corpus
+
+    monkeypatch.setattr(corpus, "MAX_DOCUMENT_BYTES", 1000)
+    make_corpus(tmp_path, {"good.txt": "Text.", "huge.txt": "word " * 400})
+    assert "huge.txt is 0.0 MB; articles above 0 MB are refused" in load_error(tmp_path)
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"], ids=["semicolon", "tab"])
+def test_metadata_with_another_delimiter_and_capitalised_header_is_understood(tmp_path: Path, delimiter: str) -> None:
+    header = delimiter.join(["Doc_ID", "File", "Outlet"])
+    rows = [delimiter.join(["a", "a.txt", "Gazette"]), delimiter.join(["b", "b.txt", "Wire"])]
+    make_corpus(tmp_path, {"a.txt": "A.", "b.txt": "B."}, metadata="\n".join([header, *rows]) + "\n")
+    assert kz.load_corpus(tmp_path)[["doc_id", "outlet"]].values.tolist() == [["a", "Gazette"], ["b", "Wire"]]
+
+
+def test_metadata_row_with_missing_cells_is_reported(tmp_path: Path) -> None:
+    make_corpus(tmp_path, {"a.txt": "A.", "b.txt": "B."}, metadata="doc_id,file,outlet\na,a.txt,X\nb,b.txt\n")
+    assert load_error(tmp_path).startswith("metadata.csv line 3: 2 fields, but the header has 3 (outlet missing)")

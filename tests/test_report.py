@@ -232,3 +232,55 @@ def test_read_table_of_a_missing_report_names_it_and_creates_nothing(tmp_path: P
     with pytest.raises(FileNotFoundError, match=r"tables/corpus\.csv does not exist"):
         report.read_table("corpus", out_dir=tmp_path / "nowhere")
     assert not (tmp_path / "nowhere").exists()
+
+
+@pytest.mark.parametrize("cell", ['=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)",
+                                  "\tx", "\rx", "'already quoted", "plain"])
+def test_tables_neutralise_formula_cells_and_read_them_back_unchanged(tmp_path: Path, cell: str) -> None:
+    table = pd.DataFrame({"doc_id": [cell], "text": [cell], "n": [-1]})
+    path = report.write_table(table, "t", out_dir=tmp_path)
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, lineterminator="\n")
+    written = raw.loc[0, "text"]
+    assert not written.startswith(("=", "+", "-", "@", "\t", "\r")), written
+    assert raw.loc[0, "n"] == "-1"  # numbers stay numbers
+    back = report.read_table("t", out_dir=tmp_path)
+    assert back.loc[0, "text"] == cell and back.loc[0, "doc_id"] == cell
+
+
+@pytest.mark.parametrize("doc_id", ["../x", "https://example.org/a?b=c", "a b/c"])
+def test_figure_file_names_from_ids_stay_inside_figures_and_unique(tmp_path: Path, doc_id: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from kzanalysis import plots
+
+    fig, _ = plt.subplots()
+    written = plots.save_figure(fig, f"01-alignment-{doc_id}-b", out_dir=tmp_path)
+    plt.close(fig)
+    for path in written:
+        assert path.parent == tmp_path / "figures" and path.exists()
+    assert plots.figure_file_stem(f"01-alignment-{doc_id}-b") != plots.figure_file_stem("01-alignment-x-b")
+
+
+def test_out_on_a_folder_that_cannot_be_written_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Fine text.\n", encoding="utf-8")
+    assert main(["report", "--corpus", str(corpus), "--out", "/proc/kz-report"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kzanalysis: --out /proc/kz-report: cannot write in") and err.count("\n") == 1
+
+
+def test_kernels_run_with_one_blas_thread_unless_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("corpus_dir = None", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import os\nassert os.environ['OPENBLAS_NUM_THREADS'] == '1'\n"
+                                  "assert os.environ['OMP_NUM_THREADS'] == '2'")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "00-threads.ipynb")
+    run = report.execute_notebook(tmp_path / "00-threads.ipynb", {}, paths=report.output_paths(tmp_path / "out"))
+    assert run["status"] == "ok", run["error"]

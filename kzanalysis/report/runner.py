@@ -44,6 +44,9 @@ KERNEL_ENVIRONMENT = {
     "MPLBACKEND": INLINE_BACKEND,  # figures shown in the report whatever the caller's MPLBACKEND (e.g. Agg)
 }
 """Set in every kernel the runner starts; the caller's own environment is left untouched."""
+KERNEL_THREAD_DEFAULTS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+"""One BLAS thread per kernel unless the caller's environment asks for more: kernels already run side by side, and
+OpenBLAS's per-thread buffers are what exhausts a small memory limit first."""
 
 
 class ReportError(ValueError):
@@ -250,7 +253,7 @@ def execute_notebook(
     _stable_ids(nb)
     started = time.perf_counter()
     status, error = "ok", ""
-    env = {**os.environ, **KERNEL_ENVIRONMENT}
+    env = {**KERNEL_THREAD_DEFAULTS, **os.environ, **KERNEL_ENVIRONMENT}
     with tempfile.TemporaryDirectory(prefix="kz-kernel-") as sockets:
         settings = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}})
         client = NotebookClient(

@@ -108,10 +108,51 @@ def display_path(path: Path | str | None, *, start: Path | str | None = None) ->
     return relative.as_posix() or "."
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A text cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection")."""
+_GUARD = "'"
+
+
+def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy in which every text cell a spreadsheet would run as a formula starts with ``'``.
+
+    OWASP's rule: a cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
+    leading single quote, which spreadsheets show as text. A text cell that already starts with
+    ``'`` gets one more, so :func:`restore_formulas` gives back exactly the original. Only text
+    (object or string) columns change; numbers stay numbers.
+
+    Example:
+        >>> neutralise_formulas(pd.DataFrame({"text": ["=SUM(1)", "'quoted", "plain"]}))["text"].tolist()
+        ["'=SUM(1)", "''quoted", 'plain']
+    """
+    out = table.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
+            out[column] = out[column].map(
+                lambda v: _GUARD + v if isinstance(v, str) and v.startswith((*FORMULA_START, _GUARD)) else v)
+    return out
+
+
+def restore_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """Undo :func:`neutralise_formulas`: drop one leading ``'`` from every text cell that has one.
+
+    Example:
+        >>> restore_formulas(pd.DataFrame({"text": ["'=SUM(1)", "''quoted", "plain"]}))["text"].tolist()
+        ['=SUM(1)', "'quoted", 'plain']
+    """
+    out = table.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
+            out[column] = out[column].map(lambda v: v[1:] if isinstance(v, str) and v.startswith(_GUARD) else v)
+    return out
+
+
 def write_table(table: pd.DataFrame, name: str, *, out_dir: Path | str | None = None) -> Path:
     """Write one table as ``<out_dir>/tables/<name>.csv`` (UTF-8, ``\\n`` line ends, no index).
 
-    The same table always gives the same bytes, so two runs can be compared file by file.
+    The same table always gives the same bytes, so two runs can be compared file by file. Text
+    cells that a spreadsheet would run as formulas are neutralised (:func:`neutralise_formulas`);
+    :func:`read_table` restores them, so the package's own round trip is lossless.
 
     Args:
         table: Any DataFrame.
@@ -127,12 +168,12 @@ def write_table(table: pd.DataFrame, name: str, *, out_dir: Path | str | None = 
         'example.csv'
     """
     path = output_paths(out_dir).tables / f"{name}.csv"
-    table.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    neutralise_formulas(table).to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
     return path
 
 
 def read_table(name: str, *, out_dir: Path | str | None = None) -> pd.DataFrame:
-    """Read a table that an earlier notebook wrote, ids kept as strings.
+    """Read a table that an earlier notebook wrote, ids kept as strings, formula guards removed.
 
     Raises:
         FileNotFoundError: Naming the missing file and the notebook series that writes it.
@@ -146,7 +187,8 @@ def read_table(name: str, *, out_dir: Path | str | None = None) -> pd.DataFrame:
     if not path.exists():
         raise FileNotFoundError(f"tables/{name}.csv does not exist in this report: run the notebook that writes it "
                                 f"first (kzanalysis report)")
-    return pd.read_csv(path, dtype={"doc_id": str, "doc_a": str, "doc_b": str}, keep_default_na=False)
+    return restore_formulas(pd.read_csv(path, dtype={"doc_id": str, "doc_a": str, "doc_b": str},
+                                        keep_default_na=False, lineterminator="\n"))
 
 
 def package_versions(packages: Sequence[str] = REPORTED_PACKAGES) -> pd.DataFrame:
