@@ -227,7 +227,7 @@ def paragraphs(corpus: pd.DataFrame, *, rules: pd.DataFrame | None = None) -> pd
     Example:
         >>> import kzanalysis as kz
         >>> paras = kz.paragraphs(kz.load_corpus())
-        >>> paras.groupby("boilerplate_kind").size()["newsletter"] > 0
+        >>> bool(paras.groupby("boilerplate_kind").size()["newsletter"] > 0)
         True
     """
     compiled = _compile(load_boilerplate_rules() if rules is None else rules)

@@ -155,3 +155,38 @@ def test_kernels_get_the_inline_backend_whatever_the_caller_sets(tmp_path: Path,
 def test_display_path_never_shows_an_absolute_path() -> None:
     assert report.display_path(config.RAW_DIR, start=config.PROJECT_ROOT) == "data/raw"
     assert report.display_path("/somewhere/else/corpus", start=config.PROJECT_ROOT) == ".../corpus"
+
+
+@pytest.mark.slow
+def test_series_on_hostile_names_formula_cells_and_one_line_articles(tmp_path: Path) -> None:
+    corpus = tmp_path / "hostile"
+    corpus.mkdir()
+    seeds = sorted(config.RAW_DIR.glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8").replace("\n", " ") for p in seeds[:2]]  # one article per line
+    texts.append('=HYPERLINK("http://x","click") Officials blamed terrorists for the unrest, police said.\n'
+                 "@SUM(1) Protesters said they wanted lower fuel prices.\n")
+    ids = ["../x", "https://example.org/a?b=c", "+cmd|' /C calc'!A0"]
+    rows = ["doc_id;file;Outlet"]
+    for i, (doc_id, text) in enumerate(zip(ids, texts)):
+        (corpus / f"a{i}.txt").write_text(text, encoding="utf-8")
+        rows.append(f"{doc_id};a{i}.txt;=cmd outlet {i}")
+    (corpus / "metadata.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    runs = report.run_series(corpus, out=out)
+    assert runs["status"].tolist() == ["ok"] * len(runs), runs[["notebook", "error"]].to_string()
+    assert all(p.parent == out / "figures" for p in (out / "figures").iterdir())
+    assert not (tmp_path / "x-ians.png").exists() and not list(tmp_path.glob("*.png"))
+    lengths = report.read_table("corpus", out_dir=out).set_index("doc_id")["body_words"]
+    assert (lengths.loc[ids[:2]] > 300).all(), "a one-line article lost its body"
+    for table in (out / "tables").glob("*.csv"):
+        raw = table.read_text(encoding="utf-8")
+        assert not re.search(r'(^|,)"?[=+@]', raw, flags=re.M), f"{table.name} has a formula cell"
+    assert report.read_table("corpus", out_dir=out)["doc_id"].tolist() == sorted(ids)
+    from urllib.parse import unquote
+
+    index = (out / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'(?:href|src)="([^"]+)"', index)
+    assert any(link.startswith("figures/01-alignment-") for link in links)
+    for link in links:  # every link of the index is a file of the report
+        target = (out / unquote(link)).resolve()
+        assert target.is_relative_to(out.resolve()) and target.exists(), link

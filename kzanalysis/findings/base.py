@@ -96,7 +96,7 @@ def quote_text(text: str, *, limit: int = 110) -> str:
 
     Example:
         >>> quote_text("The presidents exchanged views on the measures taken", limit=30)
-        '“The presidents exchanged views …”'
+        '“The presidents exchanged …”'
     """
     text = " ".join(str(text).replace("`", "'").replace("*", "").split())
     if len(text) > limit:

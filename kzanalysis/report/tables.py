@@ -179,8 +179,10 @@ def read_table(name: str, *, out_dir: Path | str | None = None) -> pd.DataFrame:
         FileNotFoundError: Naming the missing file and the notebook series that writes it.
 
     Example:
-        >>> read_table("example", out_dir="/tmp/kz-example-report").columns.tolist()
-        ['a']
+        >>> import pandas as pd
+        >>> _ = write_table(pd.DataFrame({"a": ["=1+1"]}), "example", out_dir="/tmp/kz-example-report")
+        >>> read_table("example", out_dir="/tmp/kz-example-report")["a"].tolist()
+        ['=1+1']
     """
     root = Path(out_dir if out_dir is not None else config.REPORTS_DIR).resolve()
     path = OutputPaths(root).tables / f"{name}.csv"  # reading creates no folders
