@@ -125,12 +125,7 @@ def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
         >>> neutralise_formulas(pd.DataFrame({"text": ["=SUM(1)", "'quoted", "plain"]}))["text"].tolist()
         ["'=SUM(1)", "''quoted", 'plain']
     """
-    out = table.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
-            out[column] = out[column].map(
-                lambda v: _GUARD + v if isinstance(v, str) and v.startswith((*FORMULA_START, _GUARD)) else v)
-    return out
+    return _guard_cells(table, lambda v: v.startswith((*FORMULA_START, _GUARD)), lambda v: _GUARD + v)
 
 
 def restore_formulas(table: pd.DataFrame) -> pd.DataFrame:
@@ -140,10 +135,18 @@ def restore_formulas(table: pd.DataFrame) -> pd.DataFrame:
         >>> restore_formulas(pd.DataFrame({"text": ["'=SUM(1)", "''quoted", "plain"]}))["text"].tolist()
         ['=SUM(1)', "'quoted", 'plain']
     """
+    return _guard_cells(table, lambda v: v.startswith(_GUARD), lambda v: v[1:])
+
+
+def _guard_cells(table: pd.DataFrame, select: Any, change: Any) -> pd.DataFrame:
+    """A copy with ``change`` applied to the text cells ``select`` picks; other cells and dtypes untouched."""
     out = table.copy()
     for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
-            out[column] = out[column].map(lambda v: v[1:] if isinstance(v, str) and v.startswith(_GUARD) else v)
+        if not (out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype)):
+            continue
+        picked = out[column].map(lambda v: isinstance(v, str) and select(v)).astype(bool)
+        if picked.any():
+            out.loc[picked, column] = out.loc[picked, column].map(change)
     return out
 
 
