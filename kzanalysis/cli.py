@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+
+# One BLAS thread in the command itself unless the user asks for more: it only orchestrates (kernels do the work),
+# and under a tight memory limit OpenBLAS's per-thread buffers can make even importing scipy hang.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 from pathlib import Path
 from typing import Sequence
 

@@ -190,3 +190,24 @@ def test_series_on_hostile_names_formula_cells_and_one_line_articles(tmp_path: P
     for link in links:  # every link of the index is a file of the report
         target = (out / unquote(link)).resolve()
         assert target.is_relative_to(out.resolve()) and target.exists(), link
+
+
+def test_a_kernel_that_dies_is_named_with_its_notebook_and_the_rest_still_run(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Protests in the harbour.\n", encoding="utf-8")
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    cells = {"00-dies.ipynb": "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", "01-fine.ipynb": "x = 1"}
+    for name, source in cells.items():
+        nb = nbformat.v4.new_notebook(cells=[
+            nbformat.v4.new_code_cell("corpus_dir = None\nmetadata_file = None\nout_dir = None",
+                                      metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell(source)])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, folder / name)
+    runs = report.run_series(corpus, out=tmp_path / "out", notebooks=sorted(folder.glob("*.ipynb")), jobs=1)
+    assert runs["status"].tolist() == ["error", "ok"]
+    assert runs.loc[0, "error"].startswith("DeadKernelError")
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "1 of 2 notebooks failed" in index and "00-dies (DeadKernelError" in index
