@@ -1,4 +1,5 @@
-"""Command line: ``kzanalysis report`` runs the notebook series; ``kzanalysis check`` audits a corpus folder."""
+"""Command line: ``kzanalysis report`` runs the notebook series; ``kzanalysis check`` audits a corpus folder;
+``kzanalysis notebooks DIR`` copies the series for editing."""
 
 from __future__ import annotations
 
@@ -17,7 +18,10 @@ from . import config
 
 
 def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = argparse.ArgumentParser(prog="kzanalysis", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"kzanalysis {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     report = commands.add_parser("report", help="run the numbered notebooks on a corpus and write HTML reports")
@@ -30,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--jobs", type=int, default=None,
                         help="notebooks run side by side (default: the number of CPU cores, at most 4)")
     report.add_argument("--timeout", type=int, default=900, help="seconds a single notebook cell may run")
+    report.add_argument("--notebooks", type=Path, default=None,
+                        help="folder of NN-name.ipynb notebooks to run (default: the series the package ships; "
+                             "`kzanalysis notebooks DIR` copies it for editing)")
+
+    notebooks = commands.add_parser("notebooks", help="copy the numbered notebooks into a folder to edit them")
+    notebooks.add_argument("folder", type=Path)
 
     check = commands.add_parser("check", help="list every file of a corpus folder and what is wrong with it")
     check.add_argument("corpus", type=Path, nargs="?", default=config.RAW_DIR)
@@ -48,6 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .corpus import CorpusError
 
     try:
+        if args.command == "notebooks":
+            from .report import copy_notebooks
+
+            for path in copy_notebooks(args.folder):
+                print(path)
+            return 0
         if args.command == "check":
             from .corpus import check_corpus
 
@@ -57,8 +73,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .report import Interrupted, display_path, run_series
 
         try:
+            from .report import discover_notebooks
+
+            todo = discover_notebooks(args.notebooks) if args.notebooks is not None else None
             runs = run_series(args.corpus, metadata=args.metadata, out=args.out, jobs=args.jobs,
-                              timeout=args.timeout)
+                              timeout=args.timeout, notebooks=todo)
         except Interrupted as stop:
             partial = f"; what it had written is in {display_path(stop.partial)}" if stop.partial else ""
             print(f"kzanalysis: {stop} -- {display_path(args.out)} was left as it was{partial}", file=sys.stderr)
@@ -66,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kzanalysis: interrupted before any notebook started; nothing was written", file=sys.stderr)
         return 130
-    except (CorpusError, FileNotFoundError, ValueError) as err:
+    except (CorpusError, FileNotFoundError, FileExistsError, ValueError) as err:
         print(f"kzanalysis: {err}", file=sys.stderr)
         return 2
     for run in runs.itertuples(index=False):

@@ -18,6 +18,7 @@ from kzanalysis.report.runner import (
     Interrupted,
     ReportError,
     check_output_folder,
+    copy_notebooks,
     discover_notebooks,
     execute_notebook,
     inject_parameters,
@@ -42,6 +43,7 @@ from kzanalysis.report.tables import (
 __all__ = [
     "INJECTED_TAG", "NOTEBOOK_GLOB", "PARAMETERS_TAG", "PROVENANCE_TAG", "REMOVE_INPUT_TAG", "REPORT_MARKER",
     "TABLE_READER_KEY", "MAX_FILES_LISTED", "Interrupted", "ReportError", "OutputPaths", "check_output_folder",
+    "copy_notebooks",
     "corpus_path", "discover_notebooks", "display_path", "escape", "execute_notebook", "inject_parameters",
     "notebook_parameters", "output_paths", "package_versions", "plan_series", "provenance", "read_table",
     "run_series", "show_table", "write_index", "write_table",

@@ -78,6 +78,37 @@ def discover_notebooks(notebooks_dir: Path | str = config.NOTEBOOKS_DIR) -> list
     return found
 
 
+def copy_notebooks(folder: Path | str, *, notebooks_dir: Path | str = config.NOTEBOOKS_DIR) -> list[Path]:
+    """Copy the numbered notebooks into ``folder`` (created if missing) so a researcher can edit their own series.
+
+    Run the edited series with ``kzanalysis report --notebooks FOLDER``. Existing files are never
+    overwritten: a notebook of the same name already in ``folder`` stops the copy before anything is written.
+
+    Returns:
+        The paths written, in numbering order.
+
+    Raises:
+        FileExistsError: Naming the notebook that is already there.
+
+    Example:
+        >>> import tempfile
+        >>> [p.name for p in copy_notebooks(tempfile.mkdtemp())][:1]
+        ['00-corpus-overview.ipynb']
+    """
+    target = Path(folder)
+    sources = discover_notebooks(notebooks_dir)
+    taken = [target / p.name for p in sources if (target / p.name).exists()]
+    if taken:
+        raise FileExistsError(f"{taken[0]} already exists; copy the notebooks into a new folder, or move yours away")
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for source in sources:
+        destination = target / source.name
+        shutil.copyfile(source, destination)
+        written.append(destination)
+    return written
+
+
 def inject_parameters(notebook: Any, parameters: Mapping[str, Any], *, name: str = "notebook") -> Any:
     """Insert a cell that sets ``parameters`` right after the cell tagged ``parameters`` (papermill's convention).
 
