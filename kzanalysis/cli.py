@@ -26,9 +26,14 @@ def _parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="run the numbered notebooks on a corpus and write HTML reports")
     report.add_argument("--corpus", type=Path, default=config.RAW_DIR,
-                        help="folder of .txt files, optional metadata.csv (default: the seed corpus)")
+                        help="folder of .txt/.html files with optional metadata.csv, or a .csv/.jsonl/.parquet file of "
+                             "articles (default: the seed corpus)")
     report.add_argument("--metadata", type=Path, default=None,
                         help="metadata CSV (default: CORPUS/metadata.csv if present)")
+    report.add_argument("--text-column", default=None,
+                        help="for a CSV export or JSON Lines file: the column holding the text (default: text, body, ...)")
+    report.add_argument("--id-column", default=None,
+                        help="for a CSV export or JSON Lines file: the column holding the id (default: doc_id, id, ...)")
     report.add_argument("--out", type=Path, default=config.REPORTS_DIR,
                         help="report folder: html/, tables/, figures/, notebooks/ (default: reports/)")
     report.add_argument("--jobs", type=int, default=None,
@@ -77,7 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             todo = discover_notebooks(args.notebooks) if args.notebooks is not None else None
             runs = run_series(args.corpus, metadata=args.metadata, out=args.out, jobs=args.jobs,
-                              timeout=args.timeout, notebooks=todo)
+                              timeout=args.timeout, notebooks=todo, text_column=args.text_column,
+                              id_column=args.id_column)
         except Interrupted as stop:
             partial = f"; what it had written is in {display_path(stop.partial)}" if stop.partial else ""
             print(f"kzanalysis: {stop} -- {display_path(args.out)} was left as it was{partial}", file=sys.stderr)

@@ -1,4 +1,5 @@
-"""Corpus stage: read a folder of ``.txt`` articles (and its optional ``metadata.csv``) into one table."""
+"""Corpus stage: read a folder of articles (``.txt``, web pages; optional ``metadata.csv``) or one file of articles
+(CSV export, JSON Lines, Parquet) into one table."""
 
 from __future__ import annotations
 
@@ -28,6 +29,10 @@ UNKNOWN_OUTLET = "unknown"
 MAX_DOCUMENT_BYTES = 5_000_000
 """Largest article file read (5 MB, some 800,000 words: far beyond any news article). Larger ones are refused
 by name rather than left to exhaust memory or a tokeniser's time limit later."""
+PAGE_SUFFIXES: tuple[str, ...] = (".html", ".htm")
+MIN_PAGE_WORDS = 5
+"""A page whose extracted main text has fewer words is not an article (a navigation bar's "Home")."""
+"""Web pages in a corpus folder: read with :mod:`kzanalysis.webpages` (main text and the page's own metadata)."""
 FOLDER_ROW = "."
 """The ``file`` that :func:`check_corpus` gives a problem with the folder itself (e.g. no ``.txt`` files)."""
 
@@ -246,15 +251,16 @@ def _scan(path: Path | str, metadata: Path | str | pd.DataFrame | None) -> _Scan
 
 
 def _scan_texts(folder: Path, rows: dict[str, _Row], flag: Callable[[str, str], None]) -> dict[str, tuple[str, str]]:
-    """Decode every ``*.txt`` directly in ``folder``; return {file name: (text, encoding)} for the good ones."""
-    paths = sorted((p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file()), key=lambda p: p.name)
+    """Decode every article file (``*.txt``; ``*.html``/``*.htm`` through :mod:`kzanalysis.webpages`) directly in
+    ``folder``; return {file name: (text, encoding, page fields)} for the good ones."""
+    paths = sorted((p for p in folder.iterdir() if _is_article_file(p)), key=lambda p: p.name)
     if not paths:
         flag(
             FOLDER_ROW,
-            f"{folder}: no .txt files found. Put one article per .txt file directly in this folder "
+            f"{folder}: no .txt or .html files found. Put one article per file directly in this folder "
             "(subfolders are not read).",
         )
-    docs: dict[str, tuple[str, str]] = {}
+    docs: dict[str, tuple[str, str, dict[str, str]]] = {}
     root = folder.resolve()
     for p in paths:
         row = rows.setdefault(p.name, _Row(p.name))
@@ -267,8 +273,12 @@ def _scan_texts(folder: Path, rows: dict[str, _Row], flag: Callable[[str, str], 
                          "are refused before tokenising. Split it into one file per article, or check that it is "
                          "an article at all.")
             continue
+        fields: dict[str, str] = {}
         try:
-            text, encoding = _decode(p.read_bytes(), p.name)
+            if p.suffix.lower() in PAGE_SUFFIXES:
+                text, encoding, fields = _read_page(p.read_bytes(), p.name)
+            else:
+                text, encoding = _decode(p.read_bytes(), p.name)
         except CorpusError as err:
             flag(p.name, str(err))
             continue
@@ -279,8 +289,26 @@ def _scan_texts(folder: Path, rows: dict[str, _Row], flag: Callable[[str, str], 
         if not text.strip():
             flag(p.name, f"{p.name} is empty (or holds only whitespace). Put the article's text in it, or delete it.")
             continue
-        docs[p.name] = (text, encoding)
+        docs[p.name] = (text, encoding, fields)
     return docs
+
+
+def _is_article_file(path: Path) -> bool:
+    return path.suffix.lower() in (".txt", *PAGE_SUFFIXES) and path.is_file()
+
+
+def _read_page(data: bytes, name: str) -> tuple[str, str, dict[str, str]]:
+    """A web page's main text (line breaks normalised), its ``encoding`` naming the extractor, and page fields."""
+    from kzanalysis.webpages import extract_page, extractor_name
+
+    if not data.strip():
+        return "", f"html ({extractor_name()})", {}
+    text, fields = extract_page(data)
+    if len(text.split()) < MIN_PAGE_WORDS:
+        found = f" (only {text.strip()!r})" if text.strip() else ""
+        raise CorpusError(f"{name}: no article text found in this web page{found}. Check that it is an article "
+                          "page, or save the article's text as a .txt file.")
+    return _normalise_line_breaks(text), f"html ({extractor_name()})", fields
 
 
 def _read_metadata(
@@ -405,12 +433,12 @@ def _metadata_from_frame(frame: pd.DataFrame) -> _Metadata:
 
 
 def _records_without_metadata(
-    docs: dict[str, tuple[str, str]], flag: Callable[[str, str], None]
+    docs: dict[str, tuple[str, str, dict[str, str]]], flag: Callable[[str, str], None]
 ) -> list[dict[str, Any]]:
     """One record per file, ``doc_id`` being the file's stem; flag stems shared by two files."""
     records: list[dict[str, Any]] = []
     first_with_stem: dict[str, str] = {}
-    for file, (text, encoding) in docs.items():
+    for file, (text, encoding, fields) in docs.items():
         doc_id = Path(file).stem
         if doc_id in first_with_stem:
             flag(
@@ -420,14 +448,15 @@ def _records_without_metadata(
             )
             continue
         first_with_stem[doc_id] = file
-        records.append({"doc_id": doc_id, "file": file, "text": text, "encoding": encoding, "outlet": UNKNOWN_OUTLET})
+        records.append({"doc_id": doc_id, "file": file, "text": text, "encoding": encoding, **fields,
+                        "outlet": fields.get("page_site") or UNKNOWN_OUTLET})
     return records
 
 
 def _match_metadata(
     folder: Path,
     meta: _Metadata,
-    docs: dict[str, tuple[str, str]],
+    docs: dict[str, tuple[str, str, dict[str, str]]],
     flag: Callable[[str, str], None],
 ) -> list[dict[str, Any]] | None:
     """Check the metadata against the folder; return one record per metadata row (None if unusable)."""
@@ -459,7 +488,7 @@ def _match_metadata(
         usable = False
 
     files_by_key = {_key(file): file for file in docs}
-    txt_keys = {_key(p.name) for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file()}
+    txt_keys = {_key(p.name) for p in folder.iterdir() if _is_article_file(p)}
     listed: dict[str, str] = {}  # file key -> where it was first listed
     ids: dict[str, str] = {}  # doc_id -> where it was first used
     records: list[dict[str, Any]] = []
@@ -494,15 +523,17 @@ def _match_metadata(
             continue
         listed[key] = where
         if key in files_by_key:
-            text, encoding = docs[files_by_key[key]]
-            records.append({**values, "doc_id": doc_id, "file": file, "text": text, "encoding": encoding})
+            text, encoding, fields = docs[files_by_key[key]]
+            outlet = _cell(values.get("outlet")) or fields.get("page_site") or ""
+            records.append({**fields, **values, "doc_id": doc_id, "file": file, "text": text, "encoding": encoding,
+                            "outlet": outlet})
         elif key in txt_keys:
             usable = False  # the .txt exists but could not be read; its own row already says why
         elif (folder / file).exists():
             flag(
                 name,
-                f"{name} {where}: {file!r} is not a .txt file directly inside the corpus folder, so it is not read. "
-                "Move the article into the folder as a .txt file, or delete the row.",
+                f"{name} {where}: {file!r} is not a .txt or .html file directly inside the corpus folder, so it is not "
+                "read. Move the article into the folder as such a file, or delete the row.",
             )
             usable = False
         else:
@@ -548,7 +579,11 @@ def _corpus_table(records: list[dict[str, Any]], metadata_columns: list[str]) ->
     extra = [column for column in metadata_columns if column not in CORPUS_COLUMNS]
     if "outlet" not in extra:
         extra.append("outlet")
+    for record in records:  # what web pages say of themselves (page_title, ...), after the metadata's columns
+        extra += [key for key in record if key not in CORPUS_COLUMNS and key not in extra]
     corpus = pd.DataFrame(records, columns=[*CORPUS_COLUMNS, *extra])
+    for column in extra:  # a column only some records have (a page's title, an export's field) is blank elsewhere
+        corpus[column] = corpus[column].where(corpus[column].notna(), "")
     corpus["outlet"] = [UNKNOWN_OUTLET if not _cell(value) else value for value in corpus["outlet"]]
     return corpus.sort_values("doc_id", kind="stable").reset_index(drop=True)
 
@@ -562,6 +597,8 @@ def load_corpus(
     path: Path | str = config.RAW_DIR,
     *,
     metadata: Path | str | pd.DataFrame | None = None,
+    text_column: str | None = None,
+    id_column: str | None = None,
 ) -> pd.DataFrame:
     """Load a folder of ``.txt`` articles, one per file, into one table.
 
@@ -571,13 +608,20 @@ def load_corpus(
     metadata, every ``.txt`` must be listed exactly once; without it, ``doc_id`` is the file's
     stem. Each file is decoded by :func:`read_text` (line breaks normalised to ``"\\n"``).
 
-    A corpus can also be one JSON Lines or Parquet file of articles (see
-    :func:`load_article_table`), which suits collections of many thousands.
+    Web pages (``.html``/``.htm``) in the folder are read through :mod:`kzanalysis.webpages`: their
+    main text is the document's text, and what the page says of itself goes to ``page_title``,
+    ``page_date``, ``page_author``, ``page_site`` (the ``outlet`` when the metadata gives none) and
+    ``page_url``.
+
+    A corpus can also be one file of articles: JSON Lines, Parquet, or a CSV export from a news
+    database (see :func:`load_article_table`), which suits collections of many thousands.
 
     Args:
-        path: The corpus folder, or a ``.jsonl`` / ``.parquet`` file.
+        path: The corpus folder, or a ``.jsonl`` / ``.parquet`` / ``.csv`` file.
         metadata: ``None`` to use ``<path>/metadata.csv`` if present (otherwise no metadata), a
             path to a metadata CSV, or a DataFrame with the same columns.
+        text_column: For a file of articles: the column holding the text (default: a common name).
+        id_column: For a file of articles: the column holding the id (default: a common name).
 
     Returns:
         One row per document, sorted by ``doc_id``, with columns ``doc_id``, ``file``, ``text``,
@@ -598,7 +642,10 @@ def load_corpus(
     if Path(path).is_file() and Path(path).suffix.lower() in TABLE_SUFFIXES:
         if metadata is not None:
             raise CorpusError(f"{Path(path).name}: a table file carries its own metadata columns; pass metadata=None")
-        return load_article_table(path)
+        return load_article_table(path, text_column=text_column, id_column=id_column)
+    if text_column is not None or id_column is not None:
+        raise CorpusError(f"{path}: text_column and id_column are for a file of articles (.csv, .jsonl, .parquet); "
+                          "a folder's ids come from its metadata.csv or file names")
     scan = _scan(path, metadata)
     if scan.problems:
         message = scan.problems[0]
@@ -614,6 +661,8 @@ def check_corpus(
     path: Path | str = config.RAW_DIR,
     *,
     metadata: Path | str | pd.DataFrame | None = None,
+    text_column: str | None = None,
+    id_column: str | None = None,
 ) -> pd.DataFrame:
     """Check every file of a corpus folder and say what, if anything, is wrong with each.
 
@@ -624,7 +673,8 @@ def check_corpus(
         path: The corpus folder.
         metadata: As for :func:`load_corpus`.
 
-    A JSON Lines or Parquet file gets one row saying whether it loads (and the first problem).
+    A file of articles (CSV export, JSON Lines, Parquet) gets one row saying whether it loads (and the
+    first problem); ``text_column`` and ``id_column`` are as for :func:`load_article_table`.
 
     Returns:
         One row per file found: every ``.txt`` (sorted by name), the metadata file if used, and
@@ -643,7 +693,7 @@ def check_corpus(
     """
     if Path(path).is_file() and Path(path).suffix.lower() in TABLE_SUFFIXES:
         try:
-            load_article_table(path)
+            load_article_table(path, text_column=text_column, id_column=id_column)
             problem = ""
         except CorpusError as err:
             problem = str(err)
@@ -652,19 +702,109 @@ def check_corpus(
     return _scan(path, metadata).report
 
 
-TABLE_SUFFIXES: tuple[str, ...] = (".jsonl", ".ndjson", ".parquet")
+CSV_SUFFIXES: tuple[str, ...] = (".csv", ".tsv")
+TABLE_SUFFIXES: tuple[str, ...] = (".jsonl", ".ndjson", ".parquet", *CSV_SUFFIXES)
 """File endings :func:`load_corpus` reads as one table of articles instead of a folder."""
 
 
-def load_article_table(path: Path | str) -> pd.DataFrame:
-    """Load one JSON Lines or Parquet file of articles: one article per line or row.
+TEXT_COLUMNS: tuple[str, ...] = ("text", "body", "content", "article_text", "full_text", "story_text", "article")
+"""Column names taken as an export's article text, in this order, when ``text_column`` is not given."""
+ID_COLUMNS: tuple[str, ...] = ("doc_id", "id", "stories_id", "story_id", "article_id", "guid")
+"""Column names taken as an export's document id, in this order, when ``id_column`` is not given."""
+OUTLET_COLUMNS: tuple[str, ...] = ("outlet", "media_name", "source", "publisher", "site_name", "media")
+"""Column names whose value becomes ``outlet`` (kept as they are too), in this order."""
 
-    Each record needs a non-empty ``text``; ``doc_id`` is optional (default: ``<file stem>-<row>``,
-    rows numbered from 1); every other field becomes a metadata column (read as strings).
+
+def _pick_column(columns: list[str], given: str | None, known: tuple[str, ...], what: str, name: str,
+                 *, required: bool) -> str | None:
+    """The column holding ``what``: ``given`` (which must exist), else the first of ``known`` present (any case)."""
+    if given is not None:
+        if given not in columns:
+            raise CorpusError(f"{name}: no column {given!r} for the {what}; its columns are "
+                              f"{', '.join(repr(c) for c in columns) or 'none'}.")
+        return given
+    by_lower = {c.lower(): c for c in columns}
+    found = next((by_lower[k] for k in known if k in by_lower), None)
+    if found is None and required:
+        raise CorpusError(f"{name}: no column for the {what} among {', '.join(repr(c) for c in columns) or 'none'}; "
+                          f"name it with {what.replace(' ', '_').replace('article_', '')}_column= "
+                          f"(recognised without it: {', '.join(known)}).")
+    return found
+
+
+def _csv_records(data: bytes, name: str) -> list[tuple[int, dict[str, Any] | None]]:
+    """Rows of a CSV export as (line number, record); a row with the wrong number of cells is an error."""
+    text, _ = _decode(data, name)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, MAX_DOCUMENT_BYTES + 1))
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=_metadata_delimiter(text))
+        header: list[str] | None = None
+        records: list[tuple[int, dict[str, Any] | None]] = []
+        end_of_previous = 0
+        for fields in reader:
+            start, end_of_previous = end_of_previous + 1, reader.line_num
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                continue
+            if header is None:
+                header = [f.strip() for f in fields]
+                continue
+            if len(fields) != len(header):
+                raise CorpusError(f"{name}, line {start}: {len(fields)} cells, but the header has {len(header)}. "
+                                  "Put values that contain the delimiter in double quotes.")
+            records.append((start, dict(zip(header, fields))))
+    except csv.Error as err:
+        raise CorpusError(f"{name}, line {reader.line_num}: cannot be parsed as CSV ({err}). Check the double "
+                          "quotes on that line.") from None
+    finally:
+        csv.field_size_limit(limit)
+    return records
+
+
+def _jsonl_records(data: bytes, name: str) -> list[tuple[int, dict[str, Any] | None]]:
+    """Records of a JSON Lines file as (line number, record); blank lines are ``None``."""
+    import json
+
+    if data.startswith(_UTF8_BOM):
+        data = data[3:]
+    bad = _utf8_errors(data)
+    if bad:
+        raise CorpusError(_bad_bytes_message(data, bad, name))
+    lines = data.decode("utf-8").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    records: list[tuple[int, dict[str, Any] | None]] = []
+    for line_no, line in enumerate(lines, start=1):
+        if not line.strip():
+            records.append((line_no, None))
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise CorpusError(f"{name}, line {line_no}: not valid JSON ({err.msg})") from err
+        if not isinstance(record, dict):
+            raise CorpusError(f"{name}, line {line_no}: expected a JSON object with a 'text' field")
+        records.append((line_no, record))
+    return records
+
+
+def load_article_table(path: Path | str, *, text_column: str | None = None,
+                       id_column: str | None = None) -> pd.DataFrame:
+    """Load one file of articles: JSON Lines, Parquet, or a CSV export from a news database.
+
+    Each record needs a non-empty text: the ``text_column`` (default: the first of :data:`TEXT_COLUMNS`
+    present, e.g. ``text`` or ``body``), or, in JSON Lines and Parquet, an ``html`` field holding the
+    page, read as in :mod:`kzanalysis.webpages`. The id is the ``id_column`` (default: the first of
+    :data:`ID_COLUMNS` present; without one, ``<file stem>-<line or row>``). Every other field becomes
+    a metadata column (read as strings); the first of :data:`OUTLET_COLUMNS` present (Media Cloud's
+    ``media_name``) also gives ``outlet``.
 
     Args:
-        path: A ``.jsonl``/``.ndjson`` file (UTF-8, one JSON object per line) or a ``.parquet``
-            file (needs the optional ``pyarrow``: ``pip install 'kzanalysis[parquet]'``).
+        path: A ``.jsonl``/``.ndjson`` file (UTF-8, one JSON object per line), a ``.csv`` export
+            (header row, one article per row; any encoding :func:`read_text` accepts; comma,
+            semicolon or tab), or a ``.parquet`` file (needs ``pip install 'kzanalysis[parquet]'``).
+        text_column: The column holding the article text.
+        id_column: The column holding the document id.
 
     Returns:
         The same table as :func:`load_corpus`: one row per article, sorted by ``doc_id``, columns
@@ -672,75 +812,72 @@ def load_article_table(path: Path | str) -> pd.DataFrame:
         metadata columns, ``outlet`` always present.
 
     Raises:
-        CorpusError: Naming the file and line (or row) of the first bad record: invalid JSON, not
-            an object, missing or empty ``text``, duplicate ``doc_id``; or a missing ``pyarrow``.
+        CorpusError: Naming the file and line (or row) of the first bad record: undecodable bytes,
+            invalid JSON or CSV, a row with the wrong number of cells, missing or empty text, a
+            duplicate id, an article over :data:`MAX_DOCUMENT_BYTES`; a named column that does not
+            exist; or a missing ``pyarrow``.
 
     Example:
-        >>> import json, tempfile, pathlib
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "articles.jsonl"
-        >>> _ = path.write_text(json.dumps({"doc_id": "a1", "text": "Protests in Almaty.", "outlet": "X"}) + "\n")
-        >>> load_article_table(path)[["doc_id", "file", "outlet"]].values.tolist()
-        [['a1', 'articles.jsonl#1', 'X']]
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "export.csv"
+        >>> _ = path.write_text("stories_id,title,media_name,text\n7,Strike,Harbour Gazette,Dockers walked out.\n")
+        >>> load_article_table(path)[["doc_id", "file", "outlet", "title"]].values.tolist()
+        [['7', 'export.csv#2', 'Harbour Gazette', 'Strike']]
     """
-    import json
-
     path = Path(path)
     name = path.name
     if not path.exists():
         raise CorpusError(f"{path}: no such file")
-    if path.suffix.lower() == ".parquet":
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
         try:
             frame = pd.read_parquet(path)
         except ImportError as err:
             raise CorpusError(f"{name}: reading Parquet needs pyarrow: pip install 'kzanalysis[parquet]'") from err
-        records = frame.to_dict("records")
+        records = list(enumerate(frame.to_dict("records"), start=1))
         where, encoding = "row", "parquet"
+    elif suffix in CSV_SUFFIXES:
+        records, where, encoding = _csv_records(path.read_bytes(), name), "line", "csv"
     else:
-        records, where, encoding = [], "line", "utf-8"
-        data = path.read_bytes()
-        if data.startswith(_UTF8_BOM):
-            data = data[3:]
-        bad = _utf8_errors(data)
-        if bad:
-            raise CorpusError(_bad_bytes_message(data, bad, name))
-        lines = data.decode("utf-8").split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        for line_no, line in enumerate(lines, start=1):
-            if not line.strip():
-                records.append(None)
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise CorpusError(f"{name}, line {line_no}: not valid JSON ({err.msg})") from err
-            if not isinstance(record, dict):
-                raise CorpusError(f"{name}, line {line_no}: expected a JSON object with a 'text' field")
-            records.append(record)
+        records, where, encoding = _jsonl_records(path.read_bytes(), name), "line", "utf-8"
+    columns = list(dict.fromkeys(key for _, record in records if record for key in record))
+    text_key = _pick_column(columns, text_column, TEXT_COLUMNS, "article text", name,
+                            required=suffix in CSV_SUFFIXES and "html" not in columns) or "text"
+    id_key = _pick_column(columns, id_column, ID_COLUMNS, "document id", name, required=False)
+    outlet_key = _pick_column(columns, None, OUTLET_COLUMNS, "outlet", name, required=False)
     rows: list[dict[str, Any]] = []
-    columns: list[str] = []
+    extra: list[str] = []
     seen: dict[str, int] = {}
-    for number, record in enumerate(records, start=1):
+    for number, record in records:
         if record is None:
             continue
-        text = record.get("text")
+        text = record.get(text_key) if text_key else None
+        doc_encoding, fields = encoding, {}
+        if (not isinstance(text, str) or not text.strip()) and isinstance(record.get("html"), str):
+            text, doc_encoding, fields = _read_page(record["html"].encode("utf-8"), f"{name}, {where} {number}")
         if not isinstance(text, str) or not text.strip():
-            raise CorpusError(f"{name}, {where} {number}: 'text' is missing or empty")
+            raise CorpusError(f"{name}, {where} {number}: {repr(text_key or 'text')} is missing or empty")
         if len(text) > MAX_DOCUMENT_BYTES:
-            raise CorpusError(f"{name}, {where} {number}: 'text' has {len(text):,} characters; articles above "
+            raise CorpusError(f"{name}, {where} {number}: the text has {len(text):,} characters; articles above "
                               f"{MAX_DOCUMENT_BYTES:,} are refused before tokenising. Split it into one record per "
                               "article.")
-        doc_id = _cell(record.get("doc_id")) or f"{path.stem}-{number}"
+        doc_id = (_cell(record.get(id_key)) if id_key else "") or f"{path.stem}-{number}"
         if doc_id in seen:
             raise CorpusError(f"{name}, {where} {number}: duplicate doc_id {doc_id!r} (first at {where} {seen[doc_id]})")
         seen[doc_id] = number
-        row = {key: _cell(value) for key, value in record.items() if key not in CORPUS_COLUMNS}
-        columns += [key for key in row if key not in columns]
+        row = {key: _cell(value) for key, value in record.items()
+               if key not in CORPUS_COLUMNS and key not in (text_key, id_key, "html")}
+        row = {**fields, **row}
+        if outlet_key and "outlet" not in row:
+            row["outlet"] = _cell(record.get(outlet_key))
+        elif fields.get("page_site") and not row.get("outlet"):
+            row["outlet"] = fields["page_site"]
+        extra += [key for key in row if key not in extra]
         rows.append({"doc_id": doc_id, "file": f"{name}#{number}", "text": _normalise_line_breaks(text),
-                     "encoding": encoding, **row})
+                     "encoding": doc_encoding, **row})
     if not rows:
         raise CorpusError(f"{name}: no articles in the file")
-    return _corpus_table(rows, columns)
+    return _corpus_table(rows, extra)
 
 
 def corpus_fingerprint(corpus: pd.DataFrame) -> str:

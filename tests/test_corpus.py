@@ -293,7 +293,7 @@ def test_path_is_a_file(tmp_path: Path) -> None:
 def test_folder_without_txt(tmp_path: Path) -> None:
     make_corpus(tmp_path, {"notes.md": "# notes"})
     message = load_error(tmp_path)
-    assert str(tmp_path) in message and "no .txt files" in message
+    assert str(tmp_path) in message and "no .txt or .html files" in message
 
 
 @pytest.mark.parametrize("content", [b"", b"  \n\t\r\n ", b"\xef\xbb\xbf\n"], ids=["empty", "whitespace", "bom-only"])
@@ -374,7 +374,7 @@ def test_metadata_file_in_subfolder(tmp_path: Path) -> None:
     make_corpus(tmp_path / "sub", {"b.txt": "B"})
     make_corpus(tmp_path, {"a.txt": "A"}, metadata="doc_id,file\na,a.txt\nb,sub/b.txt\n")
     message = load_error(tmp_path)
-    assert message.startswith("metadata.csv line 3") and "'sub/b.txt' is not a .txt file directly inside" in message
+    assert message.startswith("metadata.csv line 3") and "'sub/b.txt' is not a .txt or .html file directly inside" in message
 
 
 def test_txt_not_listed_in_metadata(tmp_path: Path) -> None:
@@ -512,7 +512,7 @@ def test_check_corpus_flags_folder_without_txt(tmp_path: Path) -> None:
     report = kz.check_corpus(tmp_path)
     assert report["file"].tolist() == ["."]
     assert not report["ok"].iloc[0]
-    assert "no .txt files" in report["problem"].iloc[0]
+    assert "no .txt or .html files" in report["problem"].iloc[0]
 
 
 def test_check_corpus_all_ok(tmp_path: Path) -> None:
@@ -706,3 +706,94 @@ def test_metadata_with_another_delimiter_and_capitalised_header_is_understood(tm
 def test_metadata_row_with_missing_cells_is_reported(tmp_path: Path) -> None:
     make_corpus(tmp_path, {"a.txt": "A.", "b.txt": "B."}, metadata="doc_id,file,outlet\na,a.txt,X\nb,b.txt\n")
     assert load_error(tmp_path).startswith("metadata.csv line 3: 2 fields, but the header has 3 (outlet missing)")
+
+
+# --------------------------------------------------------------------------------------------
+# Web pages and CSV exports
+
+PAGE = ("<html><head><title>{title}</title><meta property='og:site_name' content='{site}'></head><body>"
+        "<nav>Home | World | Business | Skip to main content</nav><article><h1>{title}</h1>{paragraphs}</article>"
+        "<footer>© 2022 {site}. All rights reserved. Privacy policy.</footer></body></html>")
+
+
+def _page(title: str, site: str, sentences: list[str]) -> str:
+    return PAGE.format(title=title, site=site, paragraphs="".join(f"<p>{s}</p>" for s in sentences))
+
+
+def test_web_pages_in_a_folder_give_their_main_text_and_page_metadata(tmp_path: Path) -> None:
+    sentences = ["Dockworkers walked out on Monday, halting cargo traffic at the northern container terminal.",
+                 "Shipping companies said forty vessels were waiting at anchor outside the breakwater by Tuesday."]
+    (tmp_path / "strike.html").write_text(_page("Port strike enters second day", "Harbour Gazette", sentences),
+                                          encoding="utf-8")
+    make_corpus(tmp_path, {"note.txt": "A plain text article about the port."})
+    corpus = kz.load_corpus(tmp_path).set_index("doc_id")
+    page = corpus.loc["strike"]
+    assert page["encoding"].startswith("html (trafilatura ")
+    assert sentences[0] in page["text"] and "Skip to main content" not in page["text"]
+    assert page["page_title"] == "Port strike enters second day" and page["outlet"] == "Harbour Gazette"
+    assert corpus.loc["note", "page_title"] == "" and corpus.loc["note", "outlet"] == "unknown"
+    raw = (tmp_path / "strike.html").read_text(encoding="utf-8")
+    assert "<nav>" in raw  # the page itself is untouched
+
+
+def test_a_web_page_without_article_text_is_named(tmp_path: Path) -> None:
+    (tmp_path / "empty page.html").write_text("<html><body><nav>Home</nav></body></html>", encoding="utf-8")
+    make_corpus(tmp_path, {"good.txt": "Text."})
+    assert load_error(tmp_path).startswith("empty page.html: no article text found in this web page")
+
+
+def test_metadata_outlet_wins_over_what_the_page_says(tmp_path: Path) -> None:
+    (tmp_path / "p.html").write_text(_page("Strike", "Site Name", ["Dockworkers walked out on Monday, halting "
+                                                                   "cargo traffic at the northern terminal."]),
+                                     encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("doc_id,file,outlet\np1,p.html,My Outlet\n", encoding="utf-8")
+    assert kz.load_corpus(tmp_path).loc[0, ["outlet", "page_site"]].tolist() == ["My Outlet", "Site Name"]
+
+
+def test_csv_export_with_media_cloud_columns(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text('stories_id,publish_date,title,url,media_name,text\n'
+                    '11,2022-01-08,Strike,http://x,Harbour Gazette,"Dockers walked out.\nSecond paragraph."\n'
+                    '12,2022-01-09,Talks,http://y,Coastal Wire,Talks stalled.\n', encoding="utf-8")
+    corpus = kz.load_corpus(path)
+    assert corpus[["doc_id", "file", "outlet", "media_name", "publish_date"]].values.tolist() == [
+        ["11", "export.csv#2", "Harbour Gazette", "Harbour Gazette", "2022-01-08"],
+        ["12", "export.csv#4", "Coastal Wire", "Coastal Wire", "2022-01-09"]]
+    assert corpus.loc[0, "text"] == "Dockers walked out.\nSecond paragraph."
+    assert len(kz.paragraphs(corpus)) == 3
+
+
+@pytest.mark.parametrize(("content", "options", "message"), [
+    ("id,text\n1,A\n2,\n", {}, "export.csv, line 3: 'text' is missing or empty"),
+    ("id,body\n1,A\n1,B\n", {}, "export.csv, line 3: duplicate doc_id '1' (first at line 2)"),
+    ("id,words\n1,A\n", {}, "export.csv: no column for the article text among 'id', 'words'"),
+    ("id,text\n1,A\n", {"text_column": "story"}, "export.csv: no column 'story' for the article text"),
+    ("id,text\n1,A,extra\n", {}, "export.csv, line 2: 3 cells, but the header has 2"),
+], ids=["empty-text", "duplicate-id", "no-text-column", "named-column-missing", "extra-cell"])
+def test_csv_export_errors_name_the_row(tmp_path: Path, content: str, options: dict, message: str) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(kz.CorpusError) as info:
+        kz.load_corpus(path, **options)
+    assert str(info.value).startswith(message)
+
+
+def test_csv_export_with_named_columns_and_a_bad_byte(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("key;words\na;Dockers walked out.\n", encoding="utf-8")
+    assert kz.load_corpus(path, text_column="words", id_column="key")["doc_id"].tolist() == ["a"]
+    path.write_bytes("key,words\na,Dockers’ strike.\nb,caf".encode("utf-8") + b"\xe9\n")
+    with pytest.raises(kz.CorpusError, match=r"export\.csv is UTF-8 text except for 1 byte\(s\).*\(line 3\)"):
+        kz.load_corpus(path, text_column="words", id_column="key")
+
+
+def test_jsonl_records_may_carry_the_page_instead_of_the_text(tmp_path: Path) -> None:
+    import json
+
+    page = _page("Strike", "Harbour Gazette", ["Dockworkers walked out on Monday, halting cargo traffic at the "
+                                               "northern container terminal, the union said."])
+    path = tmp_path / "pages.jsonl"
+    path.write_text(json.dumps({"doc_id": "p1", "html": page}) + "\n", encoding="utf-8")
+    corpus = kz.load_corpus(path)
+    assert corpus.loc[0, "outlet"] == "Harbour Gazette" and "Dockworkers walked out" in corpus.loc[0, "text"]
+    assert "html" not in corpus.columns

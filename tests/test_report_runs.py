@@ -211,3 +211,31 @@ def test_a_kernel_that_dies_is_named_with_its_notebook_and_the_rest_still_run(tm
     assert runs.loc[0, "error"].startswith("DeadKernelError")
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "1 of 2 notebooks failed" in index and "00-dies (DeadKernelError" in index
+
+
+@pytest.mark.slow
+def test_series_on_web_pages_and_on_a_csv_export(tmp_path: Path) -> None:
+    from conftest import FACTS_TEXTS
+
+    outlets = {"gazette-1.txt": "Harbour Gazette", "wire-2.txt": "Coastal Wire", "radio-3.txt": "Dock Radio"}
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    rows = ["id,title,media_name,text"]
+    for i, (name, text) in enumerate(FACTS_TEXTS.items()):
+        body = "".join(f"<p>{line}</p>" for line in text.strip().split("\n"))
+        (pages / name.replace(".txt", ".html")).write_text(
+            f"<html><head><title>Strike {i}</title><meta property='og:site_name' content='{outlets[name]}'></head>"
+            f"<body><nav>Home | Ports | Skip to main content</nav><article><h1>Strike {i}</h1>{body}</article>"
+            "<footer>Privacy policy · Terms of use</footer></body></html>", encoding="utf-8")
+        quoted = text.strip().replace('"', '""')
+        rows.append(f'{i},Strike {i},{outlets[name]},"{quoted}"')
+    export = tmp_path / "export.csv"
+    export.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    for corpus, out in ((pages, tmp_path / "out-pages"), (export, tmp_path / "out-export")):
+        runs = report.run_series(corpus, out=out)
+        assert runs["status"].tolist() == ["ok"] * len(runs), runs[["notebook", "error"]].to_string()
+        table = report.read_table("corpus", out_dir=out)
+        assert sorted(table["outlet"]) == sorted(outlets.values())
+        framing = (out / "html" / "03-framing-terms.html").read_text(encoding="utf-8")
+        assert "In its own voice: Harbour Gazette" in framing
+    assert "web page extractor" in (tmp_path / "out-pages" / "html" / "00-corpus-overview.html").read_text(encoding="utf-8")

@@ -185,7 +185,8 @@ def _append_provenance(notebook: Any, parameters: Mapping[str, Any], *, shown: M
         "import pandas as _pd\nimport kzanalysis as _kz\nfrom IPython.display import display as _display\n\n"
         "with _pd.option_context('display.max_colwidth', None, 'display.max_rows', None):\n"
         f"    _display(_kz.report.provenance(_kz.load_corpus(_kz.report.corpus_path({parameters.get('corpus_dir')!r}), "
-        f"metadata={parameters.get('metadata_file')!r}), parameters={displayed!r}))"
+        f"metadata={parameters.get('metadata_file')!r}, text_column={parameters.get('text_column')!r}, "
+        f"id_column={parameters.get('id_column')!r}), parameters={displayed!r}))"
     )
     notebook.cells.append(nbformat.v4.new_markdown_cell(
         "## Provenance\n\nAdded by `kzanalysis report`: the corpus files and their SHA-256 content hash, the "
@@ -533,6 +534,8 @@ def run_series(
     notebooks: Sequence[Path | str] | None = None,
     jobs: int | None = None,
     timeout: int = 900,
+    text_column: str | None = None,
+    id_column: str | None = None,
 ) -> pd.DataFrame:
     """Run the numbered notebooks on one corpus and put the finished report folder, with its index, at ``out``.
 
@@ -544,13 +547,16 @@ def run_series(
     (see :func:`plan_series`). Two runs into one ``out`` at once are refused (a lock file).
 
     Args:
-        corpus: A folder of ``.txt`` files (optional ``metadata.csv``).
+        corpus: A corpus folder (``.txt`` and ``.html`` files, optional ``metadata.csv``) or one file of
+            articles (CSV export, JSON Lines, Parquet).
         metadata: A metadata CSV elsewhere than ``<corpus>/metadata.csv``.
         out: The report folder; gets ``html/``, ``tables/``, ``figures/``, ``notebooks/`` and ``index.html``.
             Other files already in it (a README) are kept.
         notebooks: The notebooks to run (default: every ``NN-*.ipynb`` in ``notebooks/``).
         jobs: Kernels at once (default: the number of CPU cores, at most 4).
         timeout: Seconds a single cell may run.
+        text_column: For a file of articles, the column holding the text (default: a common name).
+        id_column: For a file of articles, the column holding the id (default: a common name).
 
     Returns:
         One row per notebook, in numbering order: ``notebook``, ``status``, ``seconds``, ``html``
@@ -571,13 +577,15 @@ def run_series(
     corpus_dir = Path(corpus).resolve()
     metadata_file = str(Path(metadata).resolve()) if metadata is not None else None
     target = check_output_folder(out, corpus=corpus_dir)
-    loaded = load_corpus(corpus_dir, metadata=metadata_file)  # fail early, with the loader's message
+    loaded = load_corpus(corpus_dir, metadata=metadata_file, text_column=text_column,
+                         id_column=id_column)  # fail early, with the loader's message
     todo = [Path(p).resolve() for p in notebooks] if notebooks is not None else discover_notebooks()
     workers = max(1, min(jobs or os.cpu_count() or 1, 4))
     with _report_lock(target):
         staging = target.parent / f"{target.name}.partial-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
         paths = OutputPaths(staging).make()
-        parameters = {"corpus_dir": str(corpus_dir), "metadata_file": metadata_file, "out_dir": str(staging)}
+        parameters = {"corpus_dir": str(corpus_dir), "metadata_file": metadata_file, "out_dir": str(staging),
+                      "text_column": text_column, "id_column": id_column}
         shown = {"corpus_dir": display_path(corpus_dir), "metadata_file": display_path(metadata_file),
                  "out_dir": display_path(target)}
         kernels = _Kernels()

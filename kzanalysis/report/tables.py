@@ -248,6 +248,11 @@ def provenance(corpus: pd.DataFrame, *, parameters: Mapping[str, Any] | None = N
         {"item": "corpus sha256", "value": corpus_fingerprint(corpus)},
         {"item": "n_documents", "value": str(len(corpus))},
     ]
+    pages = corpus["encoding"].astype(str).str.startswith("html (") if "encoding" in corpus.columns else []
+    if len(pages) and pages.any():
+        from kzanalysis.webpages import extractor_name
+
+        rows.append({"item": "web page extractor", "value": f"{extractor_name()} ({int(pages.sum()):,} pages)"})
     for name, value in (parameters or {}).items():
         if name in PATH_PARAMETERS and isinstance(value, (str, Path)) and Path(value).is_absolute():
             value = display_path(value)
