@@ -113,3 +113,36 @@ def facts_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (folder / name).write_text(text, encoding="utf-8")
     (folder / "metadata.csv").write_text(FACTS_METADATA, encoding="utf-8")
     return folder
+
+
+def two_notebook_series(root: Path, cells: dict[str, str]) -> tuple[Path, list[Path]]:
+    """A one-file corpus and a series of small notebooks (name -> code after the parameters cell) under ``root``."""
+    import nbformat
+
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Protests in the harbour.\n", encoding="utf-8")
+    folder = root / "notebooks"
+    folder.mkdir()
+    for name, source in cells.items():
+        nb = nbformat.v4.new_notebook(cells=[
+            nbformat.v4.new_code_cell("corpus_dir = None\nmetadata_file = None\nout_dir = None",
+                                      metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell(source)])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, folder / name)
+    return corpus, sorted(folder.glob("*.ipynb"))
+
+
+def run_in_kernel(root: Path, code: str) -> dict:
+    """Run ``code`` as the one cell of a notebook through the report runner's kernel; return the run's row."""
+    import nbformat
+
+    from kzanalysis import report
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("corpus_dir = None", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(code)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, root / "00-probe.ipynb")
+    return report.execute_notebook(root / "00-probe.ipynb", {}, paths=report.output_paths(root / "out"))

@@ -171,23 +171,13 @@ def test_two_runs_give_byte_identical_tables_and_figures(seed_report: Path, tmp_
 
 
 def test_a_timed_out_notebook_is_reported_and_the_series_goes_on(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text("Protests in Almaty.\n", encoding="utf-8")
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    cells = {"00-slow.ipynb": "import time\ntime.sleep(120)", "01-fine.ipynb": "x = 1"}
-    for name, source in cells.items():
-        nb = nbformat.v4.new_notebook(cells=[
-            nbformat.v4.new_code_cell("corpus_dir = None\nmetadata_file = None\nout_dir = None",
-                                      metadata={"tags": ["parameters"]}),
-            nbformat.v4.new_code_cell(source)])
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        nbformat.write(nb, folder / name)
+    from conftest import two_notebook_series
+
+    corpus, notebooks = two_notebook_series(tmp_path, {"00-slow.ipynb": "import time\ntime.sleep(120)",
+                                                       "01-fine.ipynb": "x = 1"})
     # the time-out must leave room for the closing provenance cell (imports and loads the corpus: seconds on a cold
     # machine) and stay far below the slow cell
-    runs = report.run_series(corpus, out=tmp_path / "out", notebooks=sorted(folder.glob("*.ipynb")), jobs=1,
-                             timeout=20)
+    runs = report.run_series(corpus, out=tmp_path / "out", notebooks=notebooks, jobs=1, timeout=20)
     assert runs["status"].tolist() == ["error", "ok"]
     assert runs.loc[0, "error"].startswith("CellTimeoutError")
     assert (tmp_path / "out" / "html" / "00-slow.html").exists() and (tmp_path / "out" / "index.html").exists()
@@ -207,12 +197,9 @@ def test_kernels_run_without_progress_bars_and_caller_env_is_untouched(tmp_path:
     import os
 
     monkeypatch.delenv("KZANALYSIS_PROGRESS", raising=False)
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("corpus_dir = None", metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("import os\nassert os.environ['KZANALYSIS_PROGRESS'] == '0'")])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, tmp_path / "00-env.ipynb")
-    run = report.execute_notebook(tmp_path / "00-env.ipynb", {}, paths=report.output_paths(tmp_path / "out"))
+    from conftest import run_in_kernel
+
+    run = run_in_kernel(tmp_path, "import os\nassert os.environ['KZANALYSIS_PROGRESS'] == '0'")
     assert run["status"] == "ok", run["error"]
     assert "KZANALYSIS_PROGRESS" not in os.environ
 
@@ -280,11 +267,8 @@ def test_out_on_a_folder_that_cannot_be_written_is_refused(tmp_path: Path, capsy
 def test_kernels_run_with_one_blas_thread_unless_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
     monkeypatch.setenv("OMP_NUM_THREADS", "2")
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("corpus_dir = None", metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("import os\nassert os.environ['OPENBLAS_NUM_THREADS'] == '1'\n"
-                                  "assert os.environ['OMP_NUM_THREADS'] == '2'")])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, tmp_path / "00-threads.ipynb")
-    run = report.execute_notebook(tmp_path / "00-threads.ipynb", {}, paths=report.output_paths(tmp_path / "out"))
+    from conftest import run_in_kernel
+
+    run = run_in_kernel(tmp_path, "import os\nassert os.environ['OPENBLAS_NUM_THREADS'] == '1'\n"
+                                  "assert os.environ['OMP_NUM_THREADS'] == '2'")
     assert run["status"] == "ok", run["error"]

@@ -142,12 +142,9 @@ def test_a_second_run_into_the_same_folder_is_refused(tmp_path: Path) -> None:
 
 def test_kernels_get_the_inline_backend_whatever_the_caller_sets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MPLBACKEND", "Agg")
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("corpus_dir = None", metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("import matplotlib\nassert 'inline' in matplotlib.get_backend(), matplotlib.get_backend()")])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, tmp_path / "00-backend.ipynb")
-    run = report.execute_notebook(tmp_path / "00-backend.ipynb", {}, paths=report.output_paths(tmp_path / "out"))
+    from conftest import run_in_kernel
+
+    run = run_in_kernel(tmp_path, "import matplotlib\nassert 'inline' in matplotlib.get_backend(), matplotlib.get_backend()")
     assert run["status"] == "ok", run["error"]
     assert os.environ["MPLBACKEND"] == "Agg"
 
@@ -193,20 +190,11 @@ def test_series_on_hostile_names_formula_cells_and_one_line_articles(tmp_path: P
 
 
 def test_a_kernel_that_dies_is_named_with_its_notebook_and_the_rest_still_run(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text("Protests in the harbour.\n", encoding="utf-8")
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    cells = {"00-dies.ipynb": "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", "01-fine.ipynb": "x = 1"}
-    for name, source in cells.items():
-        nb = nbformat.v4.new_notebook(cells=[
-            nbformat.v4.new_code_cell("corpus_dir = None\nmetadata_file = None\nout_dir = None",
-                                      metadata={"tags": ["parameters"]}),
-            nbformat.v4.new_code_cell(source)])
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        nbformat.write(nb, folder / name)
-    runs = report.run_series(corpus, out=tmp_path / "out", notebooks=sorted(folder.glob("*.ipynb")), jobs=1)
+    from conftest import two_notebook_series
+
+    corpus, notebooks = two_notebook_series(tmp_path, {
+        "00-dies.ipynb": "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", "01-fine.ipynb": "x = 1"})
+    runs = report.run_series(corpus, out=tmp_path / "out", notebooks=notebooks, jobs=1)
     assert runs["status"].tolist() == ["error", "ok"]
     assert runs.loc[0, "error"].startswith("DeadKernelError")
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
