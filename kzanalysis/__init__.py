@@ -40,8 +40,8 @@ _EXPORTS: dict[str, str] = {
 }
 
 # stage modules, importable as attributes: ``kz.overlap.doc_similarity(...)``
-_MODULES = frozenset({"config", "corpus", "clean", "tokenize", "features", "overlap", "topics", "framing",
-                      "claims", "plots", "report", "cli"})
+_MODULES = frozenset({"config", "corpus", "webpages", "clean", "tokenize", "features", "overlap", "topics",
+                      "framing", "claims", "findings", "plots", "report", "progress", "cli"})
 
 __all__ = sorted([*_EXPORTS, "config", "__version__"])
 
@@ -57,4 +57,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return __all__
+    return sorted({*__all__, *_MODULES})  # stage modules too, so tab completion offers kz.findings, kz.report, ...
