@@ -585,6 +585,9 @@ def _corpus_table(records: list[dict[str, Any]], metadata_columns: list[str]) ->
     for column in extra:  # a column only some records have (a page's title, an export's field) is blank elsewhere
         corpus[column] = corpus[column].where(corpus[column].notna(), "")
     corpus["outlet"] = [UNKNOWN_OUTLET if not _cell(value) else value for value in corpus["outlet"]]
+    from kzanalysis.languages import detect_language
+
+    corpus["detected_language"] = [detect_language(text) for text in corpus["text"]]
     return corpus.sort_values("doc_id", kind="stable").reset_index(drop=True)
 
 

@@ -48,7 +48,7 @@ def extract_page(html: str | bytes) -> tuple[str, dict[str, str]]:
         ...         "</body></html>")
         >>> text, fields = extract_page(page)
         >>> "Dockworkers walked out on Monday" in text, "Home | World" in text, fields["page_title"]
-        (True, False, 'Port strike')
+        (True, False, 'Port strike enters second day')
     """
     import trafilatura
 

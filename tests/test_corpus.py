@@ -797,3 +797,16 @@ def test_jsonl_records_may_carry_the_page_instead_of_the_text(tmp_path: Path) ->
     corpus = kz.load_corpus(path)
     assert corpus.loc[0, "outlet"] == "Harbour Gazette" and "Dockworkers walked out" in corpus.loc[0, "text"]
     assert "html" not in corpus.columns
+
+
+def test_each_document_gets_its_detected_language_and_metadata_language_wins(tmp_path: Path) -> None:
+    from kzanalysis import languages
+
+    make_corpus(tmp_path, {"en.txt": "Police detained dozens of protesters near the main square on Tuesday.",
+                           "de.txt": "Die Polizei nahm am Dienstag Dutzende Demonstranten am Hauptplatz fest."},
+                metadata="doc_id,file,language\nen,en.txt,\nde,de.txt,EN-GB\n")
+    corpus = kz.load_corpus(tmp_path)
+    assert corpus.set_index("doc_id")["detected_language"].to_dict() == {"de": "de", "en": "en"}
+    assert languages.document_languages(corpus).to_dict() == {"de": "en", "en": "en"}  # the researcher said so
+    kept, skipped = languages.split_by_language(corpus.drop(columns=["language"]))
+    assert kept["doc_id"].tolist() == ["en"] and skipped[["doc_id", "language"]].values.tolist() == [["de", "de"]]

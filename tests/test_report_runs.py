@@ -227,3 +227,33 @@ def test_series_on_web_pages_and_on_a_csv_export(tmp_path: Path) -> None:
         framing = (out / "html" / "03-framing-terms.html").read_text(encoding="utf-8")
         assert "In its own voice: Harbour Gazette" in framing
     assert "web page extractor" in (tmp_path / "out-pages" / "html" / "00-corpus-overview.html").read_text(encoding="utf-8")
+
+
+GERMAN = ("Die Hafenarbeiter streiken seit Montag, der Containerverkehr am nördlichen Terminal steht still.\n"
+          "Nach Angaben der Polizei wurden am 2. Januar 2022 insgesamt 45 Streikposten festgenommen.\n"
+          "Die Gewerkschaft erklärte, der Streik werde fortgesetzt, bis die Nachtschichtzulage wieder gezahlt werde.\n")
+ITALIAN = ("I portuali sono in sciopero da lunedì e il traffico dei container al terminal nord è fermo.\n"
+           "Secondo la polizia, il 2 gennaio 2022 sono stati fermati 45 picchetti davanti al cancello principale.\n"
+           "Il sindacato ha dichiarato che lo sciopero continuerà finché non sarà ripristinata l'indennità notturna.\n")
+
+
+@pytest.mark.slow
+def test_series_on_a_mixed_language_folder_analyses_english_only_and_says_so(facts_corpus: Path, tmp_path: Path) -> None:
+    corpus = tmp_path / "mixed"
+    shutil.copytree(facts_corpus, corpus)
+    (corpus / "zeitung-4.txt").write_text(GERMAN, encoding="utf-8")
+    (corpus / "giornale-5.txt").write_text(ITALIAN, encoding="utf-8")
+    with (corpus / "metadata.csv").open("a", encoding="utf-8") as handle:
+        handle.write("zeitung-4,zeitung-4.txt,Hafenzeitung\ngiornale-5,giornale-5.txt,Giornale del Porto\n")
+    out = tmp_path / "out"
+    runs = report.run_series(corpus, out=out)
+    assert runs["status"].tolist() == ["ok"] * len(runs), runs[["notebook", "error"]].to_string()
+    languages = report.read_table("corpus", out_dir=out).set_index("doc_id")["detected_language"].to_dict()
+    assert languages == {"gazette-1": "en", "wire-2": "en", "radio-3": "en", "zeitung-4": "de", "giornale-5": "it"}
+    for table in ("claims", "frame_terms", "sources", "kwic"):
+        ids = set(report.read_table(table, out_dir=out)["doc_id"])
+        assert not ids & {"zeitung-4", "giornale-5"}, f"{table} matched English patterns in another language"
+    assert set(report.read_table("paragraph_topics", out_dir=out)["doc_id"]) >= {"zeitung-4", "giornale-5"}
+    for page in ("03-framing-terms.html", "05-claims-and-sources.html"):
+        text = (out / "html" / page).read_text(encoding="utf-8")
+        assert "2 documents not analysed here, in de (1) and it (1)" in text, page

@@ -169,3 +169,19 @@ def named_outlets(outlets: Sequence[str]) -> int:
         1
     """
     return len(set(map(str, outlets)) - {UNKNOWN_OUTLET})
+
+
+def not_analysed_line(not_analysed: pd.DataFrame | None) -> str:
+    """A finding naming the documents an English-only analysis left out, with their languages ("" when none).
+
+    Example:
+        >>> not_analysed_line(pd.DataFrame({"doc_id": ["a", "b"], "language": ["de", "de"]}))[:56]
+        '2 documents not analysed here, in de (2): the lexicons a'
+    """
+    if not_analysed is None or not len(not_analysed):
+        return ""
+    counts = not_analysed["language"].replace("", "unidentified").value_counts().sort_index()
+    counts = counts.sort_values(ascending=False, kind="stable")  # most first, ties alphabetical
+    return (f"{plural(len(not_analysed), 'document')} not analysed here, in "
+            + join_names(f"{k} ({v})" for k, v in counts.items())
+            + ": the lexicons and patterns are English (`tables/corpus.csv` has each document's language).")

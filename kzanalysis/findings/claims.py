@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kzanalysis.findings.base import (Findings, comparison_unit, join_names, named_outlets, plural, share,
-                                      size_caveat, unit_label)
+from kzanalysis.findings.base import (Findings, comparison_unit, join_names, named_outlets, not_analysed_line,
+                                      plural, share, size_caveat, unit_label)
 
 KINDS = ("killed", "injured", "detained")
 OFFICIAL_SIDE = frozenset({"official", "state_media", "foreign_government"})
@@ -22,6 +22,7 @@ def claims_findings(
     numbers: pd.DataFrame | None = None,
     scores: pd.DataFrame | None = None,
     signals: pd.DataFrame | None = None,
+    not_analysed: pd.DataFrame | None = None,
 ) -> Findings:
     """Findings of notebook 05: conflicting figures, the authority behind exact figures, who gets to speak.
 
@@ -34,6 +35,7 @@ def claims_findings(
         numbers: ``claims.number_mentions`` (how many numbers were set aside as dates, ages, ...).
         scores: ``claims.score_claims`` scores, when hand labels cover the corpus.
         signals: ``claims.provenance_signals`` (translation signs are counted).
+        not_analysed: ``languages.split_by_language``'s second table: documents left out, named in the caveats.
 
     Returns:
         :class:`Findings`: the kind of figure on which outlets differ most, the sources behind exact
@@ -121,6 +123,9 @@ def claims_findings(
     caveats = (size_caveat(len(corpus), named_outlets(list(outlets))),
                "Attribution is read per sentence: a source named in a neighbouring sentence is not seen, so "
                "\"unattributed\" means \"no source in the same sentence\".")
+    left_out = not_analysed_line(not_analysed)
+    if left_out:
+        caveats = (left_out, *caveats)
     return Findings("claims", headline=(first, second, third), details=tuple(details), caveats=caveats)
 
 

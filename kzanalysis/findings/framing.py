@@ -6,8 +6,8 @@ from typing import Sequence
 
 import pandas as pd
 
-from kzanalysis.findings.base import (Findings, comparison_unit, join_names, named_outlets, plural, size_caveat,
-                                      unit_label)
+from kzanalysis.findings.base import (Findings, comparison_unit, join_names, named_outlets, not_analysed_line,
+                                      plural, size_caveat, unit_label)
 
 Z_CRITICAL = 1.96
 """Keyness words at or beyond this |z| are named as distinctive (two-sided 5% level, before any correction)."""
@@ -21,6 +21,7 @@ def framing_findings(
     keyness: pd.DataFrame | None = None,
     quotes: pd.DataFrame | None = None,
     families: Sequence[str] = ("terror", "protest"),
+    not_analysed: pd.DataFrame | None = None,
 ) -> Findings:
     """Findings of notebook 03: each contrast family's users, voice and speakers; rates; distinctive words.
 
@@ -31,6 +32,7 @@ def framing_findings(
         keyness: ``framing.keyness`` (``group``, ``term``, ``z``).
         quotes: ``framing.quotes`` (``level``, ``closed``, ``speaker``).
         families: The families to describe (the notebook's ``contrast_families``).
+        not_analysed: ``languages.split_by_language``'s second table: documents left out, named in the caveats.
 
     Returns:
         :class:`Findings`: one headline per family (who uses it only inside quotations, who in their own
@@ -118,4 +120,7 @@ def framing_findings(
                "voice, and speakers come from patterns around the quotation.")
     if len(headline) < 3 and details:
         headline.append(details.pop(0))
+    left_out = not_analysed_line(not_analysed)
+    if left_out:
+        caveats = (left_out, *caveats)
     return Findings("framing", headline=tuple(headline), details=tuple(details), caveats=caveats)

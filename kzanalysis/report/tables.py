@@ -248,6 +248,12 @@ def provenance(corpus: pd.DataFrame, *, parameters: Mapping[str, Any] | None = N
         {"item": "corpus sha256", "value": corpus_fingerprint(corpus)},
         {"item": "n_documents", "value": str(len(corpus))},
     ]
+    if "detected_language" in corpus.columns:
+        from kzanalysis.languages import detector_name
+
+        counts = corpus["detected_language"].replace("", "unidentified").value_counts()
+        rows.append({"item": "languages detected", "value": ", ".join(f"{k} {v:,}" for k, v in counts.items())
+                     + f" ({detector_name()})"})
     pages = corpus["encoding"].astype(str).str.startswith("html (") if "encoding" in corpus.columns else []
     if len(pages) and pages.any():
         from kzanalysis.webpages import extractor_name
