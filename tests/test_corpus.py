@@ -161,7 +161,7 @@ def test_corpus_error_is_a_value_error() -> None:
 def test_load_corpus_without_metadata_uses_stems_and_unknown_outlet(tmp_path: Path) -> None:
     folder = make_corpus(tmp_path / "c", {"b.txt": "Second.\r\n", "a.txt": "First."})
     corpus = kz.load_corpus(folder)
-    assert list(corpus.columns) == ["doc_id", "file", "text", "encoding", "outlet"]
+    assert list(corpus.columns) == ["doc_id", "file", "text", "encoding", "outlet", "detected_language"]
     assert corpus["doc_id"].tolist() == ["a", "b"]
     assert corpus["file"].tolist() == ["a.txt", "b.txt"]
     assert corpus["text"].tolist() == ["First.", "Second.\n"]
@@ -206,7 +206,7 @@ def test_load_corpus_joins_metadata(tmp_path: Path) -> None:
         ),
     )
     corpus = kz.load_corpus(folder)
-    assert list(corpus.columns) == ["doc_id", "file", "text", "encoding", "outlet", "date", "note"]
+    assert list(corpus.columns) == ["doc_id", "file", "text", "encoding", "outlet", "date", "note", "detected_language"]
     assert corpus["doc_id"].tolist() == ["000_x", "005_y", "010_z"]
     assert corpus["file"].tolist() == ["x.txt", "y.txt", "z.txt"]
     assert corpus["text"].tolist() == ["X text", "Y text", "Z text"]
@@ -219,7 +219,7 @@ def test_load_corpus_joins_metadata(tmp_path: Path) -> None:
 def test_load_corpus_adds_unknown_outlet_when_metadata_has_none(tmp_path: Path) -> None:
     folder = make_corpus(tmp_path, {"a.txt": "A", "b.txt": "B"}, metadata="doc_id,file,date\n1,a.txt,d1\n2,b.txt,d2\n")
     corpus = kz.load_corpus(folder)
-    assert list(corpus.columns) == ["doc_id", "file", "text", "encoding", "date", "outlet"]
+    assert list(corpus.columns) == ["doc_id", "file", "text", "encoding", "date", "outlet", "detected_language"]
     assert corpus["doc_id"].tolist() == ["1", "2"]
     assert corpus["outlet"].tolist() == ["unknown", "unknown"]
 
