@@ -222,7 +222,8 @@ def paragraphs(corpus: pd.DataFrame, *, rules: pd.DataFrame | None = None) -> pd
         the sentences that rule matched were dropped), ``is_heading`` (a short
         line without closing punctuation: headline or subheading, part of the article),
         ``unit_id`` (``para_id`` of the analysis unit the paragraph belongs to), ``clean_text``
-        (inline rules applied), ``line_no`` (1-based line in the decoded file).
+        (inline rules applied), ``line_no`` (1-based line in the decoded file), and ``language``
+        (the document's, see ``kz.languages.document_languages``) when the corpus says or detected it.
 
     Example:
         >>> import kzanalysis as kz
@@ -243,6 +244,11 @@ def paragraphs(corpus: pd.DataFrame, *, rules: pd.DataFrame | None = None) -> pd
         for d, u, b in zip(paras["doc_id"], paras["unit_id"], paras["is_boilerplate"])
     ]
     paras = paras.astype({"para_id": "int64", "line_no": "int64", "unit_id": "int64", "is_boilerplate": bool})[columns]
+    if "detected_language" in corpus.columns or "language" in corpus.columns:  # tokens stem each in its language
+        from kzanalysis.languages import document_languages
+
+        by_doc = document_languages(corpus)
+        paras["language"] = paras["doc_id"].astype(str).map(by_doc).fillna("").astype(str)
     if not paras["doc_id"].is_monotonic_increasing:  # load_corpus sorts by doc_id; other frames may not be
         paras = paras.sort_values(["doc_id", "para_id"], kind="stable").reset_index(drop=True)
     return paras
@@ -291,19 +297,22 @@ def body_paragraphs(paras: pd.DataFrame, *, include_boilerplate: bool = False) -
     Returns:
         One row per analysis unit, sorted by ``doc_id, para_id``: ``doc_id``, ``para_id`` (the
         ``para_id`` of the unit's first raw paragraph, so it joins ``paragraphs``), ``text`` (the
-        cleaned text of its raw paragraphs joined by a space), ``n_lines``, ``is_heading``.
+        cleaned text of its raw paragraphs joined by a space), ``n_lines``, ``is_heading``, and
+        ``language`` when ``paras`` has it.
 
     Example:
         >>> import kzanalysis as kz
         >>> units = kz.body_paragraphs(kz.paragraphs(kz.load_corpus()))
         >>> list(units.columns)
-        ['doc_id', 'para_id', 'text', 'n_lines', 'is_heading']
+        ['doc_id', 'para_id', 'text', 'n_lines', 'is_heading', 'language']
     """
     keep = paras if include_boilerplate else paras[~paras["is_boilerplate"]]
     units = _join_units(keep)
     heads = paras.set_index(["doc_id", "para_id"])["is_heading"]
     keys = list(zip(units["doc_id"], units["para_id"]))
     units["is_heading"] = [bool(heads.get(k, False)) for k in keys]
+    if "language" in paras.columns:
+        units["language"] = units["doc_id"].map(paras.drop_duplicates("doc_id").set_index("doc_id")["language"])
     units = units.astype({"para_id": "int64", "n_lines": "int64"})
     return units.sort_values(["doc_id", "para_id"], kind="stable").reset_index(drop=True)
 

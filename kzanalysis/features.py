@@ -13,6 +13,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer
 
+from .languages import unit_languages
 from .tokenize import analysis_tokens
 
 Grain = Literal["document", "paragraph"]
@@ -84,9 +85,12 @@ def _count_rows(rows: Iterable[list[str]]) -> tuple[list[str], np.ndarray, np.nd
             np.asarray(counts, dtype=np.float64))
 
 
-def _count_texts(texts: list[str], options: dict[str, Any]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`_count_rows` of each text's analysis tokens (top level, so worker processes can run it)."""
-    return _count_rows(analysis_tokens(text, **options) for text in texts)
+def _count_texts(texts: list[str], options: dict[str, Any],
+                 languages: list[str] | None = None) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_count_rows` of each text's analysis tokens, each in its language (top level, for worker processes)."""
+    if languages is None:
+        return _count_rows(analysis_tokens(text, **options) for text in texts)
+    return _count_rows(analysis_tokens(text, **options, language=lang) for text, lang in zip(texts, languages))
 
 
 def _assemble(parts: list[tuple[list[str], np.ndarray, np.ndarray, np.ndarray]]) -> tuple[sp.csr_matrix, np.ndarray]:
@@ -101,7 +105,8 @@ def _assemble(parts: list[tuple[list[str], np.ndarray, np.ndarray, np.ndarray]])
     return matrix, terms
 
 
-def _count_matrix(texts: list[str], options: dict[str, Any], n_jobs: int) -> tuple[sp.csr_matrix, np.ndarray]:
+def _count_matrix(texts: list[str], options: dict[str, Any], n_jobs: int,
+                  languages: list[str] | None = None) -> tuple[sp.csr_matrix, np.ndarray]:
     """One count row per text and the sorted terms; chunks of texts go to ``n_jobs`` processes."""
     if n_jobs > 1 and len(texts) >= PARALLEL_MIN_TEXTS:
         from concurrent.futures import ProcessPoolExecutor
@@ -111,20 +116,24 @@ def _count_matrix(texts: list[str], options: dict[str, Any], n_jobs: int) -> tup
         chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
         # fork where the system has it: workers then need no import and no `if __name__ == "__main__"` guard
         context = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
+        language_chunks = ([languages[i:i + size] for i in range(0, len(texts), size)] if languages is not None
+                           else [None] * len(chunks))
         with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
-            return _assemble(list(pool.map(_count_texts, chunks, [options] * len(chunks))))
-    return _assemble([_count_texts(texts, options)])
+            return _assemble(list(pool.map(_count_texts, chunks, [options] * len(chunks), language_chunks)))
+    return _assemble([_count_texts(texts, options, languages)])
 
 
 def _counts_from_units(
     units: pd.DataFrame, *, grain: Grain, term: Term, drop_stop_words: bool, drop_numbers: bool, n_jobs: int
 ) -> tuple[pd.DataFrame, sp.csr_matrix, np.ndarray]:
-    ordered = units[["doc_id", "para_id", "text"]].sort_values(["doc_id", "para_id"], kind="stable")
+    columns = ["doc_id", "para_id", "text", *(["language"] if "language" in units.columns else [])]
+    ordered = units[columns].sort_values(["doc_id", "para_id"], kind="stable")
     if ordered.duplicated(["doc_id", "para_id"]).any():
         raise ValueError("units must have one row per (doc_id, para_id); found duplicates")
     texts = [text if isinstance(text, str) else "" for text in ordered["text"].tolist()]
     options = {"term": term, "drop_stop_words": drop_stop_words, "drop_numbers": drop_numbers}
-    counts, terms = _count_matrix(texts, options, n_jobs)
+    languages = unit_languages(ordered) if "language" in ordered.columns else None
+    counts, terms = _count_matrix(texts, options, n_jobs, languages)
     if grain == "paragraph":
         return ordered[["doc_id", "para_id"]], counts, terms
     doc_codes, doc_ids = pd.factorize(ordered["doc_id"], sort=False)

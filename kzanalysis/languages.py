@@ -18,6 +18,25 @@ DETECTION_CHARS = 2_000
 """Characters of a document's text the detector reads (its start: headline and lead)."""
 ANALYSIS_LANGUAGE = "en"
 """The language of the lexicons and patterns of framing, claims and sources."""
+SNOWBALL_LANGUAGES = {"ar": "arabic", "da": "danish", "de": "german", "en": "english", "es": "spanish",
+                      "fi": "finnish", "fr": "french", "hu": "hungarian", "it": "italian", "nb": "norwegian",
+                      "nl": "dutch", "nn": "norwegian", "no": "norwegian", "pt": "portuguese", "ro": "romanian",
+                      "ru": "russian", "sv": "swedish"}
+"""ISO 639-1 code -> NLTK's Snowball stemmer (no downloaded data). Other languages keep words unstemmed."""
+
+
+def unit_languages(frame: pd.DataFrame) -> list[str]:
+    """The language of each row of a units (or paragraphs) frame: its ``language`` column, ``"en"`` without one.
+
+    A document whose language could not be identified (no letters) is read as English, as before languages.
+
+    Example:
+        >>> unit_languages(pd.DataFrame({"text": ["a", "b"], "language": ["de", ""]}))
+        ['de', 'en']
+    """
+    if "language" not in frame.columns:
+        return [ANALYSIS_LANGUAGE] * len(frame)
+    return [str(v) if isinstance(v, str) and v else ANALYSIS_LANGUAGE for v in frame["language"].tolist()]
 
 
 def detector_name() -> str:

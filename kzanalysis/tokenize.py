@@ -16,6 +16,8 @@ from nltk.tokenize import RegexpTokenizer
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from kzanalysis.languages import unit_languages
+
 Splitter = Literal["auto", "punkt_tab", "punkt_abbrev"]
 Term = Literal["stem", "lower"]
 
@@ -134,11 +136,44 @@ def _normalise(token: str) -> str:
     return token.lower().replace("’", "'")
 
 
+@lru_cache(maxsize=64)
+def _stemmer(language: str) -> SnowballStemmer | None:
+    """Snowball's stemmer for an ISO 639-1 code, or None where Snowball has none."""
+    from kzanalysis.languages import SNOWBALL_LANGUAGES
+
+    name = SNOWBALL_LANGUAGES.get(language)
+    return SnowballStemmer(name) if name else None
+
+
+@lru_cache(maxsize=64)
+def stop_words_for(language: str) -> frozenset[str]:
+    """The stop words of a language: :data:`DEFAULT_STOP_WORDS` for English, else the ``stopwordsiso`` list.
+
+    ``stopwordsiso`` (MIT) ships its lists in its wheel, so nothing is downloaded; a language it does
+    not cover has no stop words (every word counts).
+
+    Example:
+        >>> "und" in stop_words_for("de"), "und" in stop_words_for("en"), len(stop_words_for("xx"))
+        (True, False, 0)
+    """
+    if language == "en":
+        return DEFAULT_STOP_WORDS
+    import stopwordsiso
+
+    if not stopwordsiso.has_lang(language):
+        return frozenset()
+    return frozenset(_normalise(word) for word in stopwordsiso.stopwords(language))
+
+
 @lru_cache(maxsize=_CACHE_SIZE)
-def _word_type(token: str) -> tuple[str, str, bool, bool]:
-    """``(lower, stem, is_number, is_default_stop)`` of one token as written (cached per written form)."""
+def _word_type(token: str, language: str = "en") -> tuple[str, str, bool, bool]:
+    """``(lower, stem, is_number, is_default_stop)`` of one token as written in a language (cached per pair)."""
     lower = _normalise(token)
-    return lower, _stem(lower), _is_number(lower), _is_stop(lower, DEFAULT_STOP_WORDS)
+    if language == "en":
+        return lower, _stem(lower), _is_number(lower), _is_stop(lower, DEFAULT_STOP_WORDS)
+    stemmer = _stemmer(language)
+    return (lower, stemmer.stem(lower) if stemmer else lower, _is_number(lower),
+            lower in stop_words_for(language))
 
 
 def _check_units(units: pd.DataFrame) -> None:
@@ -219,14 +254,16 @@ def tokens(
     ("3,000", "2.5"), dotted acronyms ("U.S."), words with inner hyphens or apostrophes
     ("Kazakhstan’s", "anti-government") and other runs of word characters; punctuation is dropped.
     ``lower`` is lower-cased with the curly apostrophe ’ written as ', and ``stem`` is its Snowball
-    English stem (a possessive 's is removed, so "Kazakhstan’s" stems to "kazakhstan"); stems are
+    stem in the unit's ``language`` (English without that column; a possessive 's is removed, so
+    "Kazakhstan’s" stems to "kazakhstan"; unstemmed where Snowball has no stemmer); stems are
     cached per word type. Numbers are kept as tokens, are never stop words and have ``is_number``
     True, so later stages can count "18 killed".
 
     Args:
         units: One row per analysis unit, with ``doc_id``, ``para_id`` and ``text``. Not modified.
-        stop_words: Lower-case words to flag in ``is_stop``; defaults to :data:`DEFAULT_STOP_WORDS`
-            (scikit-learn's list, so results do not depend on installed NLTK data). A clitic form of a
+        stop_words: Lower-case words to flag in ``is_stop`` in every unit; by default the unit's
+            language's list (:func:`stop_words_for`: :data:`DEFAULT_STOP_WORDS` for English, scikit-learn's
+            list, so results do not depend on installed NLTK data). A clitic form of a
             stop word is flagged too ("it's", "they'll", "couldn't"); a possessive of any other word
             ("kazakhstan's") is not.
         splitter: Sentence splitter for ``sent_id``, as in :func:`sentences`.
@@ -252,11 +289,13 @@ def tokens(
     starts: list[int] = []
     ends: list[int] = []
     words: list[str] = []
-    for text in _texts(units):
+    word_languages: list[str] = []
+    for text, language in zip(_texts(units), unit_languages(units)):
         spans = [match.span() for match in _WORD_REGEX.finditer(text)]
         counts.append(len(spans))
         if not spans:
             continue
+        word_languages.extend([language] * len(spans))
         sentence_starts = [start for start, _ in splitter_tokenizer.span_tokenize(text)] or [0]
         for token_id, (start, end) in enumerate(spans):
             sent_ids.append(max(bisect_right(sentence_starts, start) - 1, 0))
@@ -264,8 +303,8 @@ def tokens(
             starts.append(start)
             ends.append(end)
             words.append(text[start:end])
-    types = {word: _word_type(word) for word in set(words)}
-    described = [types[word] for word in words]
+    types = {key: _word_type(*key) for key in set(zip(words, word_languages))}
+    described = [types[key] for key in zip(words, word_languages)]
     lowers = [lower for lower, _, _, _ in described]
     if stop is None:
         is_stop = [default_stop for _, _, _, default_stop in described]
@@ -295,11 +334,12 @@ def analysis_tokens(
     term: Term = "stem",
     drop_stop_words: bool = True,
     drop_numbers: bool = True,
+    language: str = "en",
 ) -> list[str]:
     """The terms of one text for counting (the fast path :func:`kzanalysis.tfidf` uses; no DataFrame).
 
-    Same tokenizer and normalisation as :func:`tokens`. Stop words are those of
-    :data:`DEFAULT_STOP_WORDS`; for another list, build a tokens frame with :func:`tokens` and pass it
+    Same tokenizer and normalisation as :func:`tokens`. Stop words are those of ``language``
+    (:func:`stop_words_for`); for another list, build a tokens frame with :func:`tokens` and pass it
     to :func:`kzanalysis.tfidf`. Pure numbers ("18", "3,000", "2.5") are dropped by default, since a
     count is rarely a topic word; "18-year-old" and "covid-19" are words and are kept.
 
@@ -308,6 +348,7 @@ def analysis_tokens(
         term: ``"stem"`` (Snowball stem) or ``"lower"`` (lower-cased word, ’ written as ').
         drop_stop_words: Leave out stop words and their clitic forms ("it's").
         drop_numbers: Leave out pure numbers.
+        language: ISO 639-1 code: the stemmer and stop words used (see :func:`stop_words_for`).
 
     Returns:
         The text's terms in order of appearance, one string per kept token.
@@ -318,20 +359,21 @@ def analysis_tokens(
     """
     if term not in ("stem", "lower"):
         raise ValueError(f"term must be 'stem' or 'lower', not {term!r}")
-    cache = _TERM_CACHES.setdefault((term, drop_stop_words, drop_numbers), {})
+    cache = _TERM_CACHES.setdefault((term, drop_stop_words, drop_numbers, language or "en"), {})
     found = _WORD_REGEX.findall(text)
     for token in set(found).difference(cache):
-        cache[token] = _analysis_term(token, term, drop_stop_words, drop_numbers)
+        cache[token] = _analysis_term(token, term, drop_stop_words, drop_numbers, language or "en")
     return [kept for kept in map(cache.__getitem__, found) if kept is not None]
 
 
-_TERM_CACHES: dict[tuple[str, bool, bool], dict[str, str | None]] = {}
+_TERM_CACHES: dict[tuple[str, bool, bool, str], dict[str, str | None]] = {}
 """Per option set: each written form's analysis term (None when dropped). Dict look-ups keep the
 fast path near the speed of plain ``re.findall``; the caches grow with the vocabulary only."""
 
 
-def _analysis_term(token: str, term: Term, drop_stop_words: bool, drop_numbers: bool) -> str | None:
-    lower, stem, is_number, is_stop = _word_type(token)
+def _analysis_term(token: str, term: Term, drop_stop_words: bool, drop_numbers: bool,
+                   language: str = "en") -> str | None:
+    lower, stem, is_number, is_stop = _word_type(token, language)
     if (drop_numbers and is_number) or (drop_stop_words and is_stop):
         return None
     return stem if term == "stem" else lower

@@ -99,9 +99,11 @@ class TopicModel:
 
 def _content_paragraphs(units: pd.DataFrame) -> int:
     """Number of units with at least one content term (stems, stop words and numbers out)."""
+    from .languages import unit_languages
     from .tokenize import analysis_tokens
 
-    return sum(1 for text in units["text"].tolist() if isinstance(text, str) and analysis_tokens(text))
+    return sum(1 for text, language in zip(units["text"].tolist(), unit_languages(units))
+               if isinstance(text, str) and analysis_tokens(text, language=language))
 
 
 def clustering_problem(

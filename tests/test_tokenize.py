@@ -275,3 +275,26 @@ def test_fast_regex_matches_nltk_regexp_tokenizer(text: str) -> None:
 
     assert module._WORD_REGEX.findall(text) == module._WORD_TOKENIZER.tokenize(text)
     assert [m.span() for m in module._WORD_REGEX.finditer(text)] == list(module._WORD_TOKENIZER.span_tokenize(text))
+
+
+def test_each_unit_is_stemmed_and_stopped_in_its_own_language() -> None:
+    units = pd.DataFrame({"doc_id": ["de", "en", "it"], "para_id": [0, 0, 0], "language": ["de", "en", "it"],
+                          "text": ["Die Regierung trat zurück und die Polizei nahm Demonstranten fest.",
+                                   "The government resigned and the police detained protesters.",
+                                   "Il governo si è dimesso e la polizia ha fermato i manifestanti."]})
+    toks = kz.tokens(units).set_index(["doc_id", "token"])
+    assert toks.loc[("de", "Regierung"), "stem"] == "regier" and toks.loc[("de", "und"), "is_stop"]
+    assert toks.loc[("en", "government"), "stem"] == "govern" and toks.loc[("en", "and"), "is_stop"]
+    assert toks.loc[("it", "manifestanti"), "stem"] == "manifest" and toks.loc[("it", "Il"), "is_stop"]
+    terms = set(kz.tfidf(units).terms)
+    assert not terms & {"und", "die", "il", "la", "e", "the", "and"}, "a stop word of one language counted in another"
+    english_only = kz.tokens(units.drop(columns=["language"]))  # without languages: English rules, as before
+    assert english_only.set_index(["doc_id", "token"]).loc[("de", "Regierung"), "stem"] == "regierung"
+
+
+def test_a_language_without_snowball_keeps_words_unstemmed() -> None:
+    units = pd.DataFrame({"doc_id": ["pl"], "para_id": [0], "language": ["pl"],
+                          "text": ["Policja zatrzymała dziesiątki demonstrantów w pobliżu placu."]})
+    toks = kz.tokens(units)
+    assert (toks["stem"] == toks["lower"]).all()
+    assert toks.set_index("token").loc["w", "is_stop"]  # Polish stop list from stopwordsiso
