@@ -19,6 +19,7 @@ import scipy.sparse as sp
 
 from . import config
 from .report import escape
+from .languages import unit_languages
 from .tokenize import analysis_tokens
 
 __all__ = [
@@ -121,7 +122,9 @@ def comparison_problem(units: pd.DataFrame) -> str | None:
         'only 1 document (a) has body text with content words: overlap needs at least two.'
     """
     _check_units(units)
-    with_terms = sorted({str(d) for d, t in zip(units["doc_id"], units["text"]) if _content_terms(t)})
+    languages = _languages_by_doc(units)
+    with_terms = sorted({str(d) for d, t in zip(units["doc_id"], units["text"])
+                         if _content_terms(t, languages.get(str(d), "en"))})
     if len(with_terms) >= 2:
         return None
     named = f" ({', '.join(with_terms)})" if with_terms else ""
@@ -137,9 +140,17 @@ def _check_units(units: pd.DataFrame) -> None:
         raise ValueError("units must have one row per (doc_id, para_id); found duplicates")
 
 
-def _content_terms(text: object) -> list[str]:
-    """Content stems of one text: stop words out, numbers kept ("18 killed" is evidence of shared text)."""
-    return analysis_tokens(text, drop_numbers=False) if isinstance(text, str) else []
+def _content_terms(text: object, language: str = "en") -> list[str]:
+    """Content stems of one text in its language: stop words out, numbers kept ("18 killed" is evidence of reuse)."""
+    return analysis_tokens(text, drop_numbers=False, language=language) if isinstance(text, str) else []
+
+
+def _languages_by_doc(frame: pd.DataFrame) -> dict[str, str]:
+    """``doc_id`` -> language of a units frame's documents (empty without a ``language`` column: English)."""
+    if "language" not in frame.columns:
+        return {}
+    first = frame.drop_duplicates("doc_id")
+    return dict(zip(first["doc_id"].astype(str), unit_languages(first)))
 
 
 def _ordered_units(units: pd.DataFrame) -> pd.DataFrame:
@@ -234,6 +245,8 @@ class Shingles:
 def _document_texts(units: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     """Sorted document ids and each document's body: its unit texts in ``para_id`` order, one per line.
 
+    (Each document's language, where the units carry one, is read by :func:`_languages_by_doc`.)
+
     Tokens never cross a line break, so tokenising the joined body gives each unit's tokens in order, with one
     call per document instead of one per paragraph.
     """
@@ -252,14 +265,15 @@ _TERM_HASHES: dict[str, int] = {}
 """Each content stem's 64-bit hash (grows with the vocabulary; worker processes fill their own copy)."""
 
 
-def _shingle_texts(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+def _shingle_texts(texts: list[str], k: int, languages: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``indptr`` and ``values`` (see :class:`Shingles`) of the k-shingles of each text's content stems.
 
     Each stem type is hashed once (BLAKE2b, 64 bits); the ``k`` hashes of a window are combined by a polynomial
     and spread by SplitMix64, all in numpy. Rows are then sorted and deduplicated together, by one sort on a key
     that puts the row number in the top bits.
     """
-    term_lists = [_content_terms(text) for text in texts]
+    term_lists = ([_content_terms(text) for text in texts] if languages is None
+                  else [_content_terms(text, language) for text, language in zip(texts, languages)])
     lengths = np.fromiter(map(len, term_lists), dtype=np.int64, count=len(term_lists))
     all_terms = list(chain.from_iterable(term_lists))
     for term in set(all_terms).difference(_TERM_HASHES):
@@ -287,10 +301,10 @@ def _shingle_texts(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _sketch_texts(
-    texts: list[str], k: int, n_perm: int, random_state: int
+    texts: list[str], k: int, n_perm: int, random_state: int, languages: list[str] | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Shingles of each text and, when ``n_perm`` > 0, their MinHash signatures (one chunk of documents)."""
-    indptr, values = _shingle_texts(texts, k)
+    indptr, values = _shingle_texts(texts, k, languages)
     # the low 32 bits of each bin's minimum: two different minima agree by chance with probability 2**-32,
     # and signatures take half the memory (and half the time to compare)
     signatures = _minhash(indptr, values, n_perm, random_state).astype(np.uint32) if n_perm else None
@@ -302,7 +316,9 @@ def _sketch_units(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     """Document ids and :func:`_sketch_texts` of a chunk of units (whole documents)."""
     doc_ids, texts = _document_texts(units)
-    return (doc_ids, *_sketch_texts(texts, k, n_perm, random_state))
+    by_doc = _languages_by_doc(units)
+    languages = [by_doc.get(str(d), "en") for d in doc_ids] if by_doc else None
+    return (doc_ids, *_sketch_texts(texts, k, n_perm, random_state, languages))
 
 
 def _sketch_corpus(
@@ -324,7 +340,8 @@ def _sketch(
     hashed in a worker (see :func:`_run_chunks`), so the parent never holds the documents as Python strings.
     """
     if corpus:
-        source = frame[["doc_id", "text"]].assign(doc_id=frame["doc_id"].astype(str))
+        keep = ["doc_id", "text", *[c for c in ("detected_language", "language") if c in frame.columns]]
+        source = frame[keep].assign(doc_id=frame["doc_id"].astype(str))
         if source["doc_id"].duplicated().any():
             raise ValueError("a corpus must have one row per doc_id; found duplicates")
         if not source["doc_id"].is_monotonic_increasing:
@@ -332,7 +349,8 @@ def _sketch(
         doc_starts = np.arange(len(source) + 1)
         function = _sketch_corpus
     else:
-        source = _ordered_units(frame)[["doc_id", "para_id", "text"]]
+        source = _ordered_units(frame)[["doc_id", "para_id", "text", *(["language"] if "language" in frame.columns
+                                                                        else [])]]
         ids = source["doc_id"].to_numpy(dtype=object)
         doc_starts = np.flatnonzero(np.concatenate([[True], ids[1:] != ids[:-1]])) if len(ids) else np.zeros(0, int)
         doc_starts = np.append(doc_starts, len(ids))
@@ -937,7 +955,9 @@ def segments(units: pd.DataFrame, *, min_terms: int = MIN_SEGMENT_TERMS, splitte
         for match in _QUOTE.finditer(text if isinstance(text, str) else ""):
             rows.append((str(doc_id), int(para_id), "quote", match.group(1).strip(" ,.")))
     frame = pd.DataFrame(rows, columns=["doc_id", "para_id", "kind", "text"])
-    frame = frame[[len(_content_terms(t)) >= min_terms for t in frame["text"]]]
+    languages = _languages_by_doc(ordered)
+    frame = frame[[len(_content_terms(t, languages.get(d, "en"))) >= min_terms
+                   for d, t in zip(frame["doc_id"], frame["text"])]]
     frame = frame.assign(kind_order=(frame["kind"] == "quote").astype(int))
     frame = frame.sort_values(["doc_id", "para_id", "kind_order"], kind="stable").drop(columns="kind_order")
     frame["seg_id"] = frame.groupby(["doc_id", "para_id"]).cumcount().astype("int64")
@@ -1035,9 +1055,10 @@ def passage_scores(
         if len(pairs) else pd.DataFrame({"doc_a": [], "doc_b": []})
     if pairs.empty or ordered.empty:
         return empty
-    unit_terms = [_content_terms(t) for t in ordered["text"]]
+    languages = _languages_by_doc(ordered)
+    unit_terms = [_content_terms(t, languages.get(d, "en")) for d, t in zip(ordered["doc_id"], ordered["text"])]
     segs = segments(ordered, min_terms=min_segment_terms, splitter=splitter)
-    seg_terms = [_content_terms(t) for t in segs["text"]]
+    seg_terms = [_content_terms(t, languages.get(d, "en")) for d, t in zip(segs["doc_id"], segs["text"])]
     idf = _term_weights(unit_terms)
     vocabulary = {t: n for n, t in enumerate(sorted(set(idf) | {t for terms in seg_terms for t in terms}))}
     default = math.log(1 + len(unit_terms)) + 1.0
@@ -1171,7 +1192,9 @@ def alignment_coverage(alignment: pd.DataFrame, units: pd.DataFrame, *, min_scor
     kept = alignment[alignment["score"] >= min_score] if len(alignment) else alignment
     if kept.empty:
         return pd.DataFrame({c: pd.Series(dtype=str if c.startswith("doc") else float) for c in columns})
-    size = {(d, int(p)): len(_content_terms(t)) for d, p, t in zip(ordered["doc_id"], ordered["para_id"], ordered["text"])}
+    languages = _languages_by_doc(ordered)
+    size = {(d, int(p)): len(_content_terms(t, languages.get(d, "en")))
+            for d, p, t in zip(ordered["doc_id"], ordered["para_id"], ordered["text"])}
     totals: dict[str, int] = {}
     for (d, _), n in size.items():
         totals[d] = totals.get(d, 0) + n
@@ -1337,7 +1360,8 @@ def source_overlap(
         for c in ("doc_a", "doc_b", "relation", "best_passage_a", "best_passage_b"):
             empty_similarity[c] = empty_similarity[c].astype(str)
         return OverlapResult(empty_similarity, empty_scores, empty_scores, problem)
-    with_terms = ordered[[bool(_content_terms(t)) for t in ordered["text"]]]
+    languages = _languages_by_doc(ordered)
+    with_terms = ordered[[bool(_content_terms(t, languages.get(d, "en"))) for d, t in zip(ordered["doc_id"], ordered["text"])]]
     docs = with_terms["doc_id"].unique()
     ordered = ordered[ordered["doc_id"].isin(docs)].reset_index(drop=True)
     pairs = candidate_pairs(ordered, method=candidates, k=k, n_perm=n_perm, bands=bands, n_neighbors=n_neighbors,

@@ -403,3 +403,13 @@ def test_near_duplicates_in_spawned_workers_equal_one_process(planted, monkeypat
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])  # as on Windows / macOS
     spawned = overlap.near_duplicates(corpus, n_jobs=2)
     pd.testing.assert_frame_equal(serial, spawned)
+
+
+def test_shingles_drop_each_language_s_own_stop_words() -> None:
+    texts = ["Die Regierung und die Polizei sind in der Stadt und auf dem Platz.",
+             "Die Lehrer und die Schüler sind in der Schule und auf dem Hof."]
+    units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0], "text": texts})
+    as_english = overlap.pair_measures(units)
+    as_german = overlap.pair_measures(units.assign(language="de"))
+    assert as_english["jaccard"].iloc[0] > 0  # "und auf dem" counted as shared content under English rules
+    assert as_german["jaccard"].iloc[0] == 0  # German function words are not evidence of shared text
