@@ -217,7 +217,8 @@ def paragraphs(corpus: pd.DataFrame, *, rules: pd.DataFrame | None = None) -> pd
     Returns:
         One row per raw paragraph, sorted by ``doc_id, para_id``: ``doc_id``, ``para_id``,
         ``text`` (the line, stripped), ``is_boilerplate``, ``boilerplate_kind`` and ``rule``
-        (empty when not boilerplate; ``continuation`` when inherited; ``sentence:<rule>`` on a body
+        (empty when not boilerplate; ``continuation`` when inherited; ``page_title`` for a web page's
+        first paragraph that repeats its ``page_title``; ``sentence:<rule>`` on a body
         paragraph of more than :data:`MAX_FURNITURE_SENTENCES` sentences from whose ``clean_text``
         the sentences that rule matched were dropped), ``is_heading`` (a short
         line without closing punctuation: headline or subheading, part of the article),
@@ -236,6 +237,8 @@ def paragraphs(corpus: pd.DataFrame, *, rules: pd.DataFrame | None = None) -> pd
                "unit_id", "clean_text", "line_no"]
     split = _split_documents(corpus["doc_id"].tolist(), corpus["text"].tolist(), compiled)
     paras = pd.DataFrame({name: split.pop(name) for name in [c for c in columns if c != "is_heading"]})
+    if "page_title" in corpus.columns:
+        _flag_repeated_titles(paras, corpus)
     units = _join_units(paras)
     heading_units = units.loc[units["text"].map(_looks_like_heading), ["doc_id", "para_id"]]
     heading_keys = set(zip(heading_units["doc_id"], heading_units["para_id"]))
@@ -252,6 +255,29 @@ def paragraphs(corpus: pd.DataFrame, *, rules: pd.DataFrame | None = None) -> pd
     if not paras["doc_id"].is_monotonic_increasing:  # load_corpus sorts by doc_id; other frames may not be
         paras = paras.sort_values(["doc_id", "para_id"], kind="stable").reset_index(drop=True)
     return paras
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def _flag_repeated_titles(paras: pd.DataFrame, corpus: pd.DataFrame) -> None:
+    """Flag (in place) a web page's first paragraph when it repeats the page's title word for word.
+
+    Extractors put the page title above the article; the corpus already keeps it as ``page_title``,
+    so in the body it would count twice. Kind ``title``, rule ``page_title``.
+    """
+    titles = {str(d): " ".join(_WORDS.findall(str(t).lower())) for d, t in zip(corpus["doc_id"], corpus["page_title"])
+              if isinstance(t, str) and t.strip()}
+    if not titles:
+        return
+    first = ~paras["doc_id"].duplicated()
+    for index in paras.index[first]:
+        title = titles.get(str(paras.at[index, "doc_id"]))
+        if title and " ".join(_WORDS.findall(str(paras.at[index, "text"]).lower())) == title \
+                and not paras.at[index, "is_boilerplate"]:
+            paras.at[index, "is_boilerplate"] = True
+            paras.at[index, "boilerplate_kind"] = "title"
+            paras.at[index, "rule"] = "page_title"
 
 
 def _looks_like_heading(text: str) -> bool:

@@ -212,3 +212,12 @@ def test_the_audit_lists_a_document_whose_body_was_emptied() -> None:
     audit = clean.boilerplate_audit(kz.paragraphs(corpus))
     emptied = audit[audit["boilerplate_kind"] == "(document)"]
     assert emptied[["doc_id", "rule"]].values.tolist() == [["a", "body_empty"]]
+
+
+def test_a_web_page_s_title_repeated_as_its_first_line_is_flagged_not_counted_twice() -> None:
+    corpus = pd.DataFrame({"doc_id": ["p", "q"], "page_title": ["Port strike enters second day", ""],
+                           "text": ["Port strike enters second day\nDockworkers walked out on Monday.\n",
+                                    "Port strike enters second day\nDockworkers walked out on Monday.\n"]})
+    paras = kz.paragraphs(corpus)
+    flagged = paras[paras["is_boilerplate"]]
+    assert flagged[["doc_id", "para_id", "boilerplate_kind", "rule"]].values.tolist() == [["p", 0, "title", "page_title"]]
