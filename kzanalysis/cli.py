@@ -7,10 +7,6 @@ import argparse
 import os
 import sys
 
-# One BLAS thread in the command itself unless the user asks for more: it only orchestrates (kernels do the work),
-# and under a tight memory limit OpenBLAS's per-thread buffers can make even importing scipy hang.
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_variable, "1")
 from pathlib import Path
 from typing import Sequence
 
@@ -59,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         >>> main(["check"])  # doctest: +SKIP
         0
     """
+    # One BLAS thread in the command itself unless the user asks for more: it only orchestrates (kernels do the
+    # work), and under a tight memory limit OpenBLAS's per-thread buffers can make even importing scipy hang.
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
     args = _parser().parse_args(argv)
     from .corpus import CorpusError
 

@@ -1,4 +1,4 @@
-"""Paths: where the package finds its shipped files (rules, lexicons, labels, seed corpus, notebooks) and writes reports.
+"""Paths (and installed versions): where the package finds its shipped files (rules, lexicons, labels, seed corpus, notebooks) and writes reports.
 
 Shipped files are found through ``importlib.resources``: an installed wheel carries them inside the package
 (``kzanalysis/data``, ``kzanalysis/notebooks``); a checkout, editable or not, reads the top-level ``data/`` and
@@ -8,7 +8,7 @@ these, so a researcher can point it elsewhere.
 
 from __future__ import annotations
 
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 
 PACKAGE_DIR: Path = Path(str(resources.files("kzanalysis")))
@@ -40,6 +40,19 @@ NOTEBOOKS_DIR: Path = shipped("notebooks")
 REPORTS_DIR: Path = PROJECT_ROOT / "reports" if IN_CHECKOUT else Path("reports")
 """The default report folder: the checkout's ``reports/``; for an installed package, ``reports/`` in the folder
 the command runs in."""
+
+def installed_version(package: str) -> str:
+    """The installed version of a package, or ``"not installed"``: what provenance and ``encoding`` record.
+
+    Example:
+        >>> installed_version("surely-not-a-package-name")
+        'not installed'
+    """
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
 
 METADATA_FILENAME = "metadata.csv"
 """Name of the optional metadata file inside a corpus folder."""

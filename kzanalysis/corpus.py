@@ -8,7 +8,7 @@ import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 from typing import Any, NamedTuple
@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from kzanalysis import config
+from kzanalysis.webpages import PAGE_SUFFIXES
 
 __all__ = ["CorpusError", "read_text", "load_corpus", "load_article_table", "check_corpus", "corpus_fingerprint"]
 
@@ -29,10 +30,8 @@ UNKNOWN_OUTLET = "unknown"
 MAX_DOCUMENT_BYTES = 5_000_000
 """Largest article file read (5 MB, some 800,000 words: far beyond any news article). Larger ones are refused
 by name rather than left to exhaust memory or a tokeniser's time limit later."""
-PAGE_SUFFIXES: tuple[str, ...] = (".html", ".htm")
 MIN_PAGE_WORDS = 5
 """A page whose extracted main text has fewer words is not an article (a navigation bar's "Home")."""
-"""Web pages in a corpus folder: read with :mod:`kzanalysis.webpages` (main text and the page's own metadata)."""
 FOLDER_ROW = "."
 """The ``file`` that :func:`check_corpus` gives a problem with the folder itself (e.g. no ``.txt`` files)."""
 
@@ -109,9 +108,8 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            bad = _utf8_errors(data)
             if _UTF8_SEQUENCE.search(data):  # real UTF-8 with a few broken bytes: never re-read it as cp1252
-                raise CorpusError(_bad_bytes_message(data, bad, name)) from None
+                raise CorpusError(_bad_bytes_message(data, _utf8_errors(data), name)) from None
             text = _decode_as(data, "cp1252", name, "is neither UTF-8 nor cp1252 (Windows-1252) text")
             encoding = "cp1252"
     n_control = len(_CONTROL_CHARS.findall(text))
@@ -160,9 +158,9 @@ def _line_of(data: bytes, offset: int) -> int:
     return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
 
 
-def _bad_bytes_message(data: bytes, offsets: list[int], name: str, *, skip_line: int = 0) -> str:
+def _bad_bytes_message(data: bytes, offsets: list[int], name: str) -> str:
     """Name the undecodable bytes of a mostly-UTF-8 text by offset and line."""
-    shown = ", ".join(f"0x{data[o]:02X} at byte offset {o} (line {_line_of(data, o) + skip_line})"
+    shown = ", ".join(f"0x{data[o]:02X} at byte offset {o} (line {_line_of(data, o)})"
                       for o in offsets[:MAX_BAD_BYTES_LISTED])
     more = f" and {len(offsets) - MAX_BAD_BYTES_LISTED:,} more" if len(offsets) > MAX_BAD_BYTES_LISTED else ""
     return (f"{name} is UTF-8 text except for {len(offsets):,} byte(s) that cannot be decoded: {shown}{more}. "
@@ -250,7 +248,9 @@ def _scan(path: Path | str, metadata: Path | str | pd.DataFrame | None) -> _Scan
     return _Scan(corpus, report, problems)
 
 
-def _scan_texts(folder: Path, rows: dict[str, _Row], flag: Callable[[str, str], None]) -> dict[str, tuple[str, str]]:
+def _scan_texts(
+    folder: Path, rows: dict[str, _Row], flag: Callable[[str, str], None]
+) -> dict[str, tuple[str, str, dict[str, str]]]:
     """Decode every article file (``*.txt``; ``*.html``/``*.htm`` through :mod:`kzanalysis.webpages`) directly in
     ``folder``; return {file name: (text, encoding, page fields)} for the good ones."""
     paths = sorted((p for p in folder.iterdir() if _is_article_file(p)), key=lambda p: p.name)
@@ -363,8 +363,8 @@ KNOWN_METADATA_COLUMNS = ("doc_id", "file", "outlet", "date", "language", "headl
 """Columns the package reads by name; a header spelling one in other case (``Outlet``) is matched to it."""
 
 
-def _metadata_delimiter(text: str) -> str:
-    """The delimiter of a metadata file: a comma unless the header has none and has semicolons or tabs."""
+def _csv_delimiter(text: str) -> str:
+    """The delimiter of a researcher's CSV file: a comma unless the header has none and has ``;``, tab or ``|``."""
     header = next((line for line in text.splitlines() if line.strip()), "")
     if "," in header:
         return ","
@@ -374,22 +374,50 @@ def _metadata_delimiter(text: str) -> str:
     return ","
 
 
+class _CsvSyntaxError(Exception):
+    """CSV that cannot be parsed, with the line where the reader stopped."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank rows of a researcher's CSV file (metadata or an export), each with the line it starts on.
+
+    One reader for every CSV the package reads from researchers: strict quoting, the delimiter of
+    :func:`_csv_delimiter`, cells up to :data:`MAX_DOCUMENT_BYTES` (an article in one cell), line numbers
+    counting the header as line 1.
+
+    Raises:
+        _CsvSyntaxError: With the line of the first row that cannot be parsed.
+    """
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, MAX_DOCUMENT_BYTES + 1))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=_csv_delimiter(text))
+    end_of_previous = 0
+    try:
+        for fields in reader:
+            start, end_of_previous = end_of_previous + 1, reader.line_num
+            if fields and not (len(fields) == 1 and not fields[0].strip()):
+                yield start, fields
+    except csv.Error as err:
+        raise _CsvSyntaxError(reader.line_num, str(err)) from None
+    finally:
+        csv.field_size_limit(limit)
+
+
 def _parse_metadata_csv(text: str, name: str) -> _Metadata:
     """Parse metadata CSV text; every value stays a string. Line numbers count the header as line 1.
 
     A header without commas but with semicolons (as spreadsheets write in many locales), tabs or
     ``|`` is read with that delimiter; known column names are matched case-insensitively.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=_metadata_delimiter(text))
     header: list[str] | None = None
     records: list[tuple[str, dict[str, Any]]] = []
     errors: list[str] = []
-    end_of_previous = 0
     try:
-        for fields in reader:
-            start, end_of_previous = end_of_previous + 1, reader.line_num
-            if not fields or (len(fields) == 1 and not fields[0].strip()):
-                continue  # blank line
+        for start, fields in _csv_rows(text):
             if header is None:
                 known = {column.lower(): column for column in KNOWN_METADATA_COLUMNS}
                 header = [known.get(column.strip().lower(), column.strip()) for column in fields]
@@ -408,11 +436,8 @@ def _parse_metadata_csv(text: str, name: str) -> _Metadata:
                 )
                 continue
             records.append((f"line {start}", dict(zip(header, fields))))
-    except csv.Error as err:
-        errors.append(
-            f"{name} line {reader.line_num}: cannot be parsed as CSV ({err}). "
-            "Check the double quotes on that line."
-        )
+    except _CsvSyntaxError as err:
+        errors.append(f"{name} line {err.line}: cannot be parsed as CSV ({err}). Check the double quotes on that line.")
     if header is None and not errors:
         errors.append(
             f"{name} is empty. Its first line must be a header starting doc_id,file "
@@ -735,33 +760,25 @@ def _pick_column(columns: list[str], given: str | None, known: tuple[str, ...], 
     return found
 
 
-def _csv_records(data: bytes, name: str) -> list[tuple[int, dict[str, Any] | None]]:
-    """Rows of a CSV export as (line number, record); a row with the wrong number of cells is an error."""
-    text, _ = _decode(data, name)
-    limit = csv.field_size_limit()
-    csv.field_size_limit(max(limit, MAX_DOCUMENT_BYTES + 1))
+def _csv_records(data: bytes, name: str) -> tuple[list[tuple[int, dict[str, Any] | None]], str]:
+    """Rows of a CSV export as (line number, record), and the file's encoding; a row with the wrong number of
+    cells is an error."""
+    text, encoding = _decode(data, name)
+    header: list[str] | None = None
+    records: list[tuple[int, dict[str, Any] | None]] = []
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=_metadata_delimiter(text))
-        header: list[str] | None = None
-        records: list[tuple[int, dict[str, Any] | None]] = []
-        end_of_previous = 0
-        for fields in reader:
-            start, end_of_previous = end_of_previous + 1, reader.line_num
-            if not fields or (len(fields) == 1 and not fields[0].strip()):
-                continue
+        for start, fields in _csv_rows(text):
             if header is None:
                 header = [f.strip() for f in fields]
-                continue
-            if len(fields) != len(header):
+            elif len(fields) != len(header):
                 raise CorpusError(f"{name}, line {start}: {len(fields)} cells, but the header has {len(header)}. "
                                   "Put values that contain the delimiter in double quotes.")
-            records.append((start, dict(zip(header, fields))))
-    except csv.Error as err:
-        raise CorpusError(f"{name}, line {reader.line_num}: cannot be parsed as CSV ({err}). Check the double "
-                          "quotes on that line.") from None
-    finally:
-        csv.field_size_limit(limit)
-    return records
+            else:
+                records.append((start, dict(zip(header, fields))))
+    except _CsvSyntaxError as err:
+        raise CorpusError(f"{name}, line {err.line}: cannot be parsed as CSV ({err}). Check the double quotes on "
+                          "that line.") from None
+    return records, encoding
 
 
 def _jsonl_records(data: bytes, name: str) -> list[tuple[int, dict[str, Any] | None]]:
@@ -840,7 +857,8 @@ def load_article_table(path: Path | str, *, text_column: str | None = None,
         records = list(enumerate(frame.to_dict("records"), start=1))
         where, encoding = "row", "parquet"
     elif suffix in CSV_SUFFIXES:
-        records, where, encoding = _csv_records(path.read_bytes(), name), "line", "csv"
+        records, file_encoding = _csv_records(path.read_bytes(), name)
+        where, encoding = "line", f"csv ({file_encoding})"
     else:
         records, where, encoding = _jsonl_records(path.read_bytes(), name), "line", "utf-8"
     columns = list(dict.fromkeys(key for _, record in records if record for key in record))
@@ -854,12 +872,12 @@ def load_article_table(path: Path | str, *, text_column: str | None = None,
     for number, record in records:
         if record is None:
             continue
-        text = record.get(text_key) if text_key else None
+        text = record.get(text_key)
         doc_encoding, fields = encoding, {}
         if (not isinstance(text, str) or not text.strip()) and isinstance(record.get("html"), str):
             text, doc_encoding, fields = _read_page(record["html"].encode("utf-8"), f"{name}, {where} {number}")
         if not isinstance(text, str) or not text.strip():
-            raise CorpusError(f"{name}, {where} {number}: {repr(text_key or 'text')} is missing or empty")
+            raise CorpusError(f"{name}, {where} {number}: {text_key!r} is missing or empty")
         if len(text) > MAX_DOCUMENT_BYTES:
             raise CorpusError(f"{name}, {where} {number}: the text has {len(text):,} characters; articles above "
                               f"{MAX_DOCUMENT_BYTES:,} are refused before tokenising. Split it into one record per "

@@ -86,10 +86,8 @@ def _count_rows(rows: Iterable[list[str]]) -> tuple[list[str], np.ndarray, np.nd
 
 
 def _count_texts(texts: list[str], options: dict[str, Any],
-                 languages: list[str] | None = None) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+                 languages: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
     """:func:`_count_rows` of each text's analysis tokens, each in its language (top level, for worker processes)."""
-    if languages is None:
-        return _count_rows(analysis_tokens(text, **options) for text in texts)
     return _count_rows(analysis_tokens(text, **options, language=lang) for text, lang in zip(texts, languages))
 
 
@@ -106,7 +104,7 @@ def _assemble(parts: list[tuple[list[str], np.ndarray, np.ndarray, np.ndarray]])
 
 
 def _count_matrix(texts: list[str], options: dict[str, Any], n_jobs: int,
-                  languages: list[str] | None = None) -> tuple[sp.csr_matrix, np.ndarray]:
+                  languages: list[str]) -> tuple[sp.csr_matrix, np.ndarray]:
     """One count row per text and the sorted terms; chunks of texts go to ``n_jobs`` processes."""
     if n_jobs > 1 and len(texts) >= PARALLEL_MIN_TEXTS:
         from concurrent.futures import ProcessPoolExecutor
@@ -116,8 +114,7 @@ def _count_matrix(texts: list[str], options: dict[str, Any], n_jobs: int,
         chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
         # fork where the system has it: workers then need no import and no `if __name__ == "__main__"` guard
         context = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
-        language_chunks = ([languages[i:i + size] for i in range(0, len(texts), size)] if languages is not None
-                           else [None] * len(chunks))
+        language_chunks = [languages[i:i + size] for i in range(0, len(texts), size)]
         with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
             return _assemble(list(pool.map(_count_texts, chunks, [options] * len(chunks), language_chunks)))
     return _assemble([_count_texts(texts, options, languages)])
@@ -132,8 +129,7 @@ def _counts_from_units(
         raise ValueError("units must have one row per (doc_id, para_id); found duplicates")
     texts = [text if isinstance(text, str) else "" for text in ordered["text"].tolist()]
     options = {"term": term, "drop_stop_words": drop_stop_words, "drop_numbers": drop_numbers}
-    languages = unit_languages(ordered) if "language" in ordered.columns else None
-    counts, terms = _count_matrix(texts, options, n_jobs, languages)
+    counts, terms = _count_matrix(texts, options, n_jobs, unit_languages(ordered))
     if grain == "paragraph":
         return ordered[["doc_id", "para_id"]], counts, terms
     doc_codes, doc_ids = pd.factorize(ordered["doc_id"], sort=False)

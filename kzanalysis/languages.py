@@ -9,9 +9,9 @@ single short lines are where identifiers err, and they are never identified alon
 
 from __future__ import annotations
 
-from importlib import metadata as importlib_metadata
-
 import pandas as pd
+
+from kzanalysis.config import installed_version
 
 DETECTOR = "py3langid"
 DETECTION_CHARS = 2_000
@@ -46,10 +46,7 @@ def detector_name() -> str:
         >>> detector_name().startswith("py3langid ")
         True
     """
-    try:
-        return f"{DETECTOR} {importlib_metadata.version(DETECTOR)}"
-    except importlib_metadata.PackageNotFoundError:  # pragma: no cover - a declared dependency
-        return f"{DETECTOR} (not installed)"
+    return f"{DETECTOR} {installed_version(DETECTOR)}"
 
 
 def detect_language(text: str) -> str:
@@ -84,11 +81,11 @@ def document_languages(corpus: pd.DataFrame) -> pd.Series:
         >>> document_languages(corpus).to_dict()
         {'a': 'de', 'b': 'en'}
     """
-    detected = corpus["detected_language"].astype(str) if "detected_language" in corpus.columns else (
+    chosen = corpus["detected_language"].astype(str) if "detected_language" in corpus.columns else (
         corpus["text"].map(detect_language))
-    given = corpus["language"].astype(str).str.strip().str.lower().str[:2] if "language" in corpus.columns else ""
-    chosen = pd.Series(given, index=corpus.index).where(lambda v: v.str.len() == 2, detected) \
-        if "language" in corpus.columns else detected
+    if "language" in corpus.columns:
+        given = corpus["language"].astype(str).str.strip().str.lower().str[:2]
+        chosen = given.where(given.str.len() == 2, chosen)
     return pd.Series(chosen.to_numpy(), index=corpus["doc_id"].astype(str).to_numpy(), name="language")
 
 

@@ -16,7 +16,7 @@ from nltk.tokenize import RegexpTokenizer
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from kzanalysis.languages import unit_languages
+from kzanalysis.languages import SNOWBALL_LANGUAGES, unit_languages
 
 Splitter = Literal["auto", "punkt_tab", "punkt_abbrev"]
 Term = Literal["stem", "lower"]
@@ -139,8 +139,6 @@ def _normalise(token: str) -> str:
 @lru_cache(maxsize=64)
 def _stemmer(language: str) -> SnowballStemmer | None:
     """Snowball's stemmer for an ISO 639-1 code, or None where Snowball has none."""
-    from kzanalysis.languages import SNOWBALL_LANGUAGES
-
     name = SNOWBALL_LANGUAGES.get(language)
     return SnowballStemmer(name) if name else None
 

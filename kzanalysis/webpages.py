@@ -8,7 +8,7 @@ the corpus table holds the extracted text, and ``encoding`` names the extractor 
 
 from __future__ import annotations
 
-from importlib import metadata as importlib_metadata
+from kzanalysis.config import installed_version
 
 EXTRACTOR = "trafilatura"
 PAGE_SUFFIXES = (".html", ".htm")
@@ -24,10 +24,7 @@ def extractor_name() -> str:
         >>> extractor_name().startswith("trafilatura ")
         True
     """
-    try:
-        return f"{EXTRACTOR} {importlib_metadata.version(EXTRACTOR)}"
-    except importlib_metadata.PackageNotFoundError:  # pragma: no cover - a declared dependency
-        return f"{EXTRACTOR} (not installed)"
+    return f"{EXTRACTOR} {installed_version(EXTRACTOR)}"
 
 
 def extract_page(html: str | bytes) -> tuple[str, dict[str, str]]:

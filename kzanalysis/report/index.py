@@ -12,10 +12,9 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from kzanalysis.findings.base import FINDINGS_KEY
 from kzanalysis.report.tables import OutputPaths, display_path
 
-FINDINGS_KEY = "kzanalysis-findings"
-"""Output metadata key under which a :class:`kzanalysis.findings.Findings` display carries its headline."""
 PUBLICATION_PREFIX = "04-"
 """Figures of the publication notebook redraw figures of 00-03: the index lists them as files, not pictures."""
 _SAVE_CALL = re.compile(r"save_figure\([^,]+,\s*f?[\"']([^\"'{]+)")
@@ -64,8 +63,8 @@ def notebook_headlines(executed: Any) -> list[str]:
     lines: list[str] = []
     for cell in executed.cells:
         for output in cell.get("outputs", []):
-            metadata = output.get("metadata", {})
-            found = metadata.get(FINDINGS_KEY) or metadata.get("text/markdown", {}).get(FINDINGS_KEY)
+            # Findings._repr_markdown_ returns (markdown, metadata): IPython files the metadata under the MIME type
+            found = output.get("metadata", {}).get("text/markdown", {}).get(FINDINGS_KEY)
             if found:
                 lines.extend(found.get("headline", []))
     return lines

@@ -520,12 +520,6 @@ def _stop_on_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _execute_one(path: Path, *, parameters: Mapping[str, Any], paths: OutputPaths, timeout: int,
-                 kernels: _Kernels, shown: Mapping[str, Any]) -> dict[str, Any]:
-    """:func:`execute_notebook` for one planned notebook."""
-    return execute_notebook(path, parameters, paths=paths, timeout=timeout, kernels=kernels, shown=shown)
-
-
 def run_series(
     corpus: Path | str = config.RAW_DIR,
     *,
@@ -591,8 +585,7 @@ def run_series(
         kernels = _Kernels()
 
         def run(path: Path) -> dict[str, Any]:
-            return _execute_one(path, parameters=parameters, paths=paths, timeout=timeout, kernels=kernels,
-                                shown=shown)
+            return execute_notebook(path, parameters, paths=paths, timeout=timeout, kernels=kernels, shown=shown)
 
         try:
             with _stop_on_sigterm():

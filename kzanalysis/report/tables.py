@@ -6,7 +6,6 @@ import html
 import os
 import platform
 from dataclasses import dataclass
-from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -208,12 +207,7 @@ def package_versions(packages: Sequence[str] = REPORTED_PACKAGES) -> pd.DataFram
         True
     """
     rows = [{"package": "python", "version": platform.python_version()}]
-    for name in packages:
-        try:
-            version = importlib_metadata.version(name)
-        except importlib_metadata.PackageNotFoundError:
-            version = "not installed"
-        rows.append({"package": name, "version": version})
+    rows += [{"package": name, "version": config.installed_version(name)} for name in packages]
     return pd.DataFrame(rows)
 
 
