@@ -40,7 +40,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 # stage modules, importable as attributes: ``kz.overlap.doc_similarity(...)``
-_MODULES = frozenset({"config", "corpus", "webpages", "languages", "clean", "tokenize", "features", "overlap", "topics",
+_MODULES = frozenset({"config", "corpus", "webpages", "languages", "clean", "layout", "tokenize", "features", "overlap", "topics",
                       "framing", "claims", "findings", "plots", "report", "progress", "cli"})
 
 __all__ = sorted([*_EXPORTS, "config", "__version__"])

@@ -200,7 +200,7 @@ def _split_documents(doc_ids: list[object], texts: list[object], compiled: list[
     return out
 
 
-def paragraphs(corpus: pd.DataFrame, *, rules: pd.DataFrame | None = None) -> pd.DataFrame:
+def paragraphs(corpus: pd.DataFrame, *, rules: pd.DataFrame | None = None, layout: bool = True) -> pd.DataFrame:
     """Split each document into raw paragraphs and flag boilerplate.
 
     Raw paragraphs are the non-blank lines of a document: split on line breaks, drop lines that
@@ -213,6 +213,9 @@ def paragraphs(corpus: pd.DataFrame, *, rules: pd.DataFrame | None = None) -> pd
     Args:
         corpus: One row per document with at least ``doc_id`` and ``text`` (see ``load_corpus``).
         rules: Boilerplate rules; the shipped ``data/rules/boilerplate.csv`` when ``None``.
+        layout: After the rules, flag the page furniture around each document's main text and lists of
+            short lines inside it (kind ``furniture``, rule ``outside_main_text`` or ``short_line_run``; see
+            ``kz.layout``). ``False`` leaves every line the rules did not flag in the body.
 
     Returns:
         One row per raw paragraph, sorted by ``doc_id, para_id``: ``doc_id``, ``para_id``,
@@ -239,6 +242,8 @@ def paragraphs(corpus: pd.DataFrame, *, rules: pd.DataFrame | None = None) -> pd
     paras = pd.DataFrame({name: split.pop(name) for name in [c for c in columns if c != "is_heading"]})
     if "page_title" in corpus.columns:
         _flag_repeated_titles(paras, corpus)
+    if layout:
+        _flag_furniture(paras)
     units = _join_units(paras)
     heading_units = units.loc[units["text"].map(_looks_like_heading), ["doc_id", "para_id"]]
     heading_keys = set(zip(heading_units["doc_id"], heading_units["para_id"]))
@@ -278,6 +283,34 @@ def _flag_repeated_titles(paras: pd.DataFrame, corpus: pd.DataFrame) -> None:
             paras.at[index, "is_boilerplate"] = True
             paras.at[index, "boilerplate_kind"] = "title"
             paras.at[index, "rule"] = "page_title"
+
+
+def _flag_furniture(paras: pd.DataFrame) -> None:
+    """Flag (in place) the units that ``kz.layout`` finds outside each document's main text or in a list of links.
+
+    One pass over the rows in document order; a unit is flagged as a whole (all its raw paragraphs).
+    """
+    from kzanalysis.layout import FURNITURE_KIND, classify_units
+
+    doc_ids, unit_ids = paras["doc_id"].tolist(), paras["unit_id"].tolist()
+    texts, flagged = paras["clean_text"].tolist(), paras["is_boilerplate"].tolist()
+    kinds, rules = paras["boilerplate_kind"].tolist(), paras["rule"].tolist()
+    start = 0
+    while start < len(doc_ids):
+        end = start
+        while end < len(doc_ids) and doc_ids[end] == doc_ids[start]:
+            end += 1
+        rows_of: dict[int, list[int]] = {}
+        for row in range(start, end):
+            rows_of.setdefault(unit_ids[row], []).append(row)
+        units = list(rows_of.values())
+        decided = [all(flagged[row] for row in rows) for rows in units]
+        layout_rules = classify_units(["\n".join(texts[row] for row in rows) for rows in units], decided=decided)
+        for rows, rule in zip(units, layout_rules):
+            for row in rows if rule else ():
+                flagged[row], kinds[row], rules[row] = True, FURNITURE_KIND, rule
+        start = end
+    paras["is_boilerplate"], paras["boilerplate_kind"], paras["rule"] = flagged, kinds, rules
 
 
 def _looks_like_heading(text: str) -> bool:

@@ -69,7 +69,7 @@ def test_inline_debris_is_cleaned_but_raw_text_kept() -> None:
 
 
 def test_broken_paragraph_is_joined_keeping_ids() -> None:
-    text = "The rift grew, removing him from a powerful\n\nrole as head of the council.\nNext one."
+    text = "The rift grew, removing him from a powerful\n\nrole as head of the council.\nHe declined to comment."
     paras = kz.paragraphs(_corpus(text))
     assert paras["para_id"].tolist() == [0, 1, 2]
     assert paras["unit_id"].tolist() == [0, 0, 2]
@@ -86,7 +86,8 @@ def test_continuation_of_boilerplate_inherits_flag_and_flagged_lines_never_join(
 
 
 def test_headings_are_article_not_boilerplate() -> None:
-    paras = kz.paragraphs(_corpus("A full sentence here.\nImage setback\nAnother sentence follows."))
+    paras = kz.paragraphs(_corpus("Protesters gathered in the main square of Almaty on Wednesday morning.\n"
+                                  "Image setback\nThe government resigned later that day, state media reported."))
     assert paras["is_heading"].tolist() == [False, True, False]
     assert not paras["is_boilerplate"].any()
 
