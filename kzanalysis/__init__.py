@@ -36,12 +36,14 @@ _EXPORTS: dict[str, str] = {
     "Features": "features",
     "tfidf": "features",
     "top_terms": "features",
+    "quotes": "quotations",
+    "citations": "quotations",
     "run_series": "report",
 }
 
 # stage modules, importable as attributes: ``kz.overlap.doc_similarity(...)``
 _MODULES = frozenset({"config", "corpus", "webpages", "languages", "clean", "layout", "tokenize", "features", "overlap", "topics",
-                      "framing", "claims", "findings", "plots", "report", "progress", "cli"})
+                      "quotations", "framing", "claims", "findings", "plots", "report", "progress", "cli"})
 
 __all__ = sorted([*_EXPORTS, "config", "__version__"])
 

@@ -246,171 +246,54 @@ def number_mentions(units: pd.DataFrame, *, splitter: str = "auto") -> pd.DataFr
 
 
 # --------------------------------------------------------------------------------------------------
-# Citations (shared by claims and sources)
+# Citations (shared by claims and sources): read by kz.quotes, placed on sentences here
 
-_CUE_VERBS = ("said|says|say|told|tells|reported|reports|report|announced|announces|stated|states|added|adds|"
-              "claimed|claims|wrote|writes|confirmed|confirms|warned|warns|noted|notes|saying|describes|sums up|"
-              "explained|explains|insisted|insists")
-_INVERTIBLE = frozenset("said says reported reports report added adds describes wrote writes explained explains "
-                        "insisted insists noted notes confirmed sums up".split(" ")) | {"sums up"}
-_CUE = re.compile(rf"\b(?P<verb>{_CUE_VERBS})\b|\b(?P<prep>according to|citing|quoting)\s+", re.IGNORECASE)
-_BACK_STOP = frozenset(
-    "that which who whom whose after before when while as because if than so then but or nor with from into "
-    "for during has have had is are was were be been being will would could can should may might do does did "
-    "also not never only where why how although though since until unless whether about to by on "
-    "meanwhile later earlier however".split()
-)
-_SKIP_ADVERBS = frozenset("also reportedly later earlier then previously allegedly repeatedly again "
-                          "separately".split())
-_PRONOUNS = frozenset("he she it they we i you this that who others some".split())
-_ANAPHORS = re.compile(r"^(?:he|she|it|they|statement)$", re.IGNORECASE)
-"""Sources resolved to the last named source: pronouns and "the statement" (after leading articles are dropped)."""
 _LEADING_DET = re.compile(r"^(?:the|a|an|his|her|its|their|our)\s+", re.IGNORECASE)
-_SOURCE_END = re.compile(
-    rf"[,;:.!?“”\"()]|\s+(?:on|in|at|last|earlier|late|this)\s+(?:{_DAYS}|a statement|the statement|its|his|her|"
-    rf"their|twitter|facebook|telegram|instagram|week|month|morning|evening)\b|\s+(?:that|who|which|said)\b",
-    re.IGNORECASE,
-)
-_TOKEN = re.compile(r"[\w’'().&-]+")
 
 
 @dataclass(frozen=True)
 class _Citation:
     source: str
     cue: str
-    start: int
+    start: int  # offset of the cue in its unit
     chained: bool  # "citing X" / "quoting X": X is the further source of the sentence's main source
 
 
-def _clean_source(source: str) -> str:
-    source = source.strip(" ,.;:“”\"'‘’")
-    source = re.sub(r"\s+", " ", source)
-    previous = None
-    while previous != source:
-        previous = source
-        source = _LEADING_DET.sub("", source)
-    return source
+def _sentence_citations(units: pd.DataFrame, sents: pd.DataFrame, *, quoted_speakers: bool = True
+                        ) -> list[list[_Citation]]:
+    """The citations of each sentence row (in order), from ``kz.quotes``.
 
+    A sentence's citations are the speech cues inside it (``kz.citations``). With ``quoted_speakers``, a
+    sentence inside a quotation whose speaker is given (a quotation of several sentences, cut by the sentence
+    splitter) is cited to that speaker, and a sentence holding a quotation puts the quotation's speaker first:
+    claims and framing name the same speaker for the same quotation.
+    """
+    from .quotations import citations, quotes
 
-def _after_source(text: str, max_words: int = 10) -> str:
-    """The noun phrase that starts ``text`` (after "according to", "citing", or an inverted verb)."""
-    end = _SOURCE_END.search(text)
-    chunk = text[: end.start()] if end else text
-    words = chunk.split()
-    return " ".join(words[:max_words])
-
-
-def _before_source(sentence: str, verb_start: int) -> tuple[str, int]:
-    """The subject right before a speech verb: words back to punctuation, a quote or a function word."""
-    tokens = list(_TOKEN.finditer(sentence[:verb_start]))
-    if not tokens:
-        return "", verb_start
-    # stop at punctuation between tokens
-    kept: list[re.Match[str]] = []
-    position = verb_start
-    for i in range(len(tokens) - 1, -1, -1):
-        token = tokens[i]
-        gap = sentence[token.end(): position]
-        if re.search(r"[,;:“”\"«»—–]|\.\s", gap):
-            break
-        word = token.group(0)
-        lower = word.lower()
-        if not kept and lower in _SKIP_ADVERBS:
-            position = token.start()
-            continue
-        if lower in _BACK_STOP:
-            break
-        if lower == "and":
-            previous = tokens[i - 1].group(0) if i > 0 else ""
-            if not previous[:1].isupper():
-                break
-        kept.insert(0, token)
-        position = token.start()
-        if len(kept) >= 9:
-            break
-    if not kept:
-        return "", verb_start
-    return sentence[kept[0].start(): kept[-1].end()], kept[0].start()
-
-
-_AMBIGUOUS_CUES = frozenset({"claims", "states", "reports", "report", "notes"})
-"""Cue forms that are also plural nouns ("any claims made by", "member states will"): they count only when
-inverted, followed by "that", or closing the clause after a subject of at most four words."""
-_CLAUSE_END = re.compile(r"\s*(?:$|[.,;:!?]|that\b|on\b|in\b|last\b)", re.IGNORECASE)
-_APPOSITIVE = re.compile(r"(?:^|[,;:“”\"]\s*)(?P<a>[^,;:“”\"]{2,60}),\s*(?P<b>[^,;:“”\"]{2,60}),\s*$")
-
-
-def _short_noun_phrase(text: str) -> bool:
-    words = text.split()
-    return 0 < len(words) <= 6 and words[0].lower() not in _BACK_STOP | {"in", "after", "on", "but", "and"}
-
-
-def _sentence_citations(sentence: str) -> list[_Citation]:
-    found: list[_Citation] = []
-    for match in _CUE.finditer(sentence):
-        if match.group("prep"):
-            cue = match.group("prep").lower()
-            source = _clean_source(_after_source(sentence[match.end():], max_words=8))
-            if source:
-                found.append(_Citation(source, cue, match.start(), cue in ("citing", "quoting")))
-            continue
-        verb = match.group("verb").lower()
-        before = sentence[: match.start()].rstrip()
-        inverted_position = not before or before[-1] in ",“”\"'"
-        subject, _ = _before_source(sentence, match.start())
-        if verb in _AMBIGUOUS_CUES and subject and not re.match(r"\s*that\b", sentence[match.end():]) and not (
-            _CLAUSE_END.match(sentence[match.end():]) and len(subject.split()) <= 4
-        ):
-            continue
-        if subject:
-            if subject.lower() != "who":
-                found.append(_Citation(_clean_source(subject), verb, match.start(), False))
-            continue
-        if re.search(r",\s*who\s*$", before, re.IGNORECASE):
-            head, _ = _before_source(sentence, before.lower().rfind(", who"))
-            if head:
-                found.append(_Citation(_clean_source(head), verb, match.start(), False))
-            continue
-        appositive = _APPOSITIVE.search(before)
-        if appositive and _short_noun_phrase(appositive.group("a")) and _short_noun_phrase(appositive.group("b")):
-            source = f"{appositive.group('a').strip()}, {appositive.group('b').strip()}"
-            found.append(_Citation(_clean_source(source), verb, match.start(), False))
-            continue
-        if verb in _INVERTIBLE and inverted_position:
-            source = _clean_source(_after_source(sentence[match.end():], max_words=10))
-            if source:
-                found.append(_Citation(source, verb, match.start(), False))
-    return [c for c in found if c.source and c.source.lower() not in {"others", "some", "many"}]
-
-
-def _resolve(citations: list[list[_Citation]], para_ids: list[int]) -> list[list[_Citation]]:
-    """Replace pronoun and "the statement" sources by the last named source of the same or previous 2 paragraphs."""
-    resolved: list[list[_Citation]] = []
-    last: tuple[str, int] | None = None
-    for cites, para_id in zip(citations, para_ids):
-        out = []
-        for c in cites:
-            if _ANAPHORS.match(c.source) or c.source.lower() in _PRONOUNS:
-                if last is not None and para_id - last[1] <= 2:
-                    out.append(_Citation(last[0], c.cue, c.start, c.chained))
-                continue
-            out.append(c)
-            if not c.chained:
-                last = (c.source, para_id)
-        resolved.append(out)
-    return resolved
-
-
-def _document_citations(sents: pd.DataFrame) -> list[list[_Citation]]:
-    """Citations of each sentence row (in order), with anaphors resolved within each document."""
     result: list[list[_Citation]] = [[] for _ in range(len(sents))]
-    positions = {doc: idx for doc, idx in sents.groupby("doc_id", sort=False).indices.items()}
-    texts = sents["text"].tolist()
-    paras = sents["para_id"].tolist()
-    for indices in positions.values():
-        cites = [_sentence_citations(texts[i]) for i in indices]
-        for i, resolved in zip(indices, _resolve(cites, [int(paras[i]) for i in indices])):
-            result[i] = resolved
+    if not len(sents):
+        return result
+    found = citations(units)
+    quoted = quotes(units)
+    quoted = quoted[(quoted["level"] == 0) & (quoted["speaker"] != "")]
+    cites_of: dict[tuple[object, int], list[tuple[int, _Citation]]] = {}
+    for c in found.itertuples(index=False):
+        cites_of.setdefault((c.doc_id, int(c.para_id)), []).append(
+            (int(c.start), _Citation(c.source, c.cue, int(c.start), bool(c.chained))))
+    quotes_of: dict[tuple[object, int], list[tuple[int, int, str]]] = {}
+    for q in quoted.itertuples(index=False):
+        quotes_of.setdefault((q.doc_id, int(q.para_id)), []).append((int(q.start), int(q.end), str(q.speaker)))
+    for i, (doc_id, para_id, start, end) in enumerate(zip(sents["doc_id"], sents["para_id"], sents["start"],
+                                                          sents["end"])):
+        key = (doc_id, int(para_id))
+        own = [c for at, c in cites_of.get(key, []) if start <= at < end]
+        speakers = [(q_start, who) for q_start, q_end, who in quotes_of.get(key, []) if q_start < end and start < q_end
+                    and quoted_speakers]
+        if speakers:
+            q_start, who = speakers[0]
+            main = next((c for c in own if not c.chained and c.source == who), None)
+            own = [main or _Citation(who, "quotation", q_start, False)] + [c for c in own if c is not main]
+        result[i] = own
     return result
 
 
@@ -539,7 +422,7 @@ def extract_claims(units: pd.DataFrame, *, splitter: str = "auto") -> pd.DataFra
         [[3000, 'more than', 'detained', 'protesters', 'Police']]
     """
     sents = _sentences(units, splitter).reset_index(drop=True)
-    cites = _document_citations(sents)
+    cites = _sentence_citations(units, sents)
     rows = []
     for sent, sent_cites in zip(sents.itertuples(index=False), cites):
         for claim in _sentence_claims(sent.text, sent_cites):
@@ -747,7 +630,7 @@ def extract_sources(units: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
     lexicon = load_source_lexicon() if lexicon is None else lexicon
     sents = _sentences(units, splitter).reset_index(drop=True)
     rows = []
-    for sent, cites in zip(sents.itertuples(index=False), _document_citations(sents)):
+    for sent, cites in zip(sents.itertuples(index=False), _sentence_citations(units, sents, quoted_speakers=False)):
         for c in sorted(cites, key=lambda c: c.start):
             rows.append((sent.doc_id, sent.para_id, c.source, type_source(c.source, lexicon), c.cue, sent.text))
     table = pd.DataFrame(rows, columns=SOURCE_COLUMNS)

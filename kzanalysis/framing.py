@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Sequence
 
@@ -12,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import config
+from .quotations import QUOTE_COLUMNS, QUOTE_MARKS, quotes
 
 __all__ = [
     "LEXICON_FILE",
@@ -32,8 +32,6 @@ LEXICON_FILE: Path = config.DATA_DIR / "lexicons" / "frames.csv"
 
 LEXICON_COLUMNS: tuple[str, ...] = ("frame", "family", "kind", "pattern", "note")
 KINDS: tuple[str, ...] = ("include", "exclude")
-QUOTE_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "quote_id", "start", "end", "level", "open_mark",
-                                  "close_mark", "closed", "speaker", "speaker_source", "text")
 MATCH_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "sent_id", "token_id", "n_tokens", "start", "end", "frame",
                                   "family", "pattern", "match", "in_quotes", "quote_id", "speaker")
 FRAME_TERM_COLUMNS: tuple[str, ...] = ("doc_id", "outlet", "frame", "family", "count", "in_quotes", "narrative",
@@ -44,38 +42,6 @@ KWIC_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "family", "left", "match",
 KEYNESS_COLUMNS: tuple[str, ...] = ("group", "term", "count_group", "count_rest", "log_odds", "z")
 
 _PATTERN_PIECE = re.compile(r"^[\w'’*?.-]+$")
-_DOUBLE_MARKS = frozenset("“”\"„«»")
-_SINGLE_MARKS = frozenset("‘’'‚‹›")
-_QUOTE_MARKS = _DOUBLE_MARKS | _SINGLE_MARKS
-_OPEN_BEFORE = frozenset("([{—–-/:") | _QUOTE_MARKS  # characters after which a quote mark may open
-_NO_OPEN_AFTER = frozenset(".,;:!?)]}")  # characters before which a quote mark cannot open
-_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i"})
-
-# Who is speaking: "Ukibai said", "said X", "describes Régis Gente", "according to X".
-_VERBS_AFTER = (r"said|says|added|adds|told|tells|stated|states|wrote|writes|explained|explains|noted|notes|"
-                r"warned|warns|declared|announced|continued|continues|insisted|concluded|concludes|recalled|"
-                r"recalls|describes|described|sums up|summed up|argued|argues|asked|replied|according to")
-_VERBS_BEFORE = (r"said|says|told|tells|stated|states|claimed|claims|added|adds|saying|warned|warns|wrote|writes|"
-                 r"announced|declared|noted|described|describes|denounced|called|insisted|urged|urges|"
-                 r"accused|argued|asked|explained|reported")
-_NAME = r"[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|\([A-Z]{2,}\)|of|for|de|la|al|bin))*"
-_DET_NP = (r"(?:[Tt]he|[Aa]n?|[Ss]ome|[Oo]thers?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Mm]any|[Ss]everal)"
-           r"(?:\s+(?:[\w’'-]+|\([A-Z]{2,}\))){0,6}")
-_PRONOUN = r"(?:[Hh]e|[Ss]he|[Ii]t|[Tt]hey|[Ww]e|I)"
-_POSSESSIVE = r"(?:[A-Z][\w.-]*\s+)*[A-Z][\w-]*[’']s(?:\s+[a-z][\w-]*){1,3}"  # "Tokayev’s office"
-_NP = rf"(?:{_POSSESSIVE}|{_NAME}|{_DET_NP}|{_PRONOUN})"
-_ADVERB = r"(?:\s+(?:\w+ly|also|later|then|had|has|have|was|once))*"
-_AFTER_NP_VERB = re.compile(rf"(?:^|[,;—–])\s*(?P<who>{_NP})(?:,\s*[^,“”\"]{{1,60}},)?{_ADVERB}\s+(?:{_VERBS_AFTER})\b")
-_AFTER_VERB_NP = re.compile(rf"(?:^|[,;—–])\s*(?:{_VERBS_AFTER})\s+(?P<who>{_POSSESSIVE}|{_NAME}|{_DET_NP})")
-_ACCORDING_TO = re.compile(r"[Aa]ccording to (?P<who>[^,.;“”\"]{2,80}?)\s*(?:,|$)")
-_BEFORE_VERB = re.compile(rf"\b(?:{_VERBS_BEFORE})\b")
-_NP_AT_END = [re.compile(rf"(?P<who>{_NAME})\s*$"), re.compile(rf"(?P<who>{_POSSESSIVE})\s*$"), re.compile(rf"(?P<who>{_DET_NP})\s*$"),
-              re.compile(rf"\b(?P<who>{_PRONOUN})\s*$")]
-_APPOSITIVE_AT_END = re.compile(r",\s*[^,“”\"]{1,60},?\s*$")
-_TRAILING_ADVERBS = re.compile(rf"{_ADVERB}\s*$")
-_SENTENCE_END = re.compile(r"[.!?…]\s+(?=[A-Z“‘\"'(])")
-_ATTRIBUTION = re.compile(rf"(?P<who>{_POSSESSIVE}|{_NAME}|{_DET_NP})(?:,\s*[^,“”\"]{{1,60}},)?{_ADVERB}\s+(?:{_VERBS_BEFORE})\b")
-_CUT_WHO = re.compile(r"\s+(?:on|in|at|to|during|late|earlier|later|via|from|after|before|that|who|which)\b.*$")
 
 
 # --------------------------------------------------------------------------------------------
@@ -162,254 +128,6 @@ def _piece_regex(word: str) -> re.Pattern[str]:
     return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in word))
 
 
-# --------------------------------------------------------------------------------------------
-# Quotations
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Span:
-    start: int  # offset of the opening mark
-    end: int  # offset just after the closing mark (the text's length when unclosed)
-    level: int  # 0 for an outermost quotation
-    kind: str  # "double" or "single"
-    open_mark: str
-    close_mark: str = ""
-    closed: bool = False
-
-
-def _is_apostrophe(text: str, i: int) -> bool:
-    """A single mark inside a word (Kazakhstan’s, Tokayev's, don't) or before a decade ('90s)."""
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
-    if before.isalnum() and after.isalnum():
-        return True
-    return bool(re.match(r"\d\ds\b", text[i + 1:i + 4]))
-
-
-def _can_open(text: str, i: int) -> bool:
-    """A mark may open a quotation when it follows a space (or a bracket, dash, colon or another quote
-    mark, or starts the text) and something other than punctuation follows it."""
-    before = text[i - 1] if i > 0 else " "
-    if not (before.isspace() or before in _OPEN_BEFORE):
-        return False
-    rest = text[i + 1:].lstrip(" ")
-    return bool(rest) and rest[0] not in _NO_OPEN_AFTER and not rest[0].isspace()
-
-
-def _quote_spans(text: str) -> list[_Span]:
-    """The quotations of one paragraph, outermost and nested, in order of their opening mark.
-
-    A small state machine over the quote marks:
-
-    * a single mark between two letters or digits is an apostrophe, never a quote mark;
-    * inside a double quotation, the next double mark closes it, whichever way it is curled: machine
-      translation and French typography reverse closing marks (``determination. “.``, ``normal, “adds``);
-    * outside, a double mark opens only where a quotation can start (after a space, bracket, dash or
-      colon, followed by a word); any other mark is a stray closing mark and is ignored, so it cannot
-      flip the rest of the text into quotation;
-    * single marks open nested (or stand-alone) quotations the same way and close at the next single
-      mark that follows a non-space character; closing a double quotation closes what it holds;
-    * a quotation still open at the end of the paragraph ends there (``closed`` False): quotations
-      never carry over a paragraph boundary.
-    """
-    spans: list[_Span] = []
-    stack: list[_Span] = []
-    for i, char in enumerate(text):
-        if char not in _QUOTE_MARKS:
-            continue
-        if char in _DOUBLE_MARKS:
-            open_double = next((k for k in range(len(stack) - 1, -1, -1) if stack[k].kind == "double"), None)
-            if open_double is not None:
-                while len(stack) > open_double:
-                    span = stack.pop()
-                    span.end = i + 1
-                    if span.kind == "double":
-                        span.close_mark, span.closed = char, True
-            elif _can_open(text, i):
-                span = _Span(i, len(text), len(stack), "double", char)
-                stack.append(span)
-                spans.append(span)
-            continue
-        if _is_apostrophe(text, i):
-            continue
-        before = text[i - 1] if i > 0 else " "
-        if stack and stack[-1].kind == "single":
-            if not before.isspace():
-                span = stack.pop()
-                span.end, span.close_mark, span.closed = i + 1, char, True
-        elif _can_open(text, i) and (i + 1 < len(text) and (text[i + 1].isalnum() or text[i + 1] in "(")):
-            span = _Span(i, len(text), len(stack), "single", char)
-            stack.append(span)
-            spans.append(span)
-    for span in stack:
-        span.end = len(text)
-    return spans
-
-
-def _clean_who(who: str) -> str:
-    words = _CUT_WHO.sub("", who.strip(" ,;:")).split()[:10]
-    if words and words[-1].endswith(".") and "." not in words[-1][:-1]:  # "Régis Gente." but not "U.S."
-        words[-1] = words[-1][:-1]
-    return " ".join(words)
-
-
-def _np_before(text: str) -> str:
-    """The noun phrase that ends ``text`` (the subject of a speech verb that follows it)."""
-    text = _TRAILING_ADVERBS.sub("", text.rstrip())
-    if text.endswith(","):  # "Yerkin Zhumabekov, a mall manager, said": keep the name
-        head = _APPOSITIVE_AT_END.sub("", text)
-        match = _NP_AT_END[0].search(head)
-        if match:
-            return match.group("who")
-        text = text.rstrip(",")
-    for pattern in _NP_AT_END:
-        match = pattern.search(text)
-        if match:
-            return match.group("who")
-    return ""
-
-
-def _speaker_after(after: str) -> str:
-    sentence = _SENTENCE_END.split(after, maxsplit=1)[0]
-    for pattern in (_AFTER_NP_VERB, _AFTER_VERB_NP):
-        match = pattern.search(sentence)
-        if match and not re.match(r"(?:on|in|at|to|by|for|with|that)\b", match.group("who").strip()):
-            return _clean_who(match.group("who"))
-    return ""
-
-
-def _speaker_before(before: str) -> str:
-    if re.search(r"[.!?…]\s*$", before):  # the quotation starts a new sentence
-        return ""
-    sentence = _SENTENCE_END.split(before)[-1]
-    according = list(_ACCORDING_TO.finditer(sentence))
-    verbs = list(_BEFORE_VERB.finditer(sentence))
-    if verbs and (not according or verbs[-1].start() > according[-1].start()):
-        who = _np_before(sentence[:verbs[-1].start()])
-        if who:
-            return _clean_who(who)
-    if according:
-        return _clean_who(according[-1].group("who"))
-    return ""
-
-
-def _attributions(text: str, spans: list[_Span]) -> list[tuple[int, str]]:
-    """Named speakers of speech verbs outside quotations ("Kazhegeldin told Reuters"), with offsets."""
-    masked = list(text)
-    for span in spans:
-        masked[span.start:span.end] = " " * (span.end - span.start)
-    found = []
-    for match in _ATTRIBUTION.finditer("".join(masked)):
-        who = _clean_who(match.group("who"))
-        if who and who.lower() not in _PRONOUNS:
-            found.append((match.start(), who))
-    return found
-
-
-def _paragraph_quotes(text: str) -> tuple[list[_Span], list[tuple[str, str]], list[tuple[int, str]]]:
-    """Spans, (speaker, source) per span, and named attributions of one paragraph (pronouns unresolved)."""
-    spans = _quote_spans(text)
-    outer = [s for s in spans if s.level == 0]
-    found: dict[int, tuple[str, str]] = {}
-    for k, span in enumerate(outer):
-        next_start = outer[k + 1].start if k + 1 < len(outer) else len(text)
-        previous_end = outer[k - 1].end if k > 0 else 0
-        who = _speaker_after(text[span.end:next_start]) if span.closed else ""
-        source = "after" if who else ""
-        if not who:
-            who = _speaker_before(text[previous_end:span.start])
-            source = "before" if who else ""
-        found[id(span)] = (who, source)
-    result = []
-    for span in spans:
-        parent = next((o for o in outer if o.start <= span.start < o.end), span)
-        result.append(found.get(id(parent), ("", "")))
-    return spans, result, _attributions(text, spans)
-
-
-def quotes(units: pd.DataFrame) -> pd.DataFrame:
-    """Find every quotation in the analysis units, and who is quoted where the text says.
-
-    Quote marks are read per paragraph by a small state machine (curly “ ” ‘ ’, straight " ',
-    „ « » ‹ ›): an apostrophe inside a word (Kazakhstan’s, Tokayev's) is never a quote mark;
-    inside a double quotation the next double mark closes it whichever way it is curled (machine
-    translation and French typography reverse closing marks: ``determination. “.``,
-    ``confrontations “, describes``, ``normal, “adds``); outside, a mark that cannot open a
-    quotation (it follows a letter or punctuation, or nothing but punctuation follows it) is a
-    stray closing mark and is ignored; single marks nest inside double ones. **Scope:** a quotation
-    never carries over a paragraph boundary. One left open at the end of its paragraph ends there
-    (``closed`` False). Newspapers continue a long quotation by opening the next paragraph with a
-    quote mark, so that paragraph holds its own quotation; when such a paragraph-opening quotation
-    names no speaker, it takes the speaker of the previous paragraph's last quotation
-    (``speaker_source`` ``continued``; not for headings, when ``units`` has ``is_heading``, nor for
-    single-quoted paragraphs, the headline style).
-
-    The speaker comes from the words after the closing mark in the same sentence ("X said",
-    "said X", "X added", "the statement said", "describes X", "sums up X"), else from the words
-    before the opening mark ("X told Y that", "X claimed", "according to X,", "X said:"). A
-    pronoun ("he added", "it said") is followed by the last speaker the document named before it
-    in brackets: ``he [Ukibai]``. These are surface patterns: check them in the KWIC table.
-
-    Args:
-        units: One row per analysis unit with ``doc_id``, ``para_id``, ``text`` (e.g.
-            ``kz.body_paragraphs(kz.paragraphs(corpus))``), in reading order within each document.
-
-    Returns:
-        One row per quotation, sorted by ``doc_id, para_id, start``: ``doc_id``, ``para_id``,
-        ``quote_id`` (0-based within the unit), ``start`` and ``end`` (offsets into the unit's text
-        of the opening mark and just after the closing mark), ``level`` (0 outermost, 1 nested),
-        ``open_mark``, ``close_mark`` (empty when unclosed), ``closed`` (bool), ``speaker`` (empty
-        when the text does not say), ``speaker_source`` (``after``, ``before``, ``continued`` or
-        empty) and ``text`` (the quotation with its marks).
-
-    Example:
-        >>> units = pd.DataFrame({"doc_id": ["a"], "para_id": [0],
-        ...                       "text": ["“The terrorists will be eliminated,” Tokayev’s office said."]})
-        >>> quotes(units)[["start", "end", "closed", "speaker"]].values.tolist()
-        [[0, 36, True, 'Tokayev’s office']]
-    """
-    _check_units(units)
-    rows: list[dict[str, object]] = []
-    for doc_id, group in units.groupby("doc_id", sort=True):
-        rows.extend(_document_quotes(doc_id, group.sort_values("para_id", kind="stable")))
-    return pd.DataFrame(rows, columns=list(QUOTE_COLUMNS)).astype(
-        {"para_id": "int64", "quote_id": "int64", "start": "int64", "end": "int64", "level": "int64",
-         "closed": bool})
-
-
-def _document_quotes(doc_id: object, units: pd.DataFrame) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
-    last_named = ""  # the last speaker named in earlier paragraphs (antecedent of "he", "it")
-    previous_speaker = ""  # speaker of the previous paragraph's last quotation
-    headings = units["is_heading"] if "is_heading" in units.columns else pd.Series(False, index=units.index)
-    for para_id, text, is_heading in zip(units["para_id"], units["text"], headings.fillna(False).astype(bool)):
-        text = text if isinstance(text, str) else ""
-        spans, speakers, named = _paragraph_quotes(text)
-        opening = len(text) - len(text.lstrip())
-        mentions = list(named)  # (offset, name) of speakers named in this paragraph
-        last_outer = ""
-        for quote_id, (span, (who, source)) in enumerate(zip(spans, speakers)):
-            continues = span.level == 0 and span.kind == "double" and span.start == opening and not is_heading
-            if not who and continues and previous_speaker:
-                who, source = previous_speaker, "continued"
-            elif who.lower() in _PRONOUNS:
-                antecedent = next((name for pos, name in reversed(mentions) if pos < span.start), last_named)
-                who = f"{who} [{antecedent}]" if antecedent else who
-            elif who and span.level == 0:
-                mentions.append((span.end, who))
-            if span.level == 0:
-                last_outer = who
-            rows.append({"doc_id": doc_id, "para_id": int(para_id), "quote_id": quote_id, "start": span.start,
-                         "end": span.end, "level": span.level, "open_mark": span.open_mark,
-                         "close_mark": span.close_mark, "closed": span.closed, "speaker": who,
-                         "speaker_source": source, "text": text[span.start:span.end]})
-        if mentions:
-            last_named = max(mentions)[1]
-        previous_speaker = last_outer if spans else ""
-    return rows
-
-
 def _check_units(units: pd.DataFrame) -> None:
     missing = [column for column in ("doc_id", "para_id", "text") if column not in units.columns]
     if missing:
@@ -475,7 +193,7 @@ def find_terms(units: pd.DataFrame, lexicon: pd.DataFrame | None = None, *,
         same = (doc[:-1] == doc[1:]) & (para[:-1] == para[1:]) & (sent[:-1] == sent[1:])
         for i in np.flatnonzero(same):
             gap = texts[(doc[i], int(para[i]))][ends[i]:starts[i + 1]]
-            joinable[i] = not gap.strip(" \t\u00a0" + "".join(_QUOTE_MARKS))
+            joinable[i] = not gap.strip(" \t\u00a0" + "".join(QUOTE_MARKS))
     codes, vocabulary = pd.factorize(lowers)  # each word type is tested once per pattern word
     piece_masks: dict[str, np.ndarray] = {}
 

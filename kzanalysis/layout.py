@@ -57,7 +57,8 @@ _HEADING_END = re.compile(r"[.!?:;,…]\s*$")
 
 
 def n_words(text: str) -> int:
-    """Words of a line: runs between spaces, plus one per two characters of Chinese, Japanese or Korean.
+    """Words of a line: runs between spaces; a run in Chinese, Japanese or Korean script counts one word per two
+    of its characters.
 
     Example:
         >>> n_words("Nearly 8,000 detained amid unrest")
@@ -65,7 +66,11 @@ def n_words(text: str) -> int:
         >>> n_words("抗议活动在阿拉木图")
         4
     """
-    return len(text.split()) + len(_CJK.findall(text)) // CJK_CHARS_PER_WORD
+    words = 0
+    for token in text.split():
+        cjk = len(_CJK.findall(token))
+        words += max(1, cjk // CJK_CHARS_PER_WORD) if cjk else 1
+    return words
 
 
 def is_sentence_like(text: str) -> bool:

@@ -18,6 +18,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from . import config
+from .quotations import quote_spans
 from .report import escape
 from .languages import unit_languages
 from .tokenize import analysis_tokens
@@ -97,7 +98,9 @@ ALIGNMENT_COLUMNS: tuple[str, ...] = SCORE_COLUMNS
 SEGMENT_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "seg_id", "kind", "text")
 
 _SHINGLE_BASE = np.uint64(0x100000001B3)  # FNV-64 prime, as the polynomial base of the rolling combination
-_QUOTE = re.compile(r"[“\"«]([^“”\"«»]{10,}?)[”\"»]")
+MIN_QUOTE_CHARS = 10
+"""A quotation counts as a segment of its own from this many characters inside its marks (shorter ones are
+scare quotes: "bandits", "terrorists")."""
 _DIFF_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|\s+|[^\w\s]")
 _DECIMALS = 4
 
@@ -952,8 +955,10 @@ def segments(units: pd.DataFrame, *, min_terms: int = MIN_SEGMENT_TERMS, splitte
     for doc_id, para_id, text in zip(sents["doc_id"], sents["para_id"], sents["text"]):
         rows.append((str(doc_id), int(para_id), "sentence", text))
     for doc_id, para_id, text in zip(ordered["doc_id"], ordered["para_id"], ordered["text"]):
-        for match in _QUOTE.finditer(text if isinstance(text, str) else ""):
-            rows.append((str(doc_id), int(para_id), "quote", match.group(1).strip(" ,.")))
+        text = text if isinstance(text, str) else ""
+        for start, end, level, closed in quote_spans(text):
+            if level == 0 and closed and end - start - 2 >= MIN_QUOTE_CHARS:
+                rows.append((str(doc_id), int(para_id), "quote", text[start + 1:end - 1].strip(" ,.")))
     frame = pd.DataFrame(rows, columns=["doc_id", "para_id", "kind", "text"])
     languages = _languages_by_doc(ordered)
     frame = frame[[len(_content_terms(t, languages.get(d, "en"))) >= min_terms

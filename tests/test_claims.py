@@ -164,7 +164,7 @@ def test_sources_and_their_types(text: str, source: str, source_type: str, cue: 
 
 def test_pronoun_and_statement_resolve_to_the_last_named_source() -> None:
     units = pd.DataFrame({"doc_id": ["a", "a"], "para_id": [0, 1], "text": [
-        "The Interior Ministry said order was restored.", "“We will act,” the statement said. “Soon,” he added."]})
+        "The Interior Ministry said order was restored.", "“We will act,” the statement said. “Soon,” it added."]})
     found = claims.extract_sources(units, splitter="punkt_abbrev")
     assert found["source"].tolist() == ["Interior Ministry"] * 3
 

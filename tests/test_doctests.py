@@ -10,7 +10,8 @@ import pytest
 MODULES = ["kzanalysis.findings", "kzanalysis.findings.base", "kzanalysis.findings.corpus",
            "kzanalysis.findings.overlap", "kzanalysis.findings.topics", "kzanalysis.findings.framing",
            "kzanalysis.findings.claims", "kzanalysis.findings.figures", "kzanalysis.report.tables",
-           "kzanalysis.report.index", "kzanalysis.clean", "kzanalysis.progress", "kzanalysis.webpages", "kzanalysis.languages", "kzanalysis.tokenize", "kzanalysis.config"]
+           "kzanalysis.report.index", "kzanalysis.clean", "kzanalysis.progress", "kzanalysis.webpages", "kzanalysis.languages", "kzanalysis.tokenize", "kzanalysis.config",
+           "kzanalysis.layout", "kzanalysis.quotations"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -183,16 +183,16 @@ def test_nested_quotation_levels_and_unclosed_flag() -> None:
     ("texts", "speaker"),
     [
         (["“Terrorists attacked,” Ukibai said."], "Ukibai"),
-        (["“Terrorists attacked,” said the mayor of Almaty."], "the mayor of Almaty"),
-        (["“Terrorists attacked,” the statement said, calling for calm."], "the statement"),
+        (["“Terrorists attacked,” said the mayor of Almaty."], "mayor of Almaty"),
+        (["“Terrorists attacked,” the statement said, calling for calm."], "statement"),
         (["“Terrorists attacked,” Deputy Defence Minister Sultan Gamaletdinov said."],
          "Deputy Defence Minister Sultan Gamaletdinov"),
-        (["According to the state broadcaster, 26 “armed terrorists” were killed."], "the state broadcaster"),
+        (["According to the state broadcaster, 26 “armed terrorists” were killed."], "state broadcaster"),
         (["Tokayev reportedly told Putin that “terrorist attacks persist”."], "Tokayev"),
         (["“A city of terror “, describes Régis Gente, a correspondent for RFI."], "Régis Gente"),
         (["“What is at stake is terror,” sums up Régis Gente."], "Régis Gente"),
-        (["Yerkin Zhumabekov, a mall manager, said: “Terrorists came at night.”"], "Yerkin Zhumabekov"),
-        (["Ukibai said the leader stayed.", "“Terror will not win,” he added."], "he [Ukibai]"),
+        (["Yerkin Zhumabekov, a mall manager, said: “Terrorists came at night.”"], "Yerkin Zhumabekov, a mall manager"),
+        (["Ukibai said the leader stayed.", "“Terror will not win,” he added."], "Ukibai"),
         (["The “counter-terrorist operation” continued."], ""),
     ],
 )
@@ -210,8 +210,8 @@ def test_paragraph_opening_quote_continues_the_previous_speaker() -> None:
         '"Nobody knows."',
     ))
     assert table[["para_id", "speaker", "speaker_source"]].values.tolist() == [
-        [1, "he [Former Prime Minister Akezhan Kazhegeldin]", "after"],
-        [2, "he [Former Prime Minister Akezhan Kazhegeldin]", "continued"],
+        [1, "Former Prime Minister Akezhan Kazhegeldin", "after"],
+        [2, "Former Prime Minister Akezhan Kazhegeldin", "continued"],
         [4, "", ""],  # a quotation after a narrative paragraph continues nothing
     ]
 
@@ -245,10 +245,10 @@ def test_seed_terror_is_quoted_in_cnn_and_partly_narrative_at_reuters(seed: dict
     [
         ("004_15f499adc5933ae2", 23, "terrorists", "Deputy Defence Minister Sultan Gamaletdinov"),
         ("002_f6fac79b3e52d7e7", 2, "counter-terrorist operation", "Tokayev"),
-        ("002_f6fac79b3e52d7e7", 10, "bandits", "The Commonwealth of Independence States (CIS) Executive Committee"),
+        ("002_f6fac79b3e52d7e7", 10, "bandits", "Commonwealth of Independence States (CIS) Executive Committee"),
         ("000_143417c5e503c3f3", 7, "terrorism", "Tokayev"),
-        ("000_143417c5e503c3f3", 10, "terrorist", "the press office"),
-        ("000_143417c5e503c3f3", 9, "armed criminals", "the state broadcaster"),
+        ("000_143417c5e503c3f3", 10, "terrorist", "press office"),
+        ("000_143417c5e503c3f3", 9, "armed criminals", "state broadcaster"),
         ("004_15f499adc5933ae2", 2, "terrorists", ""),  # narrative: "he has blamed on bandits and terrorists"
     ],
 )
@@ -330,7 +330,7 @@ def test_kwic_rows_carry_context_voice_and_speaker() -> None:
     table = framing.kwic(framing.find_terms(units), units, window=20)
     assert list(table.columns[:8]) == ["doc_id", "para_id", "family", "left", "match", "right", "in_quotes", "speaker"]
     assert table[["family", "left", "match", "right", "in_quotes", "speaker"]].values.tolist() == [
-        ["terror", "At night “", "terrorists", "attacked the city”,", True, "the mayor"],
+        ["terror", "At night “", "terrorists", "attacked the city”,", True, "mayor"],
         ["looting", "the mayor said, and", "looters", "followed.", False, ""],
     ]
 

@@ -1,0 +1,117 @@
+"""One reader of quotations and speakers (kz.quotes, kz.citations), used by framing, claims and overlap."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import kzanalysis as kz
+from kzanalysis import claims, framing, quotations
+
+
+def units_of(*texts: str) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": "a", "para_id": range(len(texts)), "text": list(texts)})
+
+
+def speakers(*texts: str) -> list[tuple[str, str, str]]:
+    table = kz.quotes(units_of(*texts))
+    table = table[table["level"] == 0]
+    return list(zip(table["speaker"], table["speaker_text"], table["speaker_source"]))
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        # "…," X said / said X, with titles whose full stop is part of the name
+        (["“We will not pay for it,” Mr. Sherman said in a statement."], [("Mr. Sherman", "Mr. Sherman", "after")]),
+        (["“The border is secure,” said Gov. Perry."], [("Gov. Perry", "Gov. Perry", "after")]),
+        (["“Troops will stay,” the Kremlin said in a statement."], [("Kremlin", "Kremlin", "after")]),
+        # X said: "…" / according to X, "…" / X, saying "…"
+        (["Rep. Beto O'Rourke said: “The wall is a waste.”"], [("Rep. Beto O'Rourke", "Rep. Beto O'Rourke", "before")]),
+        (["According to Rep. Beto O'Rourke, “the wall is a waste.”"],
+         [("Rep. Beto O'Rourke", "Rep. Beto O'Rourke", "before")]),
+        (["In the wake of the attack, Trump again defended his proposals, saying on Twitter: “Our leadership is weak.”"],
+         [("Trump", "Trump", "before")]),
+        (["The senator backed the plan, saying it was needed as the border is a “dangerous, horrible disaster.”"],
+         [("senator", "senator", "before")]),
+        # the attribution clause that closes the sentence
+        (['Officers went to Almaty for the "counter-terrorist operation" there, Tokayev said.'],
+         [("Tokayev", "Tokayev", "after")]),
+        # a pronoun after a named person, several paragraphs later
+        (["Rep. John Doe criticised the plan on Monday.", "Congress met again.", "“It will fail,” he said during a speech."],
+         [("Rep. John Doe", "he", "after")]),
+        # a second quotation of the same speaker in the same paragraph
+        (["“The border is secure,” Perry said in a statement. “I am honored to have the sheriff's support.”"],
+         [("Perry", "Perry", "after"), ("Perry", "Perry", "continued")]),
+        # he/she never stands for an institution; "it" may
+        (["The Interior Ministry said order was restored.", "“We will act,” he said."], [("he", "he", "after")]),
+        (["The Interior Ministry said order was restored.", "“We will act,” it said."],
+         [("Interior Ministry", "it", "after")]),
+        # no speech cue: no speaker (scare quotes, signs)
+        (["Protesters carried signs reading “Old man out” through the square."], [("", "", "")]),
+    ],
+)
+def test_speakers_of_what_news_writes(texts: list[str], expected: list[tuple[str, str, str]]) -> None:
+    assert speakers(*texts) == expected
+
+
+def test_framing_claims_and_quotes_name_the_same_speaker_for_the_same_quotation() -> None:
+    units = units_of("Ukibai said the leader stayed in the capital.",
+                     "“Twenty-six terrorists were killed in the night,” he added, according to TASS.",
+                     "“Eighteen officers were killed,” the Interior Ministry said. “Many more were injured.”")
+    quoted = kz.quotes(units).set_index("para_id")["speaker"]
+    terms = framing.find_terms(units)
+    found = claims.extract_claims(units, splitter="punkt_abbrev")
+    assert quoted.loc[1] == "Ukibai"
+    assert terms.loc[terms["family"] == "terror", "speaker"].tolist() == ["Ukibai"]
+    assert found.set_index("quantity").loc[26, "attributed_to"] == "Ukibai"
+    assert found.set_index("quantity").loc[18, "attributed_to"] == quoted.loc[2].tolist()[0] == "Interior Ministry"
+
+
+def test_citations_resolve_pronouns_and_chain_sources() -> None:
+    table = kz.citations(units_of("Ivan Petrov, the police chief, spoke to reporters.",
+                                  "He said 30 people were detained, Khabar 24 reported, citing the Interior Ministry."))
+    assert table[["cue", "source", "source_text", "chained"]].values.tolist() == [
+        ["said", "Ivan Petrov", "He", False], ["reported", "Khabar 24", "Khabar 24", False],
+        ["citing", "Interior Ministry", "Interior Ministry", True]]
+
+
+def test_a_quoted_speech_verb_is_not_an_attribution() -> None:
+    table = kz.citations(units_of("“Nobody said anything,” the witness recalled."))
+    assert table[["cue", "source"]].values.tolist() == [["recalled", "witness"]]
+
+
+def test_quote_spans_are_the_state_machine_of_the_framing_counts() -> None:
+    assert quotations.quote_spans("“They are ‘bandits’,” he said. “We") == [(0, 21, 0, True), (10, 19, 1, True),
+                                                                            (31, 34, 0, False)]
+
+
+def test_speech_cue_file_is_validated(tmp_path: Path) -> None:
+    bad = tmp_path / "speech.csv"
+    bad.write_text("word,kind,note\nsaid,verb,\nyelled,shout,\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"speech.csv, line 3: kind must be one of"):
+        quotations.load_speech_cues(bad)
+
+
+def test_a_researcher_can_add_a_speech_verb(tmp_path: Path) -> None:
+    extended = tmp_path / "speech.csv"
+    shipped = quotations.SPEECH_CUES_FILE.read_text(encoding="utf-8")
+    extended.write_text(shipped + "quipped,verb,\n", encoding="utf-8")
+    units = units_of("“Not today,” the minister quipped.")
+    assert kz.quotes(units)["speaker"].tolist() == [""]
+    assert kz.quotes(units, cues=extended)["speaker"].tolist() == ["minister"]
+
+
+def test_quotation_and_speaker_logic_lives_in_one_module() -> None:
+    """No other module carries a quote-mark state machine, a speech-verb list or pronoun resolution."""
+    package = Path(kz.__file__).parent
+    for path in package.rglob("*.py"):
+        if path.name == "quotations.py":
+            continue
+        source = path.read_text(encoding="utf-8")
+        assert "_quote_spans" not in source and "def _is_apostrophe" not in source, path
+        assert not re.search(r"said\|says\|", source), path
+        assert "according to|" not in source and "_ANAPHORS" not in source, path
