@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable
 from dataclasses import dataclass
 from numbers import Integral
 from typing import Any, Literal
@@ -11,9 +9,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .languages import unit_languages
+from .parallel import chunk_bounds, run_chunks, workers
 from .tokenize import analysis_tokens
 
 Grain = Literal["document", "paragraph"]
@@ -65,79 +64,44 @@ def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
 
 PARALLEL_MIN_TEXTS = 20_000
 """Below this many texts :func:`tfidf` tokenizes in one process (workers and their stem caches cost more)."""
+CHUNK_TEXTS = 5_000
+"""Texts per chunk of tokenizing work."""
 
 
-def _count_rows(rows: Iterable[list[str]]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """Term counts of each row of terms: (terms in first-seen order, indptr, indices, counts) of a CSR matrix."""
-    vocabulary: dict[str, int] = {}
-    indptr = [0]
-    indices: list[int] = []
-    counts: list[int] = []
-    for terms in rows:
-        row: dict[int, int] = {}
-        for found in terms:
-            index = vocabulary.setdefault(found, len(vocabulary))
-            row[index] = row.get(index, 0) + 1
-        indices.extend(row)
-        counts.extend(row.values())
-        indptr.append(len(indices))
-    return (list(vocabulary), np.asarray(indptr, dtype=np.int64), np.asarray(indices, dtype=np.int64),
-            np.asarray(counts, dtype=np.float64))
+def _tokenize_chunk(items: list[tuple[str, str]], options: dict[str, Any]) -> list[list[str]]:
+    """Analysis tokens of each ``(text, language)`` (top level, for worker processes)."""
+    return [analysis_tokens(text, **options, language=language) for text, language in items]
 
 
-def _count_texts(texts: list[str], options: dict[str, Any],
-                 languages: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`_count_rows` of each text's analysis tokens, each in its language (top level, for worker processes)."""
-    return _count_rows(analysis_tokens(text, **options, language=lang) for text, lang in zip(texts, languages))
+def _as_is(terms: list[str]) -> list[str]:
+    """The analyzer handed to scikit-learn: our terms are already made."""
+    return terms
 
 
-def _assemble(parts: list[tuple[list[str], np.ndarray, np.ndarray, np.ndarray]]) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Stack counted chunks into one CSR matrix over their sorted, merged vocabulary."""
-    terms = np.array(sorted(set().union(*(part[0] for part in parts))), dtype=str)
-    blocks = []
-    for local_terms, indptr, indices, counts in parts:
-        to_global = np.searchsorted(terms, np.array(local_terms, dtype=str)) if local_terms else np.zeros(0, np.int64)
-        blocks.append(sp.csr_matrix((counts, to_global[indices], indptr), shape=(len(indptr) - 1, len(terms))))
-    matrix = sp.csr_matrix(sp.vstack(blocks, format="csr"))
-    matrix.sort_indices()
-    return matrix, terms
-
-
-def _count_matrix(texts: list[str], options: dict[str, Any], n_jobs: int,
-                  languages: list[str]) -> tuple[sp.csr_matrix, np.ndarray]:
-    """One count row per text and the sorted terms; chunks of texts go to ``n_jobs`` processes."""
-    if n_jobs > 1 and len(texts) >= PARALLEL_MIN_TEXTS:
-        from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_all_start_methods, get_context
-
-        size = -(-len(texts) // (n_jobs * 4))
-        chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
-        # fork where the system has it: workers then need no import and no `if __name__ == "__main__"` guard
-        context = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
-        language_chunks = [languages[i:i + size] for i in range(0, len(texts), size)]
-        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
-            return _assemble(list(pool.map(_count_texts, chunks, [options] * len(chunks), language_chunks)))
-    return _assemble([_count_texts(texts, options, languages)])
-
-
-def _counts_from_units(
-    units: pd.DataFrame, *, grain: Grain, term: Term, drop_stop_words: bool, drop_numbers: bool, n_jobs: int
-) -> tuple[pd.DataFrame, sp.csr_matrix, np.ndarray]:
+def _term_lists_from_units(
+    units: pd.DataFrame, *, grain: Grain, term: Term, drop_stop_words: bool, drop_numbers: bool, n_jobs: int | None,
+    min_parallel: int,
+) -> tuple[pd.DataFrame, list[list[str]]]:
+    """Row ids and each row's terms, from analysis units tokenized in chunks (in worker processes when large)."""
     columns = ["doc_id", "para_id", "text", *(["language"] if "language" in units.columns else [])]
     ordered = units[columns].sort_values(["doc_id", "para_id"], kind="stable")
     if ordered.duplicated(["doc_id", "para_id"]).any():
         raise ValueError("units must have one row per (doc_id, para_id); found duplicates")
     texts = [text if isinstance(text, str) else "" for text in ordered["text"].tolist()]
+    items = list(zip(texts, unit_languages(ordered)))
     options = {"term": term, "drop_stop_words": drop_stop_words, "drop_numbers": drop_numbers}
-    counts, terms = _count_matrix(texts, options, n_jobs, unit_languages(ordered))
+    n_workers = workers(n_jobs, len(items), min_items=min_parallel)
+    chunks = run_chunks(_tokenize_chunk, items, chunk_bounds(len(items), n_workers, chunk_size=CHUNK_TEXTS),
+                        (options,), n_jobs=n_workers, desc="tokens", show=False)
+    term_lists = [terms for chunk in chunks for terms in chunk]
     if grain == "paragraph":
-        return ordered[["doc_id", "para_id"]], counts, terms
-    doc_codes, doc_ids = pd.factorize(ordered["doc_id"], sort=False)
-    # units are sorted by doc_id, so factorize's first-seen order is the sorted order
-    to_docs = sp.csr_matrix((np.ones(len(doc_codes)), (doc_codes, np.arange(len(doc_codes)))),
-                            shape=(len(doc_ids), len(doc_codes)))
+        return ordered[["doc_id", "para_id"]], term_lists
+    doc_codes, doc_ids = pd.factorize(ordered["doc_id"], sort=False)  # sorted already: first-seen order is sorted
+    joined: list[list[str]] = [[] for _ in range(len(doc_ids))]
+    for code, terms in zip(doc_codes, term_lists):
+        joined[code].extend(terms)
     ids = pd.DataFrame({"doc_id": pd.Series(np.asarray(doc_ids), dtype=units["doc_id"].dtype)})
-    return ids, sp.csr_matrix(to_docs @ counts), terms
+    return ids, joined
 
 
 def _term_lists_from_tokens(
@@ -160,25 +124,11 @@ def _term_lists_from_tokens(
     return ids, [found.get(key, []) for key in id_keys]
 
 
-def _prune(
-    counts: sp.csr_matrix, terms: np.ndarray, *, min_df: int | float, max_df: int | float, grain: str
-) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Keep the terms whose document frequency lies within [min_df, max_df] (scikit-learn's rules)."""
-    n_rows = counts.shape[0]
+def _check_df(min_df: int | float, max_df: int | float, n_rows: int) -> None:
     low = min_df if isinstance(min_df, Integral) else min_df * n_rows
     high = max_df if isinstance(max_df, Integral) else max_df * n_rows
     if high < low:
         raise ValueError(f"max_df={max_df!r} keeps fewer rows than min_df={min_df!r} asks for")
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    keep = np.flatnonzero((df >= low) & (df <= high))
-    if keep.size == 0:
-        raise ValueError(
-            f"empty vocabulary: min_df={min_df!r} and max_df={max_df!r} removed every term of"
-            f" {n_rows} {grain} rows; lower min_df or raise max_df"
-        )
-    if keep.size == counts.shape[1]:
-        return counts, terms
-    return sp.csr_matrix(counts[:, keep]), terms[keep]
 
 
 def tfidf(
@@ -193,8 +143,10 @@ def tfidf(
     sublinear_tf: bool = True,
     norm: Literal["l1", "l2"] | None = "l2",
     n_jobs: int | None = None,
+    parallel_min_texts: int = PARALLEL_MIN_TEXTS,
 ) -> Features:
-    """TF-IDF weights of terms per document or per paragraph (scikit-learn, smooth idf).
+    """TF-IDF weights of terms per document or per paragraph: scikit-learn's ``TfidfVectorizer`` (smooth idf) over
+    the package's tokens (:func:`kzanalysis.analysis_tokens`, each text in its language).
 
     ``idf = ln((1 + n) / (1 + df)) + 1`` with ``n`` rows and ``df`` the number of rows holding the term;
     the weight is ``tf * idf`` (``tf = 1 + ln(count)`` when ``sublinear_tf``), then each row is scaled
@@ -213,8 +165,9 @@ def tfidf(
         max_df: Keep terms in at most this share of rows (float) or this many rows (int).
         sublinear_tf: Use ``1 + ln(count)`` instead of the raw count.
         norm: Scale each row to unit ``"l2"`` or ``"l1"`` norm, or ``None`` for raw weights.
-        n_jobs: Processes that tokenize a units frame (default: the CPU cores, at most 4); used
-            from :data:`PARALLEL_MIN_TEXTS` texts on, the result is the same either way.
+        n_jobs: Processes that tokenize a units frame (``None``: all cores, scikit-learn's meaning); used
+            from ``parallel_min_texts`` texts on, the result is the same either way.
+        parallel_min_texts: Fewest texts worth starting worker processes for.
 
     Returns:
         :class:`Features`: ``matrix`` (CSR float64, one row per document or per (doc_id, para_id),
@@ -242,24 +195,30 @@ def tfidf(
     options = {"grain": grain, "term": term, "drop_stop_words": drop_stop_words, "drop_numbers": drop_numbers}
     if term in columns and "is_stop" in columns:
         ids, term_lists = _term_lists_from_tokens(units, **options)
-        counts, terms = _assemble([_count_rows(term_lists)])
     elif "text" in columns:
-        workers = n_jobs if n_jobs is not None else min(os.cpu_count() or 1, 4)
-        ids, counts, terms = _counts_from_units(units, **options, n_jobs=workers)
+        ids, term_lists = _term_lists_from_units(units, **options, n_jobs=n_jobs, min_parallel=parallel_min_texts)
     else:
         raise ValueError(f"expected a units frame (with text) or a tokens frame (with {term} and is_stop)")
-    if counts.shape[0] == 0:
+    if not term_lists:
         raise ValueError("no rows: the frame is empty")
-    if counts.shape[1] == 0:
+    if not any(term_lists):
         raise ValueError(
-            f"empty vocabulary: none of the {counts.shape[0]} {grain} rows has a term left after tokenizing"
+            f"empty vocabulary: none of the {len(term_lists)} {grain} rows has a term left after tokenizing"
             f" (drop_stop_words={drop_stop_words}, drop_numbers={drop_numbers}); every token was a stop word"
             " or a number, or the texts are empty"
         )
-    counts, terms = _prune(counts, terms, min_df=min_df, max_df=max_df, grain=grain)
-    transformer = TfidfTransformer(norm=norm, use_idf=True, smooth_idf=True, sublinear_tf=sublinear_tf)
-    matrix = sp.csr_matrix(transformer.fit_transform(counts), dtype=np.float64)
+    _check_df(min_df, max_df, len(term_lists))
+    vectorizer = TfidfVectorizer(analyzer=_as_is, lowercase=False, min_df=min_df, max_df=max_df, norm=norm,
+                                 use_idf=True, smooth_idf=True, sublinear_tf=sublinear_tf, dtype=np.float64)
+    try:
+        matrix = sp.csr_matrix(vectorizer.fit_transform(term_lists), dtype=np.float64)
+    except ValueError as err:  # scikit-learn: "After pruning, no terms remain"
+        raise ValueError(
+            f"empty vocabulary: min_df={min_df!r} and max_df={max_df!r} removed every term of"
+            f" {len(term_lists)} {grain} rows; lower min_df or raise max_df"
+        ) from err
     matrix.sort_indices()
+    terms = vectorizer.get_feature_names_out().astype(str)
     return Features(matrix=matrix, ids=ids.reset_index(drop=True), terms=terms, grain=grain, term=term)
 
 

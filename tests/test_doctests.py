@@ -11,7 +11,10 @@ MODULES = ["kzanalysis.findings", "kzanalysis.findings.base", "kzanalysis.findin
            "kzanalysis.findings.overlap", "kzanalysis.findings.topics", "kzanalysis.findings.framing",
            "kzanalysis.findings.claims", "kzanalysis.findings.figures", "kzanalysis.report.tables",
            "kzanalysis.report.index", "kzanalysis.clean", "kzanalysis.progress", "kzanalysis.webpages", "kzanalysis.languages", "kzanalysis.tokenize", "kzanalysis.config",
-           "kzanalysis.layout", "kzanalysis.quotations"]
+           "kzanalysis.layout", "kzanalysis.quotations", "kzanalysis.parallel", "kzanalysis.features",
+           "kzanalysis.overlap._base", "kzanalysis.overlap.sketch", "kzanalysis.overlap.candidates",
+           "kzanalysis.overlap.measures", "kzanalysis.overlap.passages", "kzanalysis.overlap.relations",
+           "kzanalysis.overlap.wording", "kzanalysis.overlap.evaluate"]
 
 
 @pytest.mark.parametrize("name", MODULES)

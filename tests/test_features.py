@@ -197,13 +197,10 @@ def _toy_units(n: int) -> pd.DataFrame:
                          "text": texts})
 
 
-def test_parallel_tokenizing_gives_the_same_matrix(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kzanalysis import features as module
-
+def test_parallel_tokenizing_gives_the_same_matrix() -> None:
     units = _toy_units(40)
     serial = kz.tfidf(units, grain="document", n_jobs=1)
-    monkeypatch.setattr(module, "PARALLEL_MIN_TEXTS", 2)
-    parallel = kz.tfidf(units, grain="document", n_jobs=2)
+    parallel = kz.tfidf(units, grain="document", n_jobs=2, parallel_min_texts=2)
     assert (serial.terms == parallel.terms).all()
     assert (serial.matrix != parallel.matrix).nnz == 0
     pd.testing.assert_frame_equal(serial.ids, parallel.ids)

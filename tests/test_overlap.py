@@ -325,23 +325,19 @@ def test_near_duplicates_from_corpus_and_from_units_agree(planted) -> None:
 
 
 @pytest.mark.parametrize("use_units", [False, True])
-def test_near_duplicates_in_worker_processes_equal_one_process(planted, monkeypatch, use_units: bool) -> None:
+def test_near_duplicates_in_worker_processes_equal_one_process(planted, use_units: bool) -> None:
     corpus, copies, _ = planted
     frame = kz.body_paragraphs(kz.paragraphs(corpus)) if use_units else corpus
     serial = overlap.near_duplicates(frame, n_jobs=1)
-    monkeypatch.setattr(overlap, "PARALLEL_MIN_DOCS", 0)
-    monkeypatch.setattr(overlap, "CHUNK_DOCS", 7)  # several chunks per worker
-    parallel = overlap.near_duplicates(frame, n_jobs=2)
+    parallel = overlap.near_duplicates(frame, n_jobs=2, parallel_min_docs=0, chunk_docs=7)  # several chunks per worker
     pd.testing.assert_frame_equal(serial, parallel)
     assert set(zip(parallel["doc_a"], parallel["doc_b"])) == copies
 
 
-def test_shingles_do_not_depend_on_chunks_or_processes(planted, monkeypatch) -> None:
+def test_shingles_do_not_depend_on_chunks_or_processes(planted) -> None:
     units = kz.body_paragraphs(kz.paragraphs(planted[0]))
     one = overlap.shingles(units)
-    monkeypatch.setattr(overlap, "PARALLEL_MIN_DOCS", 0)
-    monkeypatch.setattr(overlap, "CHUNK_DOCS", 5)
-    two = overlap.shingles(units, n_jobs=2)
+    two = overlap.shingles(units, n_jobs=2, parallel_min_docs=0, chunk_docs=5)
     assert one.doc_ids.tolist() == two.doc_ids.tolist()
     assert np.array_equal(one.indptr, two.indptr) and np.array_equal(one.values, two.values)
     for n in range(len(one.doc_ids)):  # each row sorted and distinct
@@ -398,10 +394,8 @@ def test_near_duplicates_in_spawned_workers_equal_one_process(planted, monkeypat
 
     corpus, copies, _ = planted
     serial = overlap.near_duplicates(corpus, n_jobs=1)
-    monkeypatch.setattr(overlap, "PARALLEL_MIN_DOCS", 0)
-    monkeypatch.setattr(overlap, "CHUNK_DOCS", 11)
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])  # as on Windows / macOS
-    spawned = overlap.near_duplicates(corpus, n_jobs=2)
+    spawned = overlap.near_duplicates(corpus, n_jobs=2, parallel_min_docs=0, chunk_docs=11)
     pd.testing.assert_frame_equal(serial, spawned)
 
 

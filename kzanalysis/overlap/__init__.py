@@ -1,0 +1,102 @@
+"""Overlap stage: which documents share text, how much, in which direction, and which passages correspond.
+
+One job per module, in the order the data flows:
+
+- ``sketch``: each document as a set of hashed shingles (runs of content stems) and its MinHash signature;
+- ``candidates``: pairs worth comparing (MinHash-LSH buckets, TF-IDF nearest neighbours), never all pairs of a
+  large corpus;
+- ``measures``: document-pair cosine, shingle Jaccard and containment; near-duplicates at any scale;
+- ``passages``: segments (sentences and quotations), paragraph-pair scores, their one-to-one alignment;
+- ``relations``: each pair's relation and :func:`source_overlap`, the whole run notebook 01 makes;
+- ``wording``: what changed between aligned paragraphs (word edits, side-by-side diff HTML);
+- ``evaluate``: checks against the hand alignment of the seed articles and hand-made calibration pairs.
+
+Every public name is importable from here (``kz.overlap.source_overlap``), as before the split.
+"""
+
+from __future__ import annotations
+
+from ._base import (
+    ALIGNMENT_COLUMNS, CHUNK_DOCS, CandidateMethod, HAND_ALIGNMENT_FILE, MAX_ALL_PAIRS_DOCS,
+    MIN_NEAR_DUPLICATE_COVERAGE, MIN_NEAR_DUPLICATE_SCORE, MIN_PASSAGE_SCORE, MIN_QUOTE_CHARS,
+    MIN_SAME_EVENT_COSINE, MIN_SEGMENT_TERMS, PAIR_COLUMNS, PARALLEL_MIN_DOCS, RELATIONS, Relation,
+    SCORE_COLUMNS, SEGMENT_COLUMNS, SHINGLE_SIZE, SIMILARITY_COLUMNS, comparison_problem,
+)
+from .sketch import (
+    Shingles, minhash_signatures, shingles,
+)
+from .candidates import (
+    candidate_pairs, lsh_candidates, neighbor_candidates,
+)
+from .measures import (
+    NEAR_DUPLICATE_BANDS, NEAR_DUPLICATE_COLUMNS, NEAR_DUPLICATE_JACCARD, NEAR_DUPLICATE_PERMUTATIONS,
+    near_duplicates, pair_measures,
+)
+from .passages import (
+    align_passages, alignment_coverage, passage_scores, segments,
+)
+from .relations import (
+    OverlapResult, classify_relations, source_overlap,
+)
+from .wording import (
+    aligned_passages_html, diff_html, rewording, word_edits,
+)
+from .evaluate import (
+    CALIBRATION_FILE, alignment_agreement, calibration_pairs, calibration_results, calibration_units, compare_alignments,
+    hand_alignment_problem, load_hand_alignment, pair_scores,
+)
+
+__all__ = [
+    "ALIGNMENT_COLUMNS",
+    "CHUNK_DOCS",
+    "CandidateMethod",
+    "HAND_ALIGNMENT_FILE",
+    "MAX_ALL_PAIRS_DOCS",
+    "MIN_NEAR_DUPLICATE_COVERAGE",
+    "MIN_NEAR_DUPLICATE_SCORE",
+    "MIN_PASSAGE_SCORE",
+    "MIN_QUOTE_CHARS",
+    "MIN_SAME_EVENT_COSINE",
+    "MIN_SEGMENT_TERMS",
+    "PAIR_COLUMNS",
+    "PARALLEL_MIN_DOCS",
+    "RELATIONS",
+    "Relation",
+    "SCORE_COLUMNS",
+    "SEGMENT_COLUMNS",
+    "SHINGLE_SIZE",
+    "SIMILARITY_COLUMNS",
+    "comparison_problem",
+    "Shingles",
+    "minhash_signatures",
+    "shingles",
+    "candidate_pairs",
+    "lsh_candidates",
+    "neighbor_candidates",
+    "NEAR_DUPLICATE_BANDS",
+    "NEAR_DUPLICATE_COLUMNS",
+    "NEAR_DUPLICATE_JACCARD",
+    "NEAR_DUPLICATE_PERMUTATIONS",
+    "near_duplicates",
+    "pair_measures",
+    "align_passages",
+    "alignment_coverage",
+    "passage_scores",
+    "segments",
+    "OverlapResult",
+    "classify_relations",
+    "source_overlap",
+    "aligned_passages_html",
+    "diff_html",
+    "rewording",
+    "word_edits",
+    "alignment_agreement",
+    "CALIBRATION_FILE",
+    "calibration_pairs",
+    "calibration_results",
+    "calibration_units",
+    "compare_alignments",
+    "hand_alignment_problem",
+    "load_hand_alignment",
+    "pair_scores",
+]

@@ -1,0 +1,163 @@
+"""Shared settings, column sets and small helpers of the overlap stage."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .. import config
+from ..languages import unit_languages
+from ..tokenize import analysis_tokens
+
+Relation = Literal["near_duplicate", "shared_passages", "same_event", "unrelated"]
+CandidateMethod = Literal["auto", "all", "minhash", "neighbors"]
+
+RELATIONS: tuple[str, ...] = ("near_duplicate", "shared_passages", "same_event", "unrelated")
+"""Values of ``relation``, strongest first. ``unrelated`` (no shared text and almost no shared vocabulary) never
+occurs on a corpus collected around one event; it keeps a disjoint pair from being called ``same_event``."""
+
+SHINGLE_SIZE = 3
+"""Words per shingle: 3 consecutive content stems (stop words out, numbers kept)."""
+MIN_PASSAGE_SCORE = 0.45
+"""A paragraph pair whose score reaches this shares a passage (see :func:`passage_scores`)."""
+MIN_NEAR_DUPLICATE_SCORE = 0.25
+"""Inside a near-duplicate pair, paragraphs are aligned down to this score (the story's order is known to match)."""
+MIN_NEAR_DUPLICATE_COVERAGE = 0.5
+"""A pair is ``near_duplicate`` when at least this share of EACH document's content words lies in aligned paragraphs."""
+MIN_SAME_EVENT_COSINE = 0.05
+"""Below this document cosine, a pair with no shared passage is ``unrelated`` rather than ``same_event``."""
+MIN_SEGMENT_TERMS = 5
+"""Sentences and quotes with fewer content words are too short to count as a shared passage on their own."""
+MAX_ALL_PAIRS_DOCS = 100
+"""``candidates="auto"`` compares every pair up to this many documents, and uses MinHash-LSH plus nearest
+neighbours above it. Passage scoring costs about 0.5 ms per paragraph pair, so every pair of 100
+ten-paragraph articles (4,950 pairs) already takes about 4 minutes; above that only candidates are scored."""
+
+PARALLEL_MIN_DOCS = 2000
+"""Below this many documents shingles are made in one process (starting workers costs more than it saves)."""
+CHUNK_DOCS = 2000
+"""Documents per chunk of shingling and MinHash work: bounds the memory of the numpy temporaries."""
+
+HAND_ALIGNMENT_FILE: Path = config.LABELS_DIR / "cnn_alignment.csv"
+"""The hand alignment of the two CNN versions' body paragraphs (000 against 001)."""
+
+PAIR_COLUMNS: tuple[str, ...] = ("doc_a", "doc_b", "cosine", "jaccard", "containment_a_in_b", "containment_b_in_a")
+SIMILARITY_COLUMNS: tuple[str, ...] = (
+    *PAIR_COLUMNS, "relation", "n_aligned", "coverage_a", "coverage_b", "best_score",
+    "best_passage_a", "best_passage_b",
+)
+SCORE_COLUMNS: tuple[str, ...] = (
+    "doc_a", "para_a", "doc_b", "para_b", "score", "para_score", "segment_score", "segment_a", "segment_b",
+)
+ALIGNMENT_COLUMNS: tuple[str, ...] = SCORE_COLUMNS
+SEGMENT_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "seg_id", "kind", "text")
+
+_SHINGLE_BASE = np.uint64(0x100000001B3)  # FNV-64 prime, as the polynomial base of the rolling combination
+MIN_QUOTE_CHARS = 10
+"""A quotation counts as a segment of its own from this many characters inside its marks (shorter ones are
+scare quotes: "bandits", "terrorists")."""
+_DIFF_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|\s+|[^\w\s]")
+_DECIMALS = 4
+
+
+# --------------------------------------------------------------------------------------------
+# Preconditions and small helpers
+# --------------------------------------------------------------------------------------------
+
+
+def comparison_problem(units: pd.DataFrame) -> str | None:
+    """Say why documents cannot be compared, or return None when they can.
+
+    Args:
+        units: Body paragraphs (``doc_id``, ``para_id``, ``text``), e.g. from :func:`kzanalysis.body_paragraphs`.
+
+    Returns:
+        ``None`` when at least two documents have body text with a content word; otherwise one sentence saying
+        what is missing (the notebook prints it and writes empty tables).
+
+    Example:
+        >>> comparison_problem(pd.DataFrame({"doc_id": ["a"], "para_id": [0], "text": ["Protests in Almaty."]}))
+        'only 1 document (a) has body text with content words: overlap needs at least two.'
+    """
+    _check_units(units)
+    languages = _languages_by_doc(units)
+    with_terms = sorted({str(d) for d, t in zip(units["doc_id"], units["text"])
+                         if _content_terms(t, languages.get(str(d), "en"))})
+    if len(with_terms) >= 2:
+        return None
+    named = f" ({', '.join(with_terms)})" if with_terms else ""
+    return f"only {len(with_terms)} document{'' if len(with_terms) == 1 else 's'}{named} has body text with content " \
+           "words: overlap needs at least two."
+
+
+def _check_units(units: pd.DataFrame) -> None:
+    missing = [c for c in ("doc_id", "para_id", "text") if c not in units.columns]
+    if missing:
+        raise ValueError(f"units need columns doc_id, para_id and text (see kz.body_paragraphs); missing {missing}")
+    if units.duplicated(["doc_id", "para_id"]).any():
+        raise ValueError("units must have one row per (doc_id, para_id); found duplicates")
+
+
+def _content_terms(text: object, language: str = "en") -> list[str]:
+    """Content stems of one text in its language: stop words out, numbers kept ("18 killed" is evidence of reuse)."""
+    return analysis_tokens(text, drop_numbers=False, language=language) if isinstance(text, str) else []
+
+
+def _languages_by_doc(frame: pd.DataFrame) -> dict[str, str]:
+    """``doc_id`` -> language of a units frame's documents (empty without a ``language`` column: English)."""
+    if "language" not in frame.columns:
+        return {}
+    first = frame.drop_duplicates("doc_id")
+    return dict(zip(first["doc_id"].astype(str), unit_languages(first)))
+
+
+def _ordered_units(units: pd.DataFrame) -> pd.DataFrame:
+    _check_units(units)
+    ordered = units.assign(doc_id=units["doc_id"].astype(str))
+    return ordered.sort_values(["doc_id", "para_id"], kind="stable").reset_index(drop=True)
+
+
+def _term_weights(term_lists: list[list[str]]) -> dict[str, float]:
+    """Smoothed idf of each term over the given rows (paragraphs): ``ln((1 + n) / (1 + df)) + 1``."""
+    df: dict[str, int] = {}
+    for terms in term_lists:
+        for term in set(terms):
+            df[term] = df.get(term, 0) + 1
+    n = len(term_lists)
+    return {term: math.log((1 + n) / (1 + count)) + 1.0 for term, count in df.items()}
+
+
+@lru_cache(maxsize=2**20)
+def _term_hash(term: str) -> int:
+    """A 64-bit hash of one term that is the same on every machine and run (Python's hash() is salted)."""
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _mix64(values: np.ndarray) -> np.ndarray:
+    """SplitMix64 finaliser: spreads the bits of uint64 values (vectorised, wraps modulo 2**64)."""
+    z = values.astype(np.uint64, copy=True)
+    with np.errstate(over="ignore"):
+        z ^= z >> np.uint64(30)
+        z *= np.uint64(0xBF58476D1CE4E5B9)
+        z ^= z >> np.uint64(27)
+        z *= np.uint64(0x94D049BB133111EB)
+        z ^= z >> np.uint64(31)
+    return z
+
+
+def _pairs_frame(doc_a: list[str], doc_b: list[str]) -> pd.DataFrame:
+    """Unordered pairs with doc_a < doc_b, deduplicated and sorted."""
+    a = np.asarray(doc_a, dtype=object)
+    b = np.asarray(doc_b, dtype=object)
+    swap = a > b
+    first, second = np.where(swap, b, a), np.where(swap, a, b)
+    frame = pd.DataFrame({"doc_a": first.astype(str), "doc_b": second.astype(str)})
+    frame = frame[frame["doc_a"] != frame["doc_b"]].drop_duplicates()
+    return frame.sort_values(["doc_a", "doc_b"], kind="stable").reset_index(drop=True)

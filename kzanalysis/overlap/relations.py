@@ -1,0 +1,191 @@
+"""Relations between documents (near_duplicate, shared_passages, same_event, unrelated) and the whole overlap run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._base import (
+    CandidateMethod, MIN_NEAR_DUPLICATE_COVERAGE, MIN_NEAR_DUPLICATE_SCORE, MIN_PASSAGE_SCORE,
+    MIN_SAME_EVENT_COSINE, MIN_SEGMENT_TERMS, SHINGLE_SIZE, SIMILARITY_COLUMNS, _content_terms,
+    _languages_by_doc, _ordered_units, comparison_problem,
+)
+from .candidates import candidate_pairs
+from .measures import pair_measures
+from .passages import align_passages, alignment_coverage, passage_scores
+
+
+def classify_relations(
+    measures: pd.DataFrame,
+    alignment: pd.DataFrame,
+    units: pd.DataFrame,
+    *,
+    min_passage_score: float = MIN_PASSAGE_SCORE,
+    min_coverage: float = MIN_NEAR_DUPLICATE_COVERAGE,
+    min_cosine: float = MIN_SAME_EVENT_COSINE,
+) -> pd.DataFrame:
+    """Name the relation of each document pair from its aligned passages, with the evidence.
+
+    The rules, in order (the first that holds):
+
+    - ``near_duplicate``: paragraphs scoring at least ``min_passage_score`` cover at least ``min_coverage`` of
+      EACH document's content words: most of either text has a counterpart in the other (edited, re-translated,
+      republished). A short text wholly inside one more than twice its length is not a near duplicate but:
+    - ``shared_passages``: at least one aligned paragraph pair scores ``min_passage_score`` or more;
+    - ``same_event``: no shared passage, but a document cosine of at least ``min_cosine``;
+    - ``unrelated``: neither.
+
+    Args:
+        measures: From :func:`pair_measures`.
+        alignment: From :func:`align_passages`.
+        units: The body paragraphs.
+        min_passage_score: Score a paragraph pair needs to count as a shared passage.
+        min_coverage: Share of each document that near duplicates have aligned.
+        min_cosine: Cosine separating ``same_event`` from ``unrelated``.
+
+    Returns:
+        ``measures`` with, added: ``relation``, ``n_aligned`` (aligned paragraph pairs, any score),
+        ``coverage_a``, ``coverage_b`` (share of each document's content words in paragraphs scoring at least
+        ``min_passage_score``), ``best_score`` and ``best_passage_a``, ``best_passage_b`` (the strongest shared
+        sentence or quotation, or paragraph when no sentence pair scored higher; empty when none aligned).
+        One row per pair, sorted by ``doc_a, doc_b``.
+
+    Example:
+        >>> measures = pd.DataFrame({"doc_a": ["a"], "doc_b": ["b"], "cosine": [0.01], "jaccard": [0.0],
+        ...                          "containment_a_in_b": [0.0], "containment_b_in_a": [0.0]})
+        >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0], "text": ["x", "y"]})
+        >>> from kzanalysis.overlap import ALIGNMENT_COLUMNS
+        >>> classify_relations(measures, pd.DataFrame(columns=list(ALIGNMENT_COLUMNS)), units)["relation"].tolist()
+        ['unrelated']
+    """
+    ordered = _ordered_units(units)
+    text = {(d, int(p)): t for d, p, t in zip(ordered["doc_id"], ordered["para_id"], ordered["text"])}
+    result = measures.copy()
+    result["doc_a"] = result["doc_a"].astype(str)
+    result["doc_b"] = result["doc_b"].astype(str)
+    coverage = alignment_coverage(alignment, ordered, min_score=min_passage_score)
+    result = result.merge(coverage.drop(columns="n_aligned"), on=["doc_a", "doc_b"], how="left")
+    result[["coverage_a", "coverage_b"]] = result[["coverage_a", "coverage_b"]].fillna(0.0)
+    if len(alignment):
+        counts = alignment.groupby(["doc_a", "doc_b"]).size().rename("n_aligned").reset_index()
+        best = alignment.sort_values(["score", "para_a", "para_b"], ascending=[False, True, True], kind="stable")
+        best = best.drop_duplicates(["doc_a", "doc_b"])
+        passages = []
+        for row in best.itertuples(index=False):
+            use_segment = row.segment_score >= row.para_score and row.segment_a
+            passages.append({
+                "doc_a": row.doc_a, "doc_b": row.doc_b, "best_score": row.score,
+                "best_passage_a": row.segment_a if use_segment else text.get((row.doc_a, int(row.para_a)), ""),
+                "best_passage_b": row.segment_b if use_segment else text.get((row.doc_b, int(row.para_b)), ""),
+            })
+        result = result.merge(counts, on=["doc_a", "doc_b"], how="left")
+        result = result.merge(pd.DataFrame(passages), on=["doc_a", "doc_b"], how="left")
+    else:
+        result = result.assign(n_aligned=0, best_score=0.0, best_passage_a="", best_passage_b="")
+    result["n_aligned"] = result["n_aligned"].fillna(0).astype("int64")
+    result["best_score"] = result["best_score"].fillna(0.0).astype(float)
+    result[["best_passage_a", "best_passage_b"]] = result[["best_passage_a", "best_passage_b"]].fillna("")
+    shared = result["best_score"] >= min_passage_score
+    near = (result["coverage_a"] >= min_coverage) & (result["coverage_b"] >= min_coverage)
+    result["relation"] = np.select(
+        [near, shared, result["cosine"] >= min_cosine], ["near_duplicate", "shared_passages", "same_event"],
+        default="unrelated",
+    )
+    result = result.sort_values(["doc_a", "doc_b"], kind="stable").reset_index(drop=True)
+    return result[list(SIMILARITY_COLUMNS)]
+
+
+@dataclass(frozen=True)
+class OverlapResult:
+    """Everything :func:`source_overlap` computes.
+
+    Attributes:
+        similarity: One row per document pair (the ``doc_similarity`` table; columns :data:`SIMILARITY_COLUMNS`).
+        alignment: One row per aligned paragraph pair (the ``passage_alignment`` table; :data:`ALIGNMENT_COLUMNS`).
+        scores: Every scored paragraph pair, aligned or not (for the threshold plots).
+        problem: Why nothing could be compared (``None`` when the corpus could be compared).
+    """
+
+    similarity: pd.DataFrame
+    alignment: pd.DataFrame
+    scores: pd.DataFrame
+    problem: str | None = None
+
+
+def source_overlap(
+    units: pd.DataFrame,
+    *,
+    k: int = SHINGLE_SIZE,
+    candidates: CandidateMethod = "auto",
+    min_passage_score: float = MIN_PASSAGE_SCORE,
+    min_near_duplicate_score: float = MIN_NEAR_DUPLICATE_SCORE,
+    min_coverage: float = MIN_NEAR_DUPLICATE_COVERAGE,
+    min_cosine: float = MIN_SAME_EVENT_COSINE,
+    min_segment_terms: int = MIN_SEGMENT_TERMS,
+    n_perm: int = 128,
+    bands: int = 32,
+    n_neighbors: int = 10,
+    random_state: int = 0,
+    splitter: str = "auto",
+) -> OverlapResult:
+    """Compare documents end to end: candidates, measures, passage scores, alignment and relations.
+
+    Steps: :func:`candidate_pairs` -> :func:`pair_measures` -> :func:`passage_scores` -> a first
+    :func:`align_passages` at ``min_passage_score`` decides which pairs are near duplicates (the rule of
+    :func:`classify_relations`) -> those pairs are aligned again down to ``min_near_duplicate_score`` ->
+    :func:`classify_relations`.
+
+    Args:
+        units: Body paragraphs (``doc_id``, ``para_id``, ``text``), e.g. ``kz.body_paragraphs(paras)``.
+        k: Words per shingle.
+        candidates: How pairs are chosen (see :func:`candidate_pairs`).
+        min_passage_score: See :func:`classify_relations`.
+        min_near_duplicate_score: See :func:`align_passages`.
+        min_coverage: See :func:`classify_relations`.
+        min_cosine: See :func:`classify_relations`.
+        min_segment_terms: See :func:`segments`.
+        n_perm: MinHash permutations (large corpora only).
+        bands: LSH bands (large corpora only).
+        n_neighbors: Nearest neighbours per document (large corpora only).
+        random_state: Seed of the MinHash permutations.
+        splitter: Sentence splitter, as in :func:`kzanalysis.sentences`.
+
+    Returns:
+        An :class:`OverlapResult`. With fewer than two comparable documents its tables are empty (with their
+        columns) and ``problem`` says why.
+
+    Example:
+        >>> import kzanalysis as kz
+        >>> result = source_overlap(kz.body_paragraphs(kz.paragraphs(kz.load_corpus())))  # doctest: +SKIP
+        >>> result.similarity.set_index(["doc_a", "doc_b"])["relation"].iloc[0]  # doctest: +SKIP
+        'near_duplicate'
+    """
+    ordered = _ordered_units(units)
+    problem = comparison_problem(ordered)
+    empty_scores = passage_scores(ordered, pd.DataFrame({"doc_a": [], "doc_b": []}))
+    if problem is not None:
+        empty_similarity = pd.DataFrame({c: pd.Series(dtype=float) for c in SIMILARITY_COLUMNS})
+        for c in ("doc_a", "doc_b", "relation", "best_passage_a", "best_passage_b"):
+            empty_similarity[c] = empty_similarity[c].astype(str)
+        return OverlapResult(empty_similarity, empty_scores, empty_scores, problem)
+    languages = _languages_by_doc(ordered)
+    with_terms = ordered[[bool(_content_terms(t, languages.get(d, "en"))) for d, t in zip(ordered["doc_id"], ordered["text"])]]
+    docs = with_terms["doc_id"].unique()
+    ordered = ordered[ordered["doc_id"].isin(docs)].reset_index(drop=True)
+    pairs = candidate_pairs(ordered, method=candidates, k=k, n_perm=n_perm, bands=bands, n_neighbors=n_neighbors,
+                            min_cosine=min_cosine, random_state=random_state)
+    measures = pair_measures(ordered, pairs, k=k)
+    scores = passage_scores(ordered, pairs, min_segment_terms=min_segment_terms, splitter=splitter)
+    first = align_passages(scores, min_score=min_passage_score)
+    coverage = alignment_coverage(first, ordered, min_score=min_passage_score)
+    near = coverage[(coverage["coverage_a"] >= min_coverage) & (coverage["coverage_b"] >= min_coverage)]
+    alignment = align_passages(scores, min_score=min_passage_score, near_duplicates=near,
+                               near_duplicate_min_score=min_near_duplicate_score)
+    similarity = classify_relations(measures, alignment, ordered, min_passage_score=min_passage_score,
+                                    min_coverage=min_coverage, min_cosine=min_cosine)
+    return OverlapResult(similarity, alignment, scores, None)
+
+
+# --------------------------------------------------------------------------------------------
