@@ -43,7 +43,7 @@ _EXPORTS: dict[str, str] = {
 
 # stage modules, importable as attributes: ``kz.overlap.doc_similarity(...)``
 _MODULES = frozenset({"config", "corpus", "webpages", "languages", "clean", "layout", "tokenize", "features", "overlap", "topics",
-                      "quotations", "framing", "claims", "findings", "plots", "report", "progress", "cli"})
+                      "quotations", "framing", "claims", "findings", "plots", "report", "progress", "parallel", "cli"})
 
 __all__ = sorted([*_EXPORTS, "config", "__version__"])
 

@@ -297,7 +297,7 @@ def _sentence_citations(units: pd.DataFrame, sents: pd.DataFrame, *, quoted_spea
     return result
 
 
-def attribution(citations: list[_Citation]) -> str:
+def _attribution(citations: list[_Citation]) -> str:
     """The sentence's attribution as one string: "X" or, with "citing"/"quoting", "Y via X"."""
     main = next((c for c in citations if not c.chained), None)
     further = next((c for c in citations if c.chained), None)
@@ -353,7 +353,7 @@ def _sentence_claims(sentence: str, cites: list[_Citation]) -> list[dict[str, ob
     counts = [m for m in _mentions(sentence) if m.role == "count"]
     hedges = [h.lower() for h in _HEDGES.findall(sentence)]
     as_of = ["as of" + m.group(0)[5:] for m in _AS_OF.finditer(sentence)]
-    attributed = attribution(cites)
+    attributed = _attribution(cites)
     claims: list[dict[str, object]] = []
     previous_who = ""
     for i, m in enumerate(counts):

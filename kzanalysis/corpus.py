@@ -840,7 +840,7 @@ def load_article_table(path: Path | str, *, text_column: str | None = None,
     Example:
         >>> import tempfile, pathlib
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "export.csv"
-        >>> _ = path.write_text("stories_id,title,media_name,text\n7,Strike,Harbour Gazette,Dockers walked out.\n")
+        >>> _ = path.write_text("stories_id,title,media_name,text\\n7,Strike,Harbour Gazette,Dockers walked out.\\n")
         >>> load_article_table(path)[["doc_id", "file", "outlet", "title"]].values.tolist()
         [['7', 'export.csv#2', 'Harbour Gazette', 'Strike']]
     """

@@ -222,12 +222,12 @@ def tfidf(
     return Features(matrix=matrix, ids=ids.reset_index(drop=True), terms=terms, grain=grain, term=term)
 
 
-def top_terms(features: Features, *, n: int = 10) -> pd.DataFrame:
-    """The ``n`` highest-weighted terms of each row of a :class:`Features`.
+def top_terms(features: Features, *, n_terms: int = 10) -> pd.DataFrame:
+    """The ``n_terms`` highest-weighted terms of each row of a :class:`Features`.
 
     Args:
         features: From :func:`tfidf`.
-        n: How many terms per row (at most; rows with fewer non-zero weights give fewer).
+        n_terms: How many terms per row (at most; rows with fewer non-zero weights give fewer).
 
     Returns:
         One row per (row id, term), rows in ``features.ids`` order then by ``rank``, with the id columns
@@ -237,11 +237,11 @@ def top_terms(features: Features, *, n: int = 10) -> pd.DataFrame:
     Example:
         >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0],
         ...                       "text": ["Protesters met police.", "Police met the army."]})
-        >>> top_terms(tfidf(units), n=1)[["doc_id", "rank", "term"]].values.tolist()
+        >>> top_terms(tfidf(units), n_terms=1)[["doc_id", "rank", "term"]].values.tolist()
         [['a', 1, 'protest'], ['b', 1, 'armi']]
     """
-    if n < 1:
-        raise ValueError(f"n must be at least 1, not {n}")
+    if n_terms < 1:
+        raise ValueError(f"n_terms must be at least 1, not {n_terms}")
     matrix = features.matrix
     rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
     columns = matrix.indices
@@ -253,7 +253,7 @@ def top_terms(features: Features, *, n: int = 10) -> pd.DataFrame:
     order = np.lexsort((alphabetical[columns], -weights, rows))
     rows, columns, weights = rows[order], columns[order], weights[order]
     ranks = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left") + 1
-    top = ranks <= n
+    top = ranks <= n_terms
     result = features.ids.iloc[rows[top]].reset_index(drop=True)
     result["rank"] = ranks[top].astype(np.int64)
     result["term"] = pd.Series(features.terms[columns[top]], dtype=str)

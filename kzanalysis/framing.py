@@ -455,13 +455,44 @@ def voice_matrix(table: pd.DataFrame, *, only_seen: bool = True) -> pd.DataFrame
 # --------------------------------------------------------------------------------------------
 
 
-def kwic(matches: pd.DataFrame, units: pd.DataFrame, *, window: int = 60) -> pd.DataFrame:
+def _pattern_matches(pattern: str, units: pd.DataFrame, *, case_sensitive: bool) -> pd.DataFrame:
+    """Every match of a regular expression in the units, as :func:`kwic` reads matches (in quotes, speaker)."""
+    try:
+        regex = re.compile(pattern, 0 if case_sensitive else re.IGNORECASE)
+    except re.error as err:
+        raise ValueError(f"pattern {pattern!r} is not a regular expression: {err}") from err
+    found = []
+    for doc_id, para_id, text in zip(units["doc_id"], units["para_id"], units["text"]):
+        for m in regex.finditer(text if isinstance(text, str) else ""):
+            if m.end() > m.start():
+                found.append((doc_id, int(para_id), m.start(), m.end(), m.group(0)))
+    held: dict[tuple[object, int], list[tuple[int, int, str]]] = {}
+    if found:
+        docs = {f[0] for f in found}
+        quoted = quotes(units[units["doc_id"].isin(docs)])
+        for q in quoted[quoted["level"] == 0].itertuples(index=False):
+            held.setdefault((q.doc_id, int(q.para_id)), []).append((int(q.start), int(q.end), str(q.speaker)))
+    rows = []
+    for doc_id, para_id, start, end, text in found:
+        holder = next((who for s, e, who in held.get((doc_id, para_id), []) if s < start and end <= e), None)
+        rows.append({"doc_id": doc_id, "para_id": para_id, "family": "", "frame": "", "match": text, "start": start,
+                     "end": end, "in_quotes": holder is not None, "speaker": holder or ""})
+    return pd.DataFrame(rows, columns=["doc_id", "para_id", "family", "frame", "match", "start", "end", "in_quotes",
+                                       "speaker"])
+
+
+def kwic(matches: pd.DataFrame | str, units: pd.DataFrame, *, window: int = 60,
+         case_sensitive: bool = False) -> pd.DataFrame:
     """Keyword in context: each occurrence with the words around it in its paragraph.
 
     Args:
-        matches: From :func:`find_terms`.
+        matches: Lexicon matches from :func:`find_terms`, or a pattern a researcher types: a regular expression
+            (``r"\\bterror\\w*"``, ``"state of emergency"``) searched in every unit; its rows get ``family``
+            and ``frame`` empty, and ``in_quotes`` and ``speaker`` from :func:`kzanalysis.quotes`, like lexicon
+            matches.
         units: The units the matches were found in (``doc_id``, ``para_id``, ``text``).
         window: Characters of context on each side (cut back to a whole word; never beyond the paragraph).
+        case_sensitive: For a pattern: match case exactly (ignored by default).
 
     Returns:
         One row per occurrence, sorted by ``doc_id, para_id, start``: ``doc_id``, ``para_id``,
@@ -472,10 +503,16 @@ def kwic(matches: pd.DataFrame, units: pd.DataFrame, *, window: int = 60) -> pd.
         >>> units = pd.DataFrame({"doc_id": ["a"], "para_id": [0], "text": ["Looters attacked an ATM."]})
         >>> kwic(find_terms(units), units)[["left", "match", "right"]].values.tolist()
         [['', 'Looters', 'attacked an ATM.']]
+        >>> units = pd.DataFrame({"doc_id": ["a"], "para_id": [0],
+        ...                       "text": ["“Order is restored,” Tokayev said as the state of emergency ended."]})
+        >>> kwic(r"order|emergency", units, window=12)[["match", "in_quotes", "speaker"]].values.tolist()
+        [['Order', True, 'Tokayev'], ['emergency', False, '']]
     """
     _check_units(units)
     if window < 0:
         raise ValueError(f"window must be 0 or more characters, not {window}")
+    if isinstance(matches, str):
+        matches = _pattern_matches(matches, units, case_sensitive=case_sensitive)
     texts = {(d, int(p)): t if isinstance(t, str) else "" for d, p, t in
              zip(units["doc_id"], units["para_id"], units["text"])}
     rows = []
@@ -527,8 +564,8 @@ def keyness_groups(corpus: pd.DataFrame, *, by: Literal["outlet", "doc_id"] = "o
     return out.sort_values("doc_id").reset_index(drop=True)
 
 
-def keyness_problem(groups: pd.DataFrame, toks: pd.DataFrame) -> str:
-    """Why keyness cannot be computed on these groups and tokens, or ``""`` when it can.
+def keyness_problem(groups: pd.DataFrame, toks: pd.DataFrame) -> str | None:
+    """Why keyness cannot be computed on these groups and tokens, or ``None`` when it can.
 
     Example:
         >>> keyness_problem(pd.DataFrame({"doc_id": ["a"], "group": ["a"]}), pd.DataFrame({"doc_id": ["a"]}))
@@ -539,7 +576,7 @@ def keyness_problem(groups: pd.DataFrame, toks: pd.DataFrame) -> str:
     if len(names) < 2:
         return ("keyness compares each group with the rest, so it needs at least two groups with body text; "
                 f"found {len(names)}{' (' + ', '.join(names) + ')' if names else ''}.")
-    return ""
+    return None
 
 
 def keyness(

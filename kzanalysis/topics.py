@@ -114,8 +114,8 @@ def clustering_problem(
     dedupe: bool = False,
     groups: Mapping[str, str] | None = None,
     duplicate_threshold: float = DUPLICATE_THRESHOLD,
-) -> str:
-    """Say why a set of paragraphs cannot be clustered into topics, or return ``""`` when it can.
+) -> str | None:
+    """Say why a set of paragraphs cannot be clustered into topics, or return ``None`` when it can.
 
     Args:
         units: Analysis units (``doc_id``, ``para_id``, ``text``), e.g. ``kz.body_paragraphs(paras)``.
@@ -126,8 +126,8 @@ def clustering_problem(
             paragraphs the model would be fitted on (one version of each story).
 
     Returns:
-        ``""`` when :func:`fit_topics` can run with these options, otherwise one sentence naming the minimum
-        and what the corpus has.
+        ``None`` when :func:`fit_topics` can run with these options, otherwise one sentence naming the minimum
+        and what the corpus has (the package's one style for "can this run?": ``*_problem`` functions).
 
     Example:
         >>> units = pd.DataFrame({"doc_id": ["a"], "para_id": [0], "text": ["Protesters met police."]})
@@ -152,27 +152,7 @@ def clustering_problem(
         if n_kept < needed:
             return (f"topic clustering needs at least {needed} paragraphs with a content term{why};"
                     f" this corpus has {n_content}, but only {n_kept} when each near-duplicate story is counted once")
-    return ""
-
-
-def can_cluster(
-    units: pd.DataFrame,
-    *,
-    n_topics: int | None = None,
-    min_paragraphs: int = MIN_PARAGRAPHS,
-    dedupe: bool = False,
-    groups: Mapping[str, str] | None = None,
-    duplicate_threshold: float = DUPLICATE_THRESHOLD,
-) -> bool:
-    """True when :func:`fit_topics` can run on these units with these options (:func:`clustering_problem` says why not).
-
-    Example:
-        >>> units = pd.DataFrame({"doc_id": ["a"], "para_id": [0], "text": ["Protesters met police."]})
-        >>> can_cluster(units)
-        False
-    """
-    return not clustering_problem(units, n_topics=n_topics, min_paragraphs=min_paragraphs, dedupe=dedupe,
-                                  groups=groups, duplicate_threshold=duplicate_threshold)
+    return None
 
 
 # ----------------------------------------------------------------------------------- near-duplicates
@@ -302,12 +282,12 @@ def _top_columns(components: np.ndarray, n: int) -> tuple[frozenset[int], ...]:
     return tuple(frozenset(np.argsort(-row, kind="stable")[:n].tolist()) for row in components)
 
 
-def _npmi_coherence(binary, components: np.ndarray, n_top_terms: int) -> float:
+def _npmi_coherence(binary, components: np.ndarray, n_terms: int) -> float:
     """Mean NPMI of each topic's top-term pairs over paragraph co-occurrence (pairs never together count -1)."""
     n_rows = binary.shape[0]
     doc_freq = np.asarray(binary.sum(axis=0)).ravel() / n_rows
     scores = []
-    for top in _top_columns(components, n_top_terms):
+    for top in _top_columns(components, n_terms):
         cols = sorted(top)
         sub = binary[:, cols]
         joint = (sub.T @ sub).toarray() / n_rows
@@ -352,7 +332,7 @@ def select_n_topics(
     method: Method = "nmf",
     k_values: Sequence[int] = DEFAULT_K_VALUES,
     n_restarts: int = 6,
-    n_top_terms: int = 10,
+    n_terms: int = 10,
     tolerance: float = 0.02,
     rows: np.ndarray | None = None,
     random_state: int = 0,
@@ -372,7 +352,7 @@ def select_n_topics(
         method: ``"nmf"`` or ``"kmeans"``.
         k_values: Numbers of topics to try; those above ``rows / 3`` or the number of terms are skipped.
         n_restarts: Runs per ``k`` (at least 2); the cost grows linearly with it.
-        n_top_terms: Top terms per topic for coherence.
+        n_terms: Top terms per topic for coherence.
         tolerance: Stability below the best by at most this much counts as equally stable.
         rows: Boolean mask of the rows to fit on (``None``: all).
         random_state: Seed for every restart.
@@ -389,18 +369,18 @@ def select_n_topics(
     """
     _check_method(method)
     matrix = features.matrix if rows is None else features.matrix[np.flatnonzero(rows)]
-    selection, _ = _select(matrix, method=method, k_values=k_values, n_restarts=n_restarts, n_top_terms=n_top_terms,
+    selection, _ = _select(matrix, method=method, k_values=k_values, n_restarts=n_restarts, n_terms=n_terms,
                            tolerance=tolerance, random_state=random_state)
     return selection
 
 
-def _select(matrix, *, method: Method, k_values: Sequence[int], n_restarts: int, n_top_terms: int,
+def _select(matrix, *, method: Method, k_values: Sequence[int], n_restarts: int, n_terms: int,
             tolerance: float, random_state: int, max_iter: int = _MAX_ITER) -> tuple[pd.DataFrame, dict[int, tuple]]:
     """The selection table, and for each k tried: (run names, dominant labels, top-term sets, reference estimator)."""
     if n_restarts < 2:
         raise ValueError(f"n_restarts must be at least 2 to measure stability, not {n_restarts}")
-    n_rows, n_terms = matrix.shape
-    usable = sorted({int(k) for k in k_values if 2 <= k <= min(n_rows // MIN_PARAGRAPHS_PER_TOPIC, n_terms)})
+    n_rows, n_vocabulary = matrix.shape
+    usable = sorted({int(k) for k in k_values if 2 <= k <= min(n_rows // MIN_PARAGRAPHS_PER_TOPIC, n_vocabulary)})
     if not usable:
         raise ValueError(
             f"no number of topics in {list(k_values)} can be tried on {n_rows} paragraphs: each k needs"
@@ -414,9 +394,9 @@ def _select(matrix, *, method: Method, k_values: Sequence[int], n_restarts: int,
         names, loadings, components, reference = _restarts(matrix, k, method=method, n_restarts=n_restarts,
                                                            random_state=random_state, max_iter=max_iter)
         labels = np.array([_dominant(x) for x in loadings])
-        runs[k] = (names, labels, [_top_columns(c, n_top_terms) for c in components], reference)
+        runs[k] = (names, labels, [_top_columns(c, n_terms) for c in components], reference)
         stability, worst = _mean_pairwise_ari(labels)
-        coherence = _npmi_coherence(binary, components[0], n_top_terms)
+        coherence = _npmi_coherence(binary, components[0], n_terms)
         records.append({"n_topics": k, "stability": round(stability, _ROUND), "stability_min": round(worst, _ROUND),
                         "coherence": round(coherence, _ROUND)})
     selection = pd.DataFrame(records)
@@ -439,7 +419,7 @@ def fit_topics(
     method: Method = "nmf",
     k_values: Sequence[int] = DEFAULT_K_VALUES,
     n_restarts: int = 6,
-    n_top_terms: int = 10,
+    n_terms: int = 10,
     tolerance: float = 0.02,
     dedupe: bool = False,
     groups: Mapping[str, str] | None = None,
@@ -471,7 +451,7 @@ def fit_topics(
         method: ``"nmf"`` (topic mixtures) or ``"kmeans"`` (one cluster per paragraph).
         k_values: Candidate numbers of topics.
         n_restarts: Runs per candidate ``k`` and for the stability report (at least 2; caps the cost).
-        n_top_terms: Top terms per topic for coherence and term agreement.
+        n_terms: Top terms per topic for coherence and term agreement.
         tolerance: See :func:`select_n_topics`.
         dedupe: Count each near-duplicate story once.
         groups: ``doc_id -> story`` (documents not in it are their own story; the first ``doc_id`` of each
@@ -515,7 +495,7 @@ def fit_topics(
         raise ValueError(f"n_topics={n_topics} exceeds the {matrix.shape[1]} terms of this corpus")
     large = selection_sample is not None and matrix.shape[0] > selection_sample
     max_iter = LARGE_MAX_ITER if large else _MAX_ITER
-    options = dict(method=method, n_restarts=n_restarts, n_top_terms=n_top_terms, tolerance=tolerance,
+    options = dict(method=method, n_restarts=n_restarts, n_terms=n_terms, tolerance=tolerance,
                    random_state=random_state, max_iter=max_iter)
     if n_topics is None and large:
         sample = np.sort(np.random.default_rng(random_state).choice(matrix.shape[0], selection_sample, replace=False))
@@ -532,7 +512,7 @@ def fit_topics(
         max_iter=max_iter)
     names = [*names, other]
     run_labels = np.vstack([labels, _dominant(other_loadings)[None, :]])
-    run_top_terms = (*top_terms, _top_columns(other_components, n_top_terms))
+    run_top_terms = (*top_terms, _top_columns(other_components, n_terms))
     if method == "nmf":
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -585,12 +565,12 @@ def surface_forms(token_frame: pd.DataFrame) -> pd.DataFrame:
     return best.rename(columns={"lower": "surface"})[["stem", "surface", "n"]].reset_index(drop=True)
 
 
-def topic_terms(model: TopicModel, *, n: int = 10, surface: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The ``n`` highest-weighted terms of each topic.
+def topic_terms(model: TopicModel, *, n_terms: int = 10, surface: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The ``n_terms`` highest-weighted terms of each topic.
 
     Args:
         model: From :func:`fit_topics`.
-        n: Terms per topic.
+        n_terms: Terms per topic.
         surface: From :func:`surface_forms`, to add each stem's readable form (``surface`` is the stem
             itself when ``None`` or the stem is not found).
 
@@ -600,16 +580,16 @@ def topic_terms(model: TopicModel, *, n: int = 10, surface: pd.DataFrame | None 
         ``surface`` (the stem's most frequent written form).
 
     Example:
-        >>> # topic_terms(model, n=10, surface=surface_forms(kz.tokens(units)))
+        >>> # topic_terms(model, n_terms=10, surface=surface_forms(kz.tokens(units)))
     """
-    if n < 1:
-        raise ValueError(f"n must be at least 1, not {n}")
+    if n_terms < 1:
+        raise ValueError(f"n_terms must be at least 1, not {n_terms}")
     forms = {} if surface is None else dict(zip(surface["stem"], surface["surface"]))
     terms = model.features.terms
     order_alpha = np.argsort(np.argsort(terms, kind="stable"), kind="stable")
     rows = []
     for topic, row in enumerate(model.components):
-        order = np.lexsort((order_alpha, -row))[:n]
+        order = np.lexsort((order_alpha, -row))[:n_terms]
         for rank, col in enumerate(order, start=1):
             if row[col] <= 0:
                 break
@@ -995,7 +975,7 @@ def report_tables(model: TopicModel, corpus: pd.DataFrame | None = None, *, surf
         True
     """
     return {
-        "topic_terms": topic_terms(model, n=n_terms, surface=surface),
+        "topic_terms": topic_terms(model, n_terms=n_terms, surface=surface),
         "paragraph_topics": paragraph_topics(model),
         "topic_by_source": topic_by_source(model, corpus, weight_by=weight_by),
         "topic_summary": topic_summary(model, surface=surface, weight_by=weight_by),

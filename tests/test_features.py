@@ -159,7 +159,7 @@ def test_features_checks_shapes() -> None:
 
 def test_top_terms_ranks_and_breaks_ties_alphabetically() -> None:
     features = kz.tfidf(toy_units())
-    result = kz.top_terms(features, n=10)
+    result = kz.top_terms(features, n_terms=10)
     assert list(result.columns) == ["doc_id", "rank", "term", "weight"]
     # a: protest outweighs polic; b: armi > polic (rarer term)
     assert result[["doc_id", "rank", "term"]].values.tolist() == [
@@ -171,22 +171,22 @@ def test_top_terms_ranks_and_breaks_ties_alphabetically() -> None:
 
 def test_top_terms_n_limits_and_excludes_zero_weights() -> None:
     features = kz.tfidf(toy_units(), grain="paragraph")
-    result = kz.top_terms(features, n=1)
+    result = kz.top_terms(features, n_terms=1)
     assert list(result.columns) == ["doc_id", "para_id", "rank", "term", "weight"]
     assert result[["doc_id", "para_id", "term"]].values.tolist() == [
         ["a", 0, "protest"], ["a", 1, "polic"], ["b", 0, "armi"]
     ]  # fmt: skip
     assert result["rank"].tolist() == [1, 1, 1]
-    everything = kz.top_terms(features, n=100)
+    everything = kz.top_terms(features, n_terms=100)
     assert len(everything) == features.matrix.nnz == 4
     assert (everything["weight"] > 0).all()
-    with pytest.raises(ValueError, match="n must be"):
-        kz.top_terms(features, n=0)
+    with pytest.raises(ValueError, match="n_terms must be"):
+        kz.top_terms(features, n_terms=0)
 
 
 def test_top_terms_weights_are_the_matrix_values() -> None:
     features = kz.tfidf(toy_units(), sublinear_tf=False, norm=None)
-    result = kz.top_terms(features, n=2)
+    result = kz.top_terms(features, n_terms=2)
     assert result["weight"].tolist() == pytest.approx([2 * IDF_ONCE, IDF_BOTH, IDF_ONCE, IDF_BOTH])
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 import re
 import subprocess
 import sys
@@ -90,3 +91,13 @@ def test_import_is_light() -> None:
     code = "import sys, kzanalysis; print(sorted(m for m in ('pandas', 'sklearn', 'nltk', 'matplotlib') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_every_subpackage_goes_into_the_wheel() -> None:
+    """A stage split into a package must be listed in pyproject.toml, or the wheel silently lacks it."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(root).parts) for p in (root / "kzanalysis").rglob("__init__.py")}
+    assert found <= listed, sorted(found - listed)

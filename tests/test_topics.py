@@ -53,7 +53,7 @@ def test_separated_themes_are_recovered_and_k_is_three(themed, themed_model) -> 
 
 
 def test_top_terms_of_each_topic_come_from_one_theme(themed_model) -> None:
-    terms = topics.topic_terms(themed_model, n=5)
+    terms = topics.topic_terms(themed_model, n_terms=5)
     vocab = {w: name for name, words in THEMES.items() for w in words}
     stems = {kz.analysis_tokens(w)[0]: name for w, name in vocab.items()}
     assert terms.groupby("topic")["term"].agg(lambda t: {stems[s] for s in t}).map(len).eq(1).all()
@@ -92,7 +92,7 @@ def test_input_is_not_modified(themed) -> None:
 def test_small_corpus_error_names_the_minimum(n_paragraphs, n_topics, minimum) -> None:
     units = pd.DataFrame({"doc_id": ["a"] * n_paragraphs, "para_id": range(n_paragraphs),
                           "text": [f"Protesters gathered in square number {i}." for i in range(n_paragraphs)]})
-    assert not topics.can_cluster(units, n_topics=n_topics)
+    assert topics.clustering_problem(units, n_topics=n_topics) is not None
     problem = topics.clustering_problem(units, n_topics=n_topics)
     assert f"at least {minimum} paragraphs" in problem and f"this corpus has {n_paragraphs}" in problem
     with pytest.raises(ValueError, match=f"at least {minimum} paragraphs"):
@@ -109,8 +109,8 @@ def test_paragraphs_of_stop_words_do_not_count_towards_the_minimum() -> None:
 def test_minimum_is_checked_after_counting_each_story_once(themed) -> None:
     half = themed[themed["theme"] < 2].head(6)[["doc_id", "para_id", "text"]].assign(doc_id="a")
     twice = pd.concat([half, half.assign(doc_id="b")], ignore_index=True)
-    assert topics.can_cluster(twice)
-    assert not topics.can_cluster(twice, dedupe=True)
+    assert topics.clustering_problem(twice) is None
+    assert topics.clustering_problem(twice, dedupe=True) is not None
     assert topics.clustering_problem(twice, dedupe=True) == (
         "topic clustering needs at least 10 paragraphs with a content term; this corpus has 12,"
         " but only 6 when each near-duplicate story is counted once")
@@ -140,7 +140,7 @@ def test_one_document_corpus_gives_every_table_and_figure(themed) -> None:
 
 def test_ten_paragraphs_can_be_clustered() -> None:
     units = _themed_units(4).head(10)[["doc_id", "para_id", "text"]]
-    assert topics.can_cluster(units)
+    assert topics.clustering_problem(units) is None
     model = topics.fit_topics(units)
     assert model.n_topics in (2, 3)
     assert len(topics.dominant_topics(model)) == 10
@@ -213,7 +213,7 @@ def test_labels_use_readable_surface_forms() -> None:
     labels = topics.topic_labels(model, surface=surface)
     assert len(labels) == 3 and labels["label"].is_unique
     assert not any("subsidi" in label.split() for label in labels["label"])
-    terms = topics.topic_terms(model, n=10, surface=surface)
+    terms = topics.topic_terms(model, n_terms=10, surface=surface)
     assert list(terms.columns[:4]) == ["topic", "rank", "term", "weight"]
 
 

@@ -1,5 +1,6 @@
 """Overlap stage: which documents share text, how much, in which direction, and which passages correspond.
 
+
 One job per module, in the order the data flows:
 
 - ``sketch``: each document as a set of hashed shingles (runs of content stems) and its MinHash signature;

@@ -16,6 +16,7 @@ from .. import config
 from ..languages import unit_languages
 from ..tokenize import analysis_tokens
 
+
 Relation = Literal["near_duplicate", "shared_passages", "same_event", "unrelated"]
 CandidateMethod = Literal["auto", "all", "minhash", "neighbors"]
 

@@ -14,6 +14,7 @@ from ._base import (
     SEGMENT_COLUMNS, _DECIMALS, _content_terms, _languages_by_doc, _ordered_units, _pairs_frame, _term_weights,
 )
 
+
 # --------------------------------------------------------------------------------------------
 # Passages: segments, paragraph-pair scores, alignment
 # --------------------------------------------------------------------------------------------

@@ -6,8 +6,9 @@ import difflib
 
 import pandas as pd
 
-from ..report import escape
+from ..report.tables import escape
 from ._base import _DECIMALS, _DIFF_TOKEN, _ordered_units
+
 
 # --------------------------------------------------------------------------------------------
 # Wording: what changed between aligned paragraphs, and how to show it

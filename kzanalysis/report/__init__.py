@@ -6,39 +6,53 @@ in place; ``index`` writes the page a reader starts from.
 
 from __future__ import annotations
 
-from kzanalysis.report.index import write_index
-from kzanalysis.report.runner import (
-    INJECTED_TAG,
-    NOTEBOOK_GLOB,
-    PARAMETERS_TAG,
-    PROVENANCE_TAG,
-    REMOVE_INPUT_TAG,
-    REPORT_MARKER,
-    TABLE_READER_KEY,
-    Interrupted,
-    ReportError,
-    check_output_folder,
-    copy_notebooks,
-    discover_notebooks,
-    execute_notebook,
-    inject_parameters,
-    notebook_parameters,
-    plan_series,
-    run_series,
-)
-from kzanalysis.report.tables import (
-    MAX_FILES_LISTED,
-    OutputPaths,
-    corpus_path,
-    display_path,
-    escape,
-    output_paths,
-    package_versions,
-    provenance,
-    read_table,
-    show_table,
-    write_table,
-)
+import importlib
+from typing import Any
+
+_WHERE: dict[str, str] = {
+    "write_index": "index",
+    "INJECTED_TAG": "runner",
+    "NOTEBOOK_GLOB": "runner",
+    "PARAMETERS_TAG": "runner",
+    "PROVENANCE_TAG": "runner",
+    "REMOVE_INPUT_TAG": "runner",
+    "REPORT_MARKER": "runner",
+    "TABLE_READER_KEY": "runner",
+    "Interrupted": "runner",
+    "ReportError": "runner",
+    "check_output_folder": "runner",
+    "copy_notebooks": "runner",
+    "discover_notebooks": "runner",
+    "execute_notebook": "runner",
+    "inject_parameters": "runner",
+    "notebook_parameters": "runner",
+    "plan_series": "runner",
+    "run_series": "runner",
+    "MAX_FILES_LISTED": "tables",
+    "OutputPaths": "tables",
+    "corpus_path": "tables",
+    "display_path": "tables",
+    "escape": "tables",
+    "output_paths": "tables",
+    "package_versions": "tables",
+    "provenance": "tables",
+    "read_table": "tables",
+    "show_table": "tables",
+    "write_table": "tables",
+}
+"""Public name -> submodule. Imported on first use (PEP 562): a stage that needs ``escape`` or ``read_table``
+loads ``tables`` only, never the runner."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"kzanalysis.report.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'kzanalysis.report' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*__all__, "tables", "runner", "index"})
+
 
 __all__ = [
     "INJECTED_TAG", "NOTEBOOK_GLOB", "PARAMETERS_TAG", "PROVENANCE_TAG", "REMOVE_INPUT_TAG", "REPORT_MARKER",

@@ -403,7 +403,8 @@ def check_output_folder(out: Path | str, *, corpus: Path | str | None = None) ->
     that would hold ``out`` cannot be written to.
 
     Example:
-        >>> check_output_folder("/tmp/kz-example-report").name
+        >>> import tempfile
+        >>> check_output_folder(Path(tempfile.mkdtemp()) / "kz-example-report").name
         'kz-example-report'
     """
     target = Path(os.path.abspath(out))
