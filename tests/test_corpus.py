@@ -687,12 +687,11 @@ def test_a_link_inside_the_corpus_is_read(tmp_path: Path) -> None:
     assert sorted(kz.load_corpus(tmp_path)["doc_id"]) == ["alias", "good"]
 
 
-def test_an_oversized_file_is_refused_by_name_before_tokenising(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_oversized_file_is_refused_by_name_before_tokenising(tmp_path: Path) -> None:
     from kzanalysis import corpus
 
-    monkeypatch.setattr(corpus, "MAX_DOCUMENT_BYTES", 1000)
-    make_corpus(tmp_path, {"good.txt": "Text.", "huge.txt": "word " * 400})
-    assert "huge.txt is 0.0 MB; articles above 0 MB are refused" in load_error(tmp_path)
+    make_corpus(tmp_path, {"good.txt": "Text.", "huge.txt": "word " * (corpus.MAX_DOCUMENT_BYTES // 5 + 20_000)})
+    assert "huge.txt is 5.1 MB; articles above 5 MB are refused" in load_error(tmp_path)
 
 
 @pytest.mark.parametrize("delimiter", [";", "\t"], ids=["semicolon", "tab"])

@@ -29,8 +29,10 @@ def test_docstring_examples_run(name: str) -> None:
 
 def _has_public_functions(name: str) -> bool:
     module = importlib.import_module(name)
-    return any(callable(getattr(module, n)) and getattr(getattr(module, n), "__module__", "") == name
-               for n in dir(module) if not n.startswith("_"))
+    import inspect
+
+    return any(inspect.isfunction(obj) and obj.__module__ == name
+               for n, obj in vars(module).items() if not n.startswith("_"))
 
 
 def test_every_public_function_has_a_running_example() -> None:

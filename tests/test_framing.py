@@ -430,3 +430,14 @@ def test_tiny_report_runs_without_metadata(tiny_report: Path) -> None:
     assert "bandits" in set(kwic["match"].str.lower())
     html = (tiny_report / "html" / "03-framing-terms.html").read_text(encoding="utf-8")
     assert "<b>bandits</b>" not in html and "&lt;b&gt;" in html
+
+
+def test_kwic_on_a_typed_pattern_reads_quotes_like_lexicon_matches() -> None:
+    units = units_of("“Order is restored,” Tokayev said as the STATE of emergency ended.", "Emergency rule stays.")
+    table = framing.kwic(r"state of emergency|emergency rule", units, window=10)
+    assert table[["para_id", "match", "in_quotes", "speaker", "family"]].values.tolist() == [
+        [0, "STATE of emergency", False, "", ""], [1, "Emergency rule", False, "", ""]]
+    assert framing.kwic(r"order", units)[["match", "in_quotes", "speaker"]].values.tolist() == [["Order", True, "Tokayev"]]
+    assert framing.kwic(r"state of emergency", units, case_sensitive=True).empty
+    with pytest.raises(ValueError, match="not a regular expression"):
+        framing.kwic("(unclosed", units)

@@ -1,0 +1,59 @@
+"""Topics stage: themes of body paragraphs (NMF, KMeans as a cross-check), how many, how stable, and each outlet's share.
+
+One job per module: ``stories`` (can the corpus be clustered; documents that tell one story), ``fit`` (choosing the
+number of topics, fitting the model), ``tables`` (what a fitted model says, as tables). Every public name is
+importable from here (``kz.topics.fit_topics``).
+"""
+
+from __future__ import annotations
+
+from ._base import (
+    DEFAULT_K_VALUES, DUPLICATE_THRESHOLD, LARGE_KMEANS_INITS, LARGE_MAX_ITER, MIN_PARAGRAPHS,
+    MIN_PARAGRAPHS_PER_TOPIC, Method, NO_TOPIC, SELECTION_SAMPLE, TABLE_COLUMNS, TopicModel, WeightBy,
+)
+from .stories import (
+    clustering_problem, near_duplicates,
+)
+from .fit import (
+    fit_topics, select_n_topics,
+)
+from .tables import (
+    cross_method_table, dominant_topics, empty_tables, model_agreement, paragraph_map, paragraph_topics,
+    report_tables, representative_paragraphs, run_agreement, stability_summary, surface_forms, topic_by_source,
+    topic_labels, topic_stability, topic_summary, topic_terms,
+)
+
+__all__ = [
+    "DEFAULT_K_VALUES",
+    "DUPLICATE_THRESHOLD",
+    "LARGE_KMEANS_INITS",
+    "LARGE_MAX_ITER",
+    "MIN_PARAGRAPHS",
+    "MIN_PARAGRAPHS_PER_TOPIC",
+    "Method",
+    "NO_TOPIC",
+    "SELECTION_SAMPLE",
+    "TABLE_COLUMNS",
+    "TopicModel",
+    "WeightBy",
+    "clustering_problem",
+    "near_duplicates",
+    "fit_topics",
+    "select_n_topics",
+    "cross_method_table",
+    "dominant_topics",
+    "empty_tables",
+    "model_agreement",
+    "paragraph_map",
+    "paragraph_topics",
+    "report_tables",
+    "representative_paragraphs",
+    "run_agreement",
+    "stability_summary",
+    "surface_forms",
+    "topic_by_source",
+    "topic_labels",
+    "topic_stability",
+    "topic_summary",
+    "topic_terms",
+]
