@@ -32,6 +32,13 @@ class Features:
         terms: The column terms (``np.ndarray`` of str), sorted.
         grain: ``"document"`` or ``"paragraph"``.
         term: ``"stem"`` or ``"lower"``: what the terms are.
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0],
+        ...                       "text": ["Protesters met police.", "Police met the army."]})
+        >>> features = tfidf(units)
+        >>> features.ids["doc_id"].tolist(), features.grain, features.matrix.shape
+        (['a', 'b'], 'document', (2, 4))
     """
 
     matrix: sp.csr_matrix

@@ -106,6 +106,12 @@ class OverlapResult:
         alignment: One row per aligned paragraph pair (the ``passage_alignment`` table; :data:`ALIGNMENT_COLUMNS`).
         scores: Every scored paragraph pair, aligned or not (for the threshold plots).
         problem: Why nothing could be compared (``None`` when the corpus could be compared).
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a"], "para_id": [0], "text": ["Protests in Almaty."]})
+        >>> result = source_overlap(units)
+        >>> result.problem, result.similarity.empty
+        ('only 1 document (a) has body text with content words: overlap needs at least two.', True)
     """
 
     similarity: pd.DataFrame

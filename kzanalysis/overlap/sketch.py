@@ -32,6 +32,13 @@ class Shingles:
         values: ``uint64`` shingle hashes, distinct and ascending within each row. A hash is the shingle's
             identity: the same across corpora, runs and machines.
         k: Words per shingle.
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0],
+        ...                       "text": ["Troops guard the airport in Almaty.", "Troops guard the airport."]})
+        >>> sh = shingles(units, k=2)
+        >>> sh.doc_ids.tolist(), sh.sizes.tolist()
+        (['a', 'b'], [3, 2])
     """
 
     doc_ids: np.ndarray

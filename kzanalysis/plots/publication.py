@@ -26,7 +26,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ExportedFigure:
-    """A publication figure: its files and caption, or why it could not be drawn."""
+    """A publication figure: its files and caption, or why it could not be drawn.
+
+    Example:
+        >>> ExportedFigure("similarity", "Pairwise similarity.", "01-source-overlap").files
+        ()
+    """
 
     name: str
     caption: str

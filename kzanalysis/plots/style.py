@@ -64,6 +64,11 @@ class SavedFiles(list):
     """The paths :func:`save_figure` wrote: a plain list of paths that shows nothing as a notebook cell's value.
 
     The figure itself is what a reader should see below the cell, not the machine's paths to its files.
+
+    Example:
+        >>> files = SavedFiles([Path("figures/00-lengths.png"), Path("figures/00-lengths.svg")])
+        >>> [f.suffix for f in files]
+        ['.png', '.svg']
     """
 
     def _ipython_display_(self) -> None:

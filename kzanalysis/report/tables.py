@@ -23,7 +23,12 @@ PATH_PARAMETERS = ("corpus_dir", "metadata_file", "out_dir", "labels_file", "lex
 
 @dataclass(frozen=True)
 class OutputPaths:
-    """Where one report run writes: ``root/html``, ``root/tables``, ``root/figures``, ``root/notebooks``."""
+    """Where one report run writes: ``root/html``, ``root/tables``, ``root/figures``, ``root/notebooks``.
+
+    Example:
+        >>> OutputPaths(Path("reports")).tables.as_posix()
+        'reports/tables'
+    """
 
     root: Path
 

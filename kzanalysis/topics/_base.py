@@ -74,6 +74,13 @@ class TopicModel:
         run_labels: Array (runs x fitted paragraphs): each run's dominant topic per fitted paragraph.
         run_top_terms: For each run, the set of top-term column indices of each of its topics.
         random_state: The seed everything was derived from.
+
+    Example:
+        >>> import kzanalysis as kz
+        >>> units = kz.body_paragraphs(kz.paragraphs(kz.load_corpus()))
+        >>> model = kz.topics.fit_topics(units, n_topics=3, n_restarts=2)
+        >>> model.n_topics, model.loadings.shape[1], bool(model.fitted.any())
+        (3, 3, True)
     """
 
     features: Features
