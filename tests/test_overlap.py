@@ -155,7 +155,7 @@ def test_hand_made_pairs_get_their_known_relation(pair: str) -> None:
 
 def test_relation_rules_follow_the_thresholds() -> None:
     measures = pd.DataFrame({"doc_a": ["a", "a", "b"], "doc_b": ["b", "c", "c"], "cosine": [0.9, 0.3, 0.01],
-                             "jaccard": 0.0, "containment_a_in_b": 0.0, "containment_b_in_a": 0.0})
+                             "jaccard": [0.5, 0.0, 0.0], "containment_a_in_b": 0.0, "containment_b_in_a": 0.0})
     units = units_of(a="alpha beta gamma delta\nepsilon zeta eta theta", b="alpha beta gamma delta", c="iota kappa")
     alignment = pd.DataFrame({"doc_a": ["a"], "para_a": [0], "doc_b": ["b"], "para_b": [0], "score": [0.9],
                               "para_score": [0.9], "segment_score": [0.0], "segment_a": [""], "segment_b": [""]})
@@ -164,6 +164,31 @@ def test_relation_rules_follow_the_thresholds() -> None:
     assert relations.to_dict() == {("a", "b"): "near_duplicate", ("a", "c"): "same_event", ("b", "c"): "unrelated"}
     stricter = overlap.classify_relations(measures, alignment, units, min_coverage=0.6)
     assert stricter.set_index(["doc_a", "doc_b"]).loc[("a", "b"), "relation"] == "shared_passages"
+    # alignment coverage alone is never a near duplicate: the whole texts must share their shingles
+    no_copy = overlap.classify_relations(measures.assign(jaccard=0.01), alignment, units)
+    assert no_copy.set_index(["doc_a", "doc_b"]).loc[("a", "b"), "relation"] == "shared_passages"
+    assert no_copy.set_index(["doc_a", "doc_b"]).loc[("a", "b"), "shared_words"] == "alpha beta gamma delta"
+
+
+def test_one_paragraph_stories_on_one_beat_are_not_near_duplicates_but_a_republished_copy_is() -> None:
+    one = "Wartsila signed a memorandum with Global Energy Ventures on propulsion for hydrogen vessels on Thursday."
+    other = "Orsted commissioned its first offshore wind farm in Taiwan on Thursday, with turbines from Siemens Gamesa."
+    copy = "Wartsila signed a memorandum with Global Energy Ventures on propulsion for hydrogen vessels, on Thursday."
+    relations = overlap.source_overlap(units_of(a=one, b=other, c=copy)).similarity.set_index(["doc_a", "doc_b"])
+    assert relations.loc[("a", "c"), "relation"] == "near_duplicate"
+    assert relations.loc[("a", "b"), "relation"] != "near_duplicate"
+
+
+def test_a_name_with_its_title_is_not_a_shared_passage() -> None:
+    assert overlap.shared_run("Senate Minority Leader Chuck Schumer (D-N.Y.) urged a vote on the bill.",
+                              "And Senate Minority Leader Chuck Schumer (D-N.Y.) left.")[1] is True
+    units = units_of(
+        a="Senate Minority Leader Chuck Schumer (D-N.Y.) urged a vote on the border bill before the recess.\n"
+          "Republicans said the wall funding would stay in the measure despite the shutdown threat.",
+        b="Senate Minority Leader Chuck Schumer (D-N.Y.) praised the trade agreement with Canada and Mexico.\n"
+          "Farmers in the Midwest welcomed the tariff relief that the deal brings for dairy exports.")
+    relation = overlap.source_overlap(units).similarity["relation"].item()
+    assert relation in ("same_event", "unrelated")
 
 
 def test_one_document_gives_empty_tables_and_says_why() -> None:

@@ -18,7 +18,7 @@ Every public name is importable from here (``kz.overlap.source_overlap``), as be
 from __future__ import annotations
 
 from ._base import (
-    ALIGNMENT_COLUMNS, CHUNK_DOCS, CandidateMethod, HAND_ALIGNMENT_FILE, MAX_ALL_PAIRS_DOCS,
+    MIN_SHARED_RUN, ALIGNMENT_COLUMNS, CHUNK_DOCS, CandidateMethod, HAND_ALIGNMENT_FILE, MAX_ALL_PAIRS_DOCS,
     MIN_NEAR_DUPLICATE_COVERAGE, MIN_NEAR_DUPLICATE_SCORE, MIN_PASSAGE_SCORE, MIN_QUOTE_CHARS,
     MIN_SAME_EVENT_COSINE, MIN_SEGMENT_TERMS, PAIR_COLUMNS, PARALLEL_MIN_DOCS, RELATIONS, Relation,
     SCORE_COLUMNS, SEGMENT_COLUMNS, SHINGLE_SIZE, SIMILARITY_COLUMNS, comparison_problem,
@@ -37,7 +37,7 @@ from .passages import (
     align_passages, alignment_coverage, passage_scores, segments,
 )
 from .relations import (
-    OverlapResult, classify_relations, source_overlap,
+    OverlapResult, classify_relations, shared_run, source_overlap,
 )
 from .wording import (
     aligned_passages_html, diff_html, rewording, word_edits,
@@ -59,6 +59,7 @@ __all__ = [
     "MIN_QUOTE_CHARS",
     "MIN_SAME_EVENT_COSINE",
     "MIN_SEGMENT_TERMS",
+    "MIN_SHARED_RUN",
     "PAIR_COLUMNS",
     "PARALLEL_MIN_DOCS",
     "RELATIONS",
@@ -86,6 +87,7 @@ __all__ = [
     "segments",
     "OverlapResult",
     "classify_relations",
+    "shared_run",
     "source_overlap",
     "aligned_passages_html",
     "diff_html",

@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._base import CHUNK_DOCS, PAIR_COLUMNS, PARALLEL_MIN_DOCS, SHINGLE_SIZE, _DECIMALS, _ordered_units, _pairs_frame
+from ._base import (
+    CHUNK_DOCS, _DECIMALS, NEAR_DUPLICATE_JACCARD, _ordered_units, PAIR_COLUMNS, _pairs_frame,
+    PARALLEL_MIN_DOCS, SHINGLE_SIZE,
+)
 from .candidates import _band_pairs, _doc_features, candidate_pairs
 from .sketch import Shingles, _sketch
 
@@ -67,18 +70,6 @@ def _shingle_overlap(sh: Shingles, i: np.ndarray, j: np.ndarray) -> dict[str, np
                 "containment_b_in_a": np.where(size_b > 0, shared / size_b, 0.0)}
 
 
-NEAR_DUPLICATE_JACCARD = 0.2
-"""Shingle Jaccard from which two documents are near duplicates (:func:`near_duplicates`).
-
-An edited copy that replaces a share ``e`` of the words keeps a 3-stem shingle only when none of the words
-its window spans changed. Content stems are about 55% of the words of news text, so three of them span about
-5.5 words and a shingle survives with probability about ``(1 - e) ** 5.5``: containment about 0.6 and Jaccard
-``c / (2 - c)`` about 0.45 for ``e`` = 0.1 (a replaced stop word also becomes a content word, which breaks a
-few more). On the planted corpora of ``benchmarks/synthetic.py`` (10% of words replaced, paragraphs
-shuffled) edited copies measure 0.36 to 0.58 (mean 0.46) on 10,000 documents; documents that merely share one
-paragraph measure 0.02 to 0.12 and unrelated documents below 0.03. 0.2 lies between the two groups with room
-on both sides; it corresponds to a containment of about 0.33, i.e. copies with up to about 20% of their words
-changed."""
 NEAR_DUPLICATE_PERMUTATIONS = 576
 """MinHash bins of :func:`near_duplicates` (signature length)."""
 NEAR_DUPLICATE_BANDS = 192

@@ -2,19 +2,59 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ._base import (
-    CandidateMethod, MIN_NEAR_DUPLICATE_COVERAGE, MIN_NEAR_DUPLICATE_SCORE, MIN_PASSAGE_SCORE,
-    MIN_SAME_EVENT_COSINE, MIN_SEGMENT_TERMS, SHINGLE_SIZE, SIMILARITY_COLUMNS, _content_terms,
+    NEAR_DUPLICATE_JACCARD, CandidateMethod, MIN_NEAR_DUPLICATE_COVERAGE, MIN_NEAR_DUPLICATE_SCORE, MIN_PASSAGE_SCORE,
+    MIN_SAME_EVENT_COSINE, MIN_SEGMENT_TERMS, MIN_SHARED_RUN, SHINGLE_SIZE, SIMILARITY_COLUMNS, _content_terms,
     _languages_by_doc, _ordered_units, comparison_problem,
 )
 from .candidates import candidate_pairs
 from .measures import pair_measures
 from .passages import align_passages, alignment_coverage, passage_scores
+
+
+_WORD = re.compile(r"\w[\w'’-]*")
+
+
+def shared_run(text_a: str, text_b: str, *, language: str = "en") -> tuple[str, bool]:
+    """The longest run of content words the two texts share in the same order, as written in ``text_a``, and
+    whether it is a name (every word of it capitalised).
+
+    Example:
+        >>> shared_run("The presidents exchanged views on the measures taken to restore order.",
+        ...            "The Presidents exchanged opinions on the measures being taken to restore order.")
+        ('measures taken to restore order', False)
+        >>> shared_run("Senate Minority Leader Chuck Schumer urged a vote.", "Senate Minority Leader Chuck Schumer said no.")
+        ('Senate Minority Leader Chuck Schumer', True)
+    """
+    def content(text: str) -> list[tuple[str, re.Match[str]]]:
+        found = []
+        for match in _WORD.finditer(text):
+            stems = _content_terms(match.group(0), language)
+            if stems:
+                found.append((stems[0], match))
+        return found
+
+    a, b = content(text_a), content(text_b)
+    best, end = 0, 0
+    previous = [0] * (len(b) + 1)
+    for i in range(1, len(a) + 1):
+        current = [0] * (len(b) + 1)
+        for j in range(1, len(b) + 1):
+            if a[i - 1][0] == b[j - 1][0]:
+                current[j] = previous[j - 1] + 1
+                if current[j] > best:
+                    best, end = current[j], i
+        previous = current
+    if not best:
+        return "", False
+    words = [match for _, match in a[end - best:end]]
+    return text_a[words[0].start():words[-1].end()], all(m.group(0)[:1].isupper() for m in words)
 
 
 def classify_relations(
@@ -25,15 +65,23 @@ def classify_relations(
     min_passage_score: float = MIN_PASSAGE_SCORE,
     min_coverage: float = MIN_NEAR_DUPLICATE_COVERAGE,
     min_cosine: float = MIN_SAME_EVENT_COSINE,
+    min_jaccard: float = NEAR_DUPLICATE_JACCARD,
+    min_shared_run: int = MIN_SHARED_RUN,
 ) -> pd.DataFrame:
     """Name the relation of each document pair from its aligned passages, with the evidence.
 
     The rules, in order (the first that holds):
 
-    - ``near_duplicate``: paragraphs scoring at least ``min_passage_score`` cover at least ``min_coverage`` of
-      EACH document's content words: most of either text has a counterpart in the other (edited, re-translated,
-      republished). A short text wholly inside one more than twice its length is not a near duplicate but:
-    - ``shared_passages``: at least one aligned paragraph pair scores ``min_passage_score`` or more;
+    - ``near_duplicate``: the whole body texts share at least ``min_jaccard`` of their shingles (the document-level
+      evidence of :func:`near_duplicates`, the package's one notion of a copy) AND paragraphs scoring at least
+      ``min_passage_score`` cover at least ``min_coverage`` of EACH document's content words: most of either text
+      has a counterpart in the other (edited, re-translated, republished). Alignment coverage alone is never
+      enough: two one-paragraph stories on one beat align their one paragraph pair and cover 100% of each other
+      while sharing almost no wording. A short text wholly inside one more than twice its length is not a near
+      duplicate but:
+    - ``shared_passages``: at least one aligned paragraph pair scores ``min_passage_score`` or more, and its best
+      passages share a run of at least ``min_shared_run`` content words in order that is not a name
+      (:func:`shared_run`, :data:`MIN_SHARED_RUN`): reused wording, not a paraphrase of a common fact;
     - ``same_event``: no shared passage, but a document cosine of at least ``min_cosine``;
     - ``unrelated``: neither.
 
@@ -44,13 +92,16 @@ def classify_relations(
         min_passage_score: Score a paragraph pair needs to count as a shared passage.
         min_coverage: Share of each document that near duplicates have aligned.
         min_cosine: Cosine separating ``same_event`` from ``unrelated``.
+        min_jaccard: Shingle Jaccard of the whole texts that near duplicates reach.
+        min_shared_run: Content words in a row that a shared passage's two sides have in common.
 
     Returns:
         ``measures`` with, added: ``relation``, ``n_aligned`` (aligned paragraph pairs, any score),
         ``coverage_a``, ``coverage_b`` (share of each document's content words in paragraphs scoring at least
         ``min_passage_score``), ``best_score`` and ``best_passage_a``, ``best_passage_b`` (the strongest shared
-        sentence or quotation, or paragraph when no sentence pair scored higher; empty when none aligned).
-        One row per pair, sorted by ``doc_a, doc_b``.
+        sentence or quotation, or paragraph when no sentence pair scored higher; empty when none aligned),
+        ``shared_words`` (the longest run of content words the best passages share, as written in A; empty when
+        none aligned). One row per pair, sorted by ``doc_a, doc_b``.
 
     Example:
         >>> measures = pd.DataFrame({"doc_a": ["a"], "doc_b": ["b"], "cosine": [0.01], "jaccard": [0.0],
@@ -87,8 +138,15 @@ def classify_relations(
     result["n_aligned"] = result["n_aligned"].fillna(0).astype("int64")
     result["best_score"] = result["best_score"].fillna(0.0).astype(float)
     result[["best_passage_a", "best_passage_b"]] = result[["best_passage_a", "best_passage_b"]].fillna("")
-    shared = result["best_score"] >= min_passage_score
-    near = (result["coverage_a"] >= min_coverage) & (result["coverage_b"] >= min_coverage)
+    languages = [_languages_by_doc(ordered).get(doc, "en") for doc in result["doc_a"]]
+    runs = [shared_run(a, b, language=language) if a and b else ("", False)
+            for a, b, language in zip(result["best_passage_a"], result["best_passage_b"], languages)]
+    result["shared_words"] = [words for words, _ in runs]
+    reused = pd.Series([not name and len(_content_terms(words, language)) >= min_shared_run
+                        for (words, name), language in zip(runs, languages)], index=result.index)
+    shared = (result["best_score"] >= min_passage_score) & reused
+    near = ((result["coverage_a"] >= min_coverage) & (result["coverage_b"] >= min_coverage)
+            & (result["jaccard"] >= min_jaccard))
     result["relation"] = np.select(
         [near, shared, result["cosine"] >= min_cosine], ["near_duplicate", "shared_passages", "same_event"],
         default="unrelated",
@@ -129,6 +187,8 @@ def source_overlap(
     min_near_duplicate_score: float = MIN_NEAR_DUPLICATE_SCORE,
     min_coverage: float = MIN_NEAR_DUPLICATE_COVERAGE,
     min_cosine: float = MIN_SAME_EVENT_COSINE,
+    min_jaccard: float = NEAR_DUPLICATE_JACCARD,
+    min_shared_run: int = MIN_SHARED_RUN,
     min_segment_terms: int = MIN_SEGMENT_TERMS,
     n_perm: int = 128,
     bands: int = 32,
@@ -151,6 +211,8 @@ def source_overlap(
         min_near_duplicate_score: See :func:`align_passages`.
         min_coverage: See :func:`classify_relations`.
         min_cosine: See :func:`classify_relations`.
+        min_jaccard: See :func:`classify_relations`.
+        min_shared_run: See :func:`classify_relations`.
         min_segment_terms: See :func:`segments`.
         n_perm: MinHash permutations (large corpora only).
         bands: LSH bands (large corpora only).
@@ -186,11 +248,15 @@ def source_overlap(
     scores = passage_scores(ordered, pairs, min_segment_terms=min_segment_terms, splitter=splitter)
     first = align_passages(scores, min_score=min_passage_score)
     coverage = alignment_coverage(first, ordered, min_score=min_passage_score)
-    near = coverage[(coverage["coverage_a"] >= min_coverage) & (coverage["coverage_b"] >= min_coverage)]
+    coverage = coverage.merge(measures[["doc_a", "doc_b", "jaccard"]].astype({"doc_a": str, "doc_b": str}),
+                              on=["doc_a", "doc_b"], how="left")
+    near = coverage[(coverage["coverage_a"] >= min_coverage) & (coverage["coverage_b"] >= min_coverage)
+                    & (coverage["jaccard"].fillna(0.0) >= min_jaccard)].drop(columns="jaccard")
     alignment = align_passages(scores, min_score=min_passage_score, near_duplicates=near,
                                near_duplicate_min_score=min_near_duplicate_score)
     similarity = classify_relations(measures, alignment, ordered, min_passage_score=min_passage_score,
-                                    min_coverage=min_coverage, min_cosine=min_cosine)
+                                    min_coverage=min_coverage, min_cosine=min_cosine, min_jaccard=min_jaccard,
+                                    min_shared_run=min_shared_run)
     return OverlapResult(similarity, alignment, scores, None)
 
 

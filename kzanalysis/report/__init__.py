@@ -44,14 +44,19 @@ _WHERE: dict[str, str] = {
 loads ``tables`` only, never the runner."""
 
 
+_SUBMODULES = frozenset({"tables", "runner", "index"})
+
+
 def __getattr__(name: str) -> Any:
     if name in _WHERE:
         return getattr(importlib.import_module(f"kzanalysis.report.{_WHERE[name]}"), name)
+    if name in _SUBMODULES:
+        return importlib.import_module(f"kzanalysis.report.{name}")
     raise AttributeError(f"module 'kzanalysis.report' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted({*__all__, "tables", "runner", "index"})
+    return sorted({*__all__, *_SUBMODULES})
 
 
 __all__ = [
