@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import config
-from .quotations import QUOTE_COLUMNS, QUOTE_MARKS, quotes
+from .quotations import QUOTE_MARKS, quotes
 
 __all__ = [
     "LEXICON_FILE",

@@ -291,13 +291,19 @@ def _mask(text: str, spans: list[_Span]) -> str:
     return "".join(chars)
 
 
+def _stop_in_name(word: str, titles: frozenset[str] = frozenset()) -> bool:
+    """Whether the full stop ending ``word`` belongs to a name: a title ("Sen."), an initial ("J.") or an
+    abbreviation with inner stops ("U.S."), not the end of a sentence or phrase."""
+    return word in titles or bool(_INITIAL.match(word)) or bool(re.fullmatch(r"(?:\w\.){2,}", word))
+
+
 def _sentence_bounds(masked: str, titles: frozenset[str]) -> list[tuple[int, int]]:
     """Sentences of a masked paragraph: a break after . ! ? … (and closing marks) before a capital, digit or
     opening mark, except after a title ("Sen."), an initial ("J.") or an abbreviation with inner stops ("U.S.")."""
     bounds, start = [], 0
     for match in re.finditer(r"[.!?…][\"”’»)]*\s+(?=[\"“‘«(\[A-Z0-9])", masked):
         word = masked[:match.start() + 1].rsplit(None, 1)[-1] if masked[:match.start() + 1].strip() else ""
-        if word in titles or _INITIAL.match(word) or re.fullmatch(r"(?:\w\.){2,}", word):
+        if _stop_in_name(word, titles):
             continue
         bounds.append((start, match.end()))
         start = match.end()
@@ -313,7 +319,7 @@ def _clean_source(source: str) -> str:
         source = _LEADING_DET.sub("", source)
     if source.endswith(".") and not source.endswith(".."):
         last = source.rsplit(None, 1)[-1]
-        if not (_INITIAL.match(last) or re.fullmatch(r"(?:\w\.){2,}", last)):
+        if not _stop_in_name(last):
             source = source[:-1]
     return source
 
@@ -334,8 +340,7 @@ def _after_source(text: str, titles: frozenset[str], max_words: int = 10) -> tup
             break
         kept.append(token)
         position = token.end()
-        if word.endswith(".") and word not in titles and not _INITIAL.match(word) and not re.fullmatch(
-                r"(?:\w\.){2,}", word):
+        if word.endswith(".") and not _stop_in_name(word, titles):
             break
         if len(kept) >= max_words:
             break
@@ -349,7 +354,7 @@ def _phrase_after(text: str, titles: frozenset[str], max_words: int = 8) -> tupl
     end = len(text)
     for match in _PHRASE_END.finditer(text):
         word = text[:match.start() + 1].rsplit(None, 1)[-1] if text[:match.start() + 1].strip() else ""
-        if match.group(0) == "." and (word in titles or _INITIAL.match(word) or re.fullmatch(r"(?:\w\.){2,}", word)):
+        if match.group(0) == "." and _stop_in_name(word, titles):
             continue
         end = match.start()
         break
@@ -392,7 +397,7 @@ def _before_source(sentence: str, verb_start: int) -> tuple[str, int]:
     return sentence[kept[0].start(): kept[-1].end()], kept[0].start()
 
 
-def _leading_subject(sentence: str, titles: frozenset[str]) -> tuple[str, int]:
+def _leading_subject(sentence: str, cues: _Cues) -> tuple[str, int]:
     """The subject that opens a clause: a pronoun, or a name (capitalised words, titles, "of"), or an article and
     up to three more words ("The ministry", "A police spokesman")."""
     tokens = list(_TOKEN.finditer(sentence))
@@ -408,14 +413,14 @@ def _leading_subject(sentence: str, titles: frozenset[str]) -> tuple[str, int]:
         comma = sentence.find(",", tokens[0].end())
         if comma < 0 or comma > 120:
             return "", 0
-        subject, at = _leading_subject(sentence[comma + 1:], titles)
+        subject, at = _leading_subject(sentence[comma + 1:], cues)
         return subject, comma + 1 + at if subject else 0
     kept: list[re.Match[str]] = []
     if first.lower() in {"the", "a", "an"}:
         kept.append(tokens[0])
         for token in tokens[1:4]:
             word = token.group(0).lower()
-            if word in _BACK_STOP or word in _AFTER_STOP or word in _cues().kinds or (
+            if word in _BACK_STOP or word in _AFTER_STOP or word in cues.kinds or (
                     word.endswith("ed") and not token.group(0)[:1].isupper()):
                 break
             kept.append(token)
@@ -426,7 +431,7 @@ def _leading_subject(sentence: str, titles: frozenset[str]) -> tuple[str, int]:
             word = token.group(0)
             if kept and sentence[kept[-1].end():token.start()].strip(" "):
                 break
-            if word[:1].isupper() or word in titles or (kept and word.lower() in {"of", "de", "al", "bin", "van"}):
+            if word[:1].isupper() or word in cues.titles or (kept and word.lower() in {"of", "de", "al", "bin", "van"}):
                 kept.append(token)
             else:
                 break
@@ -435,10 +440,6 @@ def _leading_subject(sentence: str, titles: frozenset[str]) -> tuple[str, int]:
     if not kept:
         return "", 0
     return sentence[kept[0].start():kept[-1].end()], kept[0].start()
-
-
-_AMBIGUOUS_NOTE = """Cue forms that are also nouns ("any claims made by", "member states will") count only when inverted,
-followed by "that", or closing the clause after a subject of at most four words."""
 
 
 def _short_noun_phrase(text: str) -> bool:
@@ -474,8 +475,8 @@ def _sentence_citations(masked: str, offset: int, sentence_index: int, cues: _Cu
                 add(subject, at, match)
                 continue
             clause_start = max(before.rfind(m) for m in ("“", "”", '"')) + 1 if not before.endswith(",") else 0
-            subject, at = _leading_subject(masked[clause_start:match.start()], cues.titles) if clause_start else \
-                _leading_subject(masked, cues.titles)
+            subject, at = _leading_subject(masked[clause_start:match.start()], cues) if clause_start else \
+                _leading_subject(masked, cues)
             if subject and _clean_source(subject) not in {c.source_text for c in found}:  # "X said, adding": one
                 add(subject, clause_start + at, match)
             continue
@@ -484,6 +485,8 @@ def _sentence_citations(masked: str, offset: int, sentence_index: int, cues: _Cu
                                          or re.match(r"\s*(?:\S+\s+){0,4}[“\"‘]", after)):
             continue  # "The violence continued": not speech unless a quotation is right there
         subject, at = _before_source(masked, match.start())
+        # a noun-verb ("claims", "states") is a noun in "any claims made by", "member states will": it counts only
+        # inverted, before "that", or closing the clause after a subject of at most four words
         if kind == "noun_verb" and subject and not re.match(r"\s*that\b", after) and not (
                 _CLAUSE_END.match(after) and len(subject.split()) <= 4):
             continue
@@ -507,7 +510,7 @@ def _sentence_citations(masked: str, offset: int, sentence_index: int, cues: _Cu
                 add(source, match.start(), match)
                 continue
         if kind == "verb" and before.endswith(","):  # "Elizabeth Lauten, the director for X (R-Tenn.), wrote"
-            subject, at = _leading_subject(masked, cues.titles)
+            subject, at = _leading_subject(masked, cues)
             if subject and subject.lower() not in _ANAPHORS:
                 add(subject, at, match)
     return found
@@ -552,7 +555,7 @@ def _read_paragraph(text: str, cues: _Cues) -> _Paragraph:
     bounds = _sentence_bounds(masked, cues.titles)
     for index, (a, b) in enumerate(bounds):
         citations += _sentence_citations(masked[a:b], a, index, cues)
-        subject, at = _leading_subject(masked[a:b].lstrip(" “”\"‘’'"), cues.titles)
+        subject, at = _leading_subject(masked[a:b].lstrip(" “”\"‘’'"), cues)
         if subject and subject[:1].isupper() and subject.lower() not in _ANAPHORS | {"i", "we"} \
                 and not _LEADING_DET.match(subject) and not subject.isupper():
             subjects.append((a, _clean_source(subject)))
