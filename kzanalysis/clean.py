@@ -14,12 +14,12 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
+from .layout import FURNITURE_KIND, classify_units, looks_like_heading
 
 _RULE_COLUMNS = ("rule", "scope", "kind", "pattern", "replacement", "description")
 _OPTIONAL_RULE_COLUMNS = ("requires",)
 _SCOPES = ("paragraph", "inline")
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’»)\]]\s*$")
-_HEADING_MAX_WORDS = 20
 MAX_FURNITURE_SENTENCES = 3
 """Page furniture (a caption, a credit, a newsletter prompt, a contact line) is a line of one to three sentences.
 A paragraph rule flags a whole paragraph only up to this length; in a longer one (an article stored on one line, a
@@ -245,7 +245,7 @@ def paragraphs(corpus: pd.DataFrame, *, rules: pd.DataFrame | None = None, layou
     if layout:
         _flag_furniture(paras)
     units = _join_units(paras)
-    heading_units = units.loc[units["text"].map(_looks_like_heading), ["doc_id", "para_id"]]
+    heading_units = units.loc[units["text"].map(looks_like_heading), ["doc_id", "para_id"]]
     heading_keys = set(zip(heading_units["doc_id"], heading_units["para_id"]))
     paras["is_heading"] = [
         (d, u) in heading_keys and not b
@@ -290,8 +290,6 @@ def _flag_furniture(paras: pd.DataFrame) -> None:
 
     One pass over the rows in document order; a unit is flagged as a whole (all its raw paragraphs).
     """
-    from kzanalysis.layout import FURNITURE_KIND, classify_units
-
     doc_ids, unit_ids = paras["doc_id"].tolist(), paras["unit_id"].tolist()
     texts, flagged = paras["clean_text"].tolist(), paras["is_boilerplate"].tolist()
     kinds, rules = paras["boilerplate_kind"].tolist(), paras["rule"].tolist()
@@ -311,10 +309,6 @@ def _flag_furniture(paras: pd.DataFrame) -> None:
                 flagged[row], kinds[row], rules[row] = True, FURNITURE_KIND, rule
         start = end
     paras["is_boilerplate"], paras["boilerplate_kind"], paras["rule"] = flagged, kinds, rules
-
-
-def _looks_like_heading(text: str) -> bool:
-    return len(text.split()) <= _HEADING_MAX_WORDS and not re.search(r"[.!?:;,…]\s*$", text.rstrip("\"”’'»"))
 
 
 def _para_ids_increase(paras: pd.DataFrame) -> bool:

@@ -233,16 +233,12 @@ def find_terms(units: pd.DataFrame, lexicon: pd.DataFrame | None = None, *,
             kept.append(c)
     kept.sort(key=lambda c: c[0])
     # quotations need their document's earlier paragraphs (speakers carry over), so recompute per document
-    docs_with_hits = {doc[c[0]] for c in kept}
-    quote_table = quotes(units[units["doc_id"].isin(docs_with_hits)])
-    by_unit: dict[tuple[object, int], list[tuple[int, int, int, str]]] = {}
-    for q in quote_table[quote_table["level"] == 0].itertuples(index=False):
-        by_unit.setdefault((q.doc_id, q.para_id), []).append((q.start, q.end, q.quote_id, q.speaker))
+    holding = _quotation_finder(units, {doc[c[0]] for c in kept})
     rows = []
     for i, length, _, _, family, frame, pattern in kept:
         key = (doc[i], int(para[i]))
         start, end = int(starts[i]), int(ends[i + length - 1])
-        holder = next(((s, e, qid, who) for s, e, qid, who in by_unit.get(key, []) if s < start and end <= e), None)
+        holder = holding(key, start, end)
         rows.append({"doc_id": key[0], "para_id": key[1], "sent_id": int(sent[i]),
                      "token_id": int(toks["token_id"].iat[i]), "n_tokens": length, "start": start, "end": end,
                      "frame": frame, "family": family, "pattern": pattern, "match": texts[key][start:end],
@@ -455,6 +451,23 @@ def voice_matrix(table: pd.DataFrame, *, only_seen: bool = True) -> pd.DataFrame
 # --------------------------------------------------------------------------------------------
 
 
+def _quotation_finder(units: pd.DataFrame, docs: set[object]):  # type: ignore[no-untyped-def]
+    """A lookup ``(doc_id, para_id), start, end -> (start, end, quote_id, speaker)`` of the outermost quotation that
+    holds a match, or ``None``. Quotations are read per whole document (speakers carry over paragraphs), and only
+    for ``docs``."""
+    by_unit: dict[tuple[object, int], list[tuple[int, int, int, str]]] = {}
+    if docs:
+        quoted = quotes(units[units["doc_id"].isin(docs)])
+        for q in quoted[quoted["level"] == 0].itertuples(index=False):
+            by_unit.setdefault((q.doc_id, int(q.para_id)), []).append(
+                (int(q.start), int(q.end), int(q.quote_id), str(q.speaker)))
+
+    def holding(key: tuple[object, int], start: int, end: int) -> tuple[int, int, int, str] | None:
+        return next((q for q in by_unit.get(key, []) if q[0] < start and end <= q[1]), None)
+
+    return holding
+
+
 def _pattern_matches(pattern: str, units: pd.DataFrame, *, case_sensitive: bool) -> pd.DataFrame:
     """Every match of a regular expression in the units, as :func:`kwic` reads matches (in quotes, speaker)."""
     try:
@@ -466,17 +479,12 @@ def _pattern_matches(pattern: str, units: pd.DataFrame, *, case_sensitive: bool)
         for m in regex.finditer(text if isinstance(text, str) else ""):
             if m.end() > m.start():
                 found.append((doc_id, int(para_id), m.start(), m.end(), m.group(0)))
-    held: dict[tuple[object, int], list[tuple[int, int, str]]] = {}
-    if found:
-        docs = {f[0] for f in found}
-        quoted = quotes(units[units["doc_id"].isin(docs)])
-        for q in quoted[quoted["level"] == 0].itertuples(index=False):
-            held.setdefault((q.doc_id, int(q.para_id)), []).append((int(q.start), int(q.end), str(q.speaker)))
+    holding = _quotation_finder(units, {f[0] for f in found})
     rows = []
     for doc_id, para_id, start, end, text in found:
-        holder = next((who for s, e, who in held.get((doc_id, para_id), []) if s < start and end <= e), None)
+        holder = holding((doc_id, para_id), start, end)
         rows.append({"doc_id": doc_id, "para_id": para_id, "family": "", "frame": "", "match": text, "start": start,
-                     "end": end, "in_quotes": holder is not None, "speaker": holder or ""})
+                     "end": end, "in_quotes": holder is not None, "speaker": holder[3] if holder else ""})
     return pd.DataFrame(rows, columns=["doc_id", "para_id", "family", "frame", "match", "start", "end", "in_quotes",
                                        "speaker"])
 

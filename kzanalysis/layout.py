@@ -49,6 +49,8 @@ CJK_CHARS_PER_WORD = 2
 """Chinese, Japanese and Korean are written without spaces; about two characters make a word."""
 FURNITURE_KIND = "furniture"
 """``boilerplate_kind`` of the units this stage flags."""
+LAYOUT_RULES = ("outside_main_text", "short_line_run")
+"""The ``rule`` values this stage writes into ``kz.paragraphs``."""
 
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’»)。！？」』]\s*$")
 _FULL_STOP = re.compile(r"^[\"“‘«(]?[A-ZÀ-ÖØ-ÞА-ЯЁ].*[.!?…](?:[\"”’»)])*$")
@@ -147,7 +149,7 @@ def classify_units(texts: Sequence[str], *, decided: Sequence[bool] | None = Non
     rules = [""] * len(texts)
     if first < 0:
         return rules
-    headline = first - 1 if first > 0 and not decided[first - 1] and _is_heading(texts[first - 1]) else -1
+    headline = first - 1 if first > 0 and not decided[first - 1] and looks_like_heading(texts[first - 1]) else -1
     run_start = 0
     for index in range(len(texts)):
         if sentence[index]:
@@ -166,8 +168,19 @@ def classify_units(texts: Sequence[str], *, decided: Sequence[bool] | None = Non
     return rules
 
 
-def _is_heading(text: str) -> bool:
-    return 0 < n_words(text) < LONG_WORDS * 2 and not _HEADING_END.search(text.rstrip("\"”’'»"))
+HEADING_MAX_WORDS = 20
+"""Longest headline or subheading: a line of at most this many words without closing punctuation."""
+
+
+def looks_like_heading(text: str) -> bool:
+    """A headline or subheading: a short line (at most :data:`HEADING_MAX_WORDS` words) without closing punctuation.
+    ``kz.paragraphs`` marks such units ``is_heading``; above a document's main text one is kept as its headline.
+
+    Example:
+        >>> looks_like_heading("Unrest in Almaty"), looks_like_heading("Protesters stormed the office.")
+        (True, False)
+    """
+    return 0 < n_words(text) <= HEADING_MAX_WORDS and not _HEADING_END.search(text.rstrip("\"”’'»"))
 
 
 def line_features(paras: pd.DataFrame) -> pd.DataFrame:
@@ -205,7 +218,3 @@ def line_features(paras: pd.DataFrame) -> pd.DataFrame:
                          para.is_boilerplate))
     return pd.DataFrame(rows, columns=["doc_id", "para_id", "unit_id", "n_words", "ends_sentence", "is_sentence_like",
                                        "in_main_text", "rule", "is_boilerplate"])
-
-
-LAYOUT_RULES = ("outside_main_text", "short_line_run")
-"""The ``rule`` values this stage writes into ``kz.paragraphs``."""

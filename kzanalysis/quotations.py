@@ -527,7 +527,7 @@ def _is_personal(name: str, *, article: bool) -> bool:
     not a phrase with a leading article ("the governor"), an acronym, or a name ending in an institution's word
     (:data:`_BODIES`: "Interior Ministry", "Congress")."""
     words = name.replace(",", " ").split()
-    if article or not words or not name[:1].isupper() or name.isupper() or name.lower() in _ANAPHORS:
+    if article or not words or not name[:1].isupper() or name.isupper() or name.lower() in _ANAPHORS | _NOT_SOURCES:
         return False
     if words[-1].lower().strip(".") in _BODIES:
         return False
@@ -555,9 +555,8 @@ def _read_paragraph(text: str, cues: _Cues) -> _Paragraph:
     bounds = _sentence_bounds(masked, cues.titles)
     for index, (a, b) in enumerate(bounds):
         citations += _sentence_citations(masked[a:b], a, index, cues)
-        subject, at = _leading_subject(masked[a:b].lstrip(" “”\"‘’'"), cues)
-        if subject and subject[:1].isupper() and subject.lower() not in _ANAPHORS | {"i", "we"} \
-                and not _LEADING_DET.match(subject) and not subject.isupper():
+        subject, _ = _leading_subject(masked[a:b].lstrip(" “”\"‘’'"), cues)
+        if _is_personal(subject, article=bool(_LEADING_DET.match(subject))):
             subjects.append((a, _clean_source(subject)))
     outer = [s for s in spans if s.level == 0]
 
@@ -622,9 +621,8 @@ def _read_document(texts: list[str], headings: list[bool], cues: _Cues
         events += [(at, 0, name) for at, name in paragraph.subjects]
         resolved: dict[int, str] = {}
         for _, kind, item in sorted(events, key=lambda e: (e[0], e[1])):
-            if kind == 0:
-                if _is_personal(str(item), article=False):
-                    antecedents.append((str(item), True))
+            if kind == 0:  # a named person opening a sentence (already checked by _is_personal)
+                antecedents.append((str(item), True))
                 continue
             citation = item  # type: ignore[assignment]
             citation.source = _resolve(citation, antecedents)  # type: ignore[attr-defined]
@@ -700,19 +698,7 @@ def quotes(units: pd.DataFrame, *, cues: Path | str = SPEECH_CUES_FILE) -> pd.Da
         >>> quotes(units)[["para_id", "speaker", "speaker_text", "speaker_source"]].values.tolist()
         [[1, 'Rick Perry', 'he', 'after'], [1, 'Rick Perry', 'he', 'continued']]
     """
-    compiled = _cues(str(cues))
-    rows: list[dict[str, object]] = []
-    for doc_id, para_ids, texts, headings in _documents(units):
-        for para_id, text, (paragraph, speakers) in zip(para_ids, texts, _read_document(texts, headings, compiled)):
-            for quote_id, (span, (who, as_written, source)) in enumerate(zip(paragraph.spans, speakers)):
-                rows.append({"doc_id": doc_id, "para_id": para_id, "quote_id": quote_id, "start": span.start,
-                             "end": span.end, "level": span.level, "open_mark": span.open_mark,
-                             "close_mark": span.close_mark, "closed": span.closed, "speaker": who,
-                             "speaker_text": as_written, "speaker_source": source,
-                             "text": text[span.start:span.end]})
-    return pd.DataFrame(rows, columns=list(QUOTE_COLUMNS)).astype(
-        {"para_id": "int64", "quote_id": "int64", "start": "int64", "end": "int64", "level": "int64",
-         "closed": bool})
+    return _read(units, cues)[0]
 
 
 def citations(units: pd.DataFrame, *, cues: Path | str = SPEECH_CUES_FILE) -> pd.DataFrame:
@@ -735,11 +721,26 @@ def citations(units: pd.DataFrame, *, cues: Path | str = SPEECH_CUES_FILE) -> pd
         >>> citations(units)[["cue", "source", "chained"]].values.tolist()
         [['reported', 'Khabar 24', False], ['citing', 'Interior Ministry', True]]
     """
+    return _read(units, cues)[1]
+
+
+def _read(units: pd.DataFrame, cues: Path | str = SPEECH_CUES_FILE) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`quotes` and :func:`citations` of the same units from one reading of each document (claims needs both)."""
     compiled = _cues(str(cues))
-    rows = []
+    quote_rows: list[dict[str, object]] = []
+    citation_rows: list[tuple[object, ...]] = []
     for doc_id, para_ids, texts, headings in _documents(units):
-        for para_id, (paragraph, _) in zip(para_ids, _read_document(texts, headings, compiled)):
+        for para_id, text, (paragraph, speakers) in zip(para_ids, texts, _read_document(texts, headings, compiled)):
+            for quote_id, (span, (who, as_written, source)) in enumerate(zip(paragraph.spans, speakers)):
+                quote_rows.append({"doc_id": doc_id, "para_id": para_id, "quote_id": quote_id, "start": span.start,
+                                   "end": span.end, "level": span.level, "open_mark": span.open_mark,
+                                   "close_mark": span.close_mark, "closed": span.closed, "speaker": who,
+                                   "speaker_text": as_written, "speaker_source": source,
+                                   "text": text[span.start:span.end]})
             for c in sorted(paragraph.citations, key=lambda c: c.start):
-                rows.append((doc_id, para_id, c.start, c.end, c.cue, c.source, c.source_text, c.chained))
-    return pd.DataFrame(rows, columns=list(CITATION_COLUMNS)).astype(
+                citation_rows.append((doc_id, para_id, c.start, c.end, c.cue, c.source, c.source_text, c.chained))
+    found_quotes = pd.DataFrame(quote_rows, columns=list(QUOTE_COLUMNS)).astype(
+        {"para_id": "int64", "quote_id": "int64", "start": "int64", "end": "int64", "level": "int64", "closed": bool})
+    found_citations = pd.DataFrame(citation_rows, columns=list(CITATION_COLUMNS)).astype(
         {"para_id": "int64", "start": "int64", "end": "int64", "chained": bool})
+    return found_quotes, found_citations

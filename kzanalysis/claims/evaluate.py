@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..quotations import _LEADING_DET
 from ._base import CLAIM_LABELS, LABEL_COLUMNS
-from .extract import _LEADING_DET, casualty_claims
+from .extract import casualty_claims
 
 
 # --------------------------------------------------------------------------------------------------

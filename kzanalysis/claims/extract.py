@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -17,7 +16,6 @@ from .numbers import (
 # --------------------------------------------------------------------------------------------------
 # Citations (shared by claims and sources): read by kz.quotes, placed on sentences here
 
-_LEADING_DET = re.compile(r"^(?:the|a|an|his|her|its|their|our)\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -37,13 +35,12 @@ def _sentence_citations(units: pd.DataFrame, sents: pd.DataFrame, *, quoted_spea
     splitter) is cited to that speaker, and a sentence holding a quotation puts the quotation's speaker first:
     claims and framing name the same speaker for the same quotation.
     """
-    from kzanalysis.quotations import citations, quotes
+    from kzanalysis.quotations import _read
 
     result: list[list[_Citation]] = [[] for _ in range(len(sents))]
     if not len(sents):
         return result
-    found = citations(units)
-    quoted = quotes(units)
+    quoted, found = _read(units)
     quoted = quoted[(quoted["level"] == 0) & (quoted["speaker"] != "")]
     cites_of: dict[tuple[object, int], list[tuple[int, _Citation]]] = {}
     for c in found.itertuples(index=False):

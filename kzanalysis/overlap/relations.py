@@ -138,7 +138,8 @@ def classify_relations(
     result["n_aligned"] = result["n_aligned"].fillna(0).astype("int64")
     result["best_score"] = result["best_score"].fillna(0.0).astype(float)
     result[["best_passage_a", "best_passage_b"]] = result[["best_passage_a", "best_passage_b"]].fillna("")
-    languages = [_languages_by_doc(ordered).get(doc, "en") for doc in result["doc_a"]]
+    by_doc = _languages_by_doc(ordered)  # once, not once per pair
+    languages = [by_doc.get(doc, "en") for doc in result["doc_a"]]
     runs = [shared_run(a, b, language=language) if a and b else ("", False)
             for a, b, language in zip(result["best_passage_a"], result["best_passage_b"], languages)]
     result["shared_words"] = [words for words, _ in runs]
