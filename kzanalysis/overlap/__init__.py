@@ -8,6 +8,9 @@ One job per module, in the order the data flows:
   large corpus;
 - ``measures``: document-pair cosine, shingle Jaccard and containment; near-duplicates at any scale;
 - ``passages``: segments (sentences and quotations), paragraph-pair scores, their one-to-one alignment;
+- ``anchors``: numbers and names, which a translation keeps, and the run of them two texts share in order;
+- ``stories``: document-level relations (copies, translations, pairs standing out from their beat) and the
+  ``stories`` table (versions of one text, reports of one event), at any scale;
 - ``relations``: each pair's relation and :func:`source_overlap`, the whole run notebook 01 makes;
 - ``wording``: what changed between aligned paragraphs (word edits, side-by-side diff HTML);
 - ``evaluate``: checks against the hand alignment of the seed articles and hand-made calibration pairs.
@@ -22,6 +25,8 @@ from ._base import (
     MIN_NEAR_DUPLICATE_COVERAGE, MIN_NEAR_DUPLICATE_SCORE, MIN_PASSAGE_SCORE, MIN_QUOTE_CHARS,
     MIN_SAME_EVENT_COSINE, MIN_SEGMENT_TERMS, PAIR_COLUMNS, PARALLEL_MIN_DOCS, RELATIONS, Relation,
     SCORE_COLUMNS, SEGMENT_COLUMNS, SHINGLE_SIZE, SIMILARITY_COLUMNS, comparison_problem,
+    BEAT_NEIGHBORS, MIN_ABOVE_BEAT, MIN_BEAT_DOCS, MIN_NEIGHBOR_COSINE, MIN_TRANSLATION_ANCHORS,
+    MIN_TRANSLATION_SHARE, SMALL_CORPUS_COSINE, STORY_COLUMNS,
 )
 from .sketch import (
     Shingles, minhash_signatures, shingles,
@@ -35,6 +40,12 @@ from .measures import (
 )
 from .passages import (
     align_passages, alignment_coverage, passage_scores, segments,
+)
+from .anchors import (
+    anchor_candidates, anchors, document_anchors, shared_anchors,
+)
+from .stories import (
+    DOCUMENT_RELATION_COLUMNS, EVENT_LINKED_SHARE, beat_levels, document_relations, stories, story_groups,
 )
 from .relations import (
     OverlapResult, classify_relations, shared_run, source_overlap,
@@ -69,6 +80,24 @@ __all__ = [
     "SHINGLE_SIZE",
     "SIMILARITY_COLUMNS",
     "comparison_problem",
+    "BEAT_NEIGHBORS",
+    "MIN_ABOVE_BEAT",
+    "MIN_BEAT_DOCS",
+    "MIN_NEIGHBOR_COSINE",
+    "MIN_TRANSLATION_ANCHORS",
+    "MIN_TRANSLATION_SHARE",
+    "SMALL_CORPUS_COSINE",
+    "STORY_COLUMNS",
+    "anchor_candidates",
+    "anchors",
+    "document_anchors",
+    "shared_anchors",
+    "DOCUMENT_RELATION_COLUMNS",
+    "EVENT_LINKED_SHARE",
+    "beat_levels",
+    "document_relations",
+    "stories",
+    "story_groups",
     "Shingles",
     "minhash_signatures",
     "shingles",

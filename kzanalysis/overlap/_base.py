@@ -17,12 +17,11 @@ from ..languages import unit_languages
 from ..tokenize import analysis_tokens
 
 
-Relation = Literal["near_duplicate", "shared_passages", "same_event", "unrelated"]
+Relation = Literal["near_duplicate", "translated_copy", "shared_passages", "same_event", "unrelated"]
 CandidateMethod = Literal["auto", "all", "minhash", "neighbors"]
 
-RELATIONS: tuple[str, ...] = ("near_duplicate", "shared_passages", "same_event", "unrelated")
-"""Values of ``relation``, strongest first. ``unrelated`` (no shared text and almost no shared vocabulary) never
-occurs on a corpus collected around one event; it keeps a disjoint pair from being called ``same_event``."""
+RELATIONS: tuple[str, ...] = ("near_duplicate", "translated_copy", "shared_passages", "same_event", "unrelated")
+"""Values of ``relation``, strongest first (see :func:`classify_relations`)."""
 
 SHINGLE_SIZE = 3
 """Words per shingle: 3 consecutive content stems (stop words out, numbers kept)."""
@@ -51,8 +50,33 @@ facilities") keeps scattered ones. Four is the shortest run of the seed's transl
 readout, Nazarbayev's call to unite) that a reader counts as one source's words. A run whose every word is
 capitalised is a name with its title ("Senate Minority Leader Chuck Schumer", "Russian President Vladimir
 Putin"), which any two stories of one beat share, and does not count."""
-MIN_SAME_EVENT_COSINE = 0.05
-"""Below this document cosine, a pair with no shared passage is ``unrelated`` rather than ``same_event``."""
+MIN_NEIGHBOR_COSINE = 0.05
+"""Nearest neighbours below this cosine are not candidates; below it a cosine counts as 0 in a document's beat."""
+MIN_SAME_EVENT_COSINE = 0.1
+"""No pair below this document cosine is ``same_event``, however far above the two documents' beats it lies: in
+the two labelled corpora of ``benchmarks/real_corpora.py`` the lowest cosine of a same-story pair is 0.14 (BASIL)
+and 0.16 (story chains)."""
+BEAT_NEIGHBORS = 10
+"""A document's *beat* is the mean cosine to its this many nearest documents: how alike the corpus's texts on its
+subject are anyway (a corpus of ten years of US politics: high; a corpus of one-paragraph business news: low)."""
+MIN_ABOVE_BEAT = 1.2
+"""A pair is the same story when its cosine is at least this many times the geometric mean of its two documents'
+beats (``above_beat``): it stands out from what the two documents share with their whole beat. Set on the two
+labelled corpora of ``benchmarks/real_corpora.py``; any value from 1.2 to 1.3 with 10 to 20 neighbours gives
+pair F1 above 0.9 on both (the results file lists the grid)."""
+MIN_BEAT_DOCS = 2 * BEAT_NEIGHBORS + 1
+"""A beat needs more documents than the neighbours it averages: below this many documents the corpus has no
+background to measure a pair against, and ``same_event`` falls back to :data:`SMALL_CORPUS_COSINE`."""
+SMALL_CORPUS_COSINE = 0.15
+"""``same_event`` cosine for corpora under :data:`MIN_BEAT_DOCS` documents, where no beat can be measured. In the
+labelled corpora of ``benchmarks/real_corpora.py`` 99% (BASIL) and 100% (story chains) of same-story pairs reach it,
+and so do 2% of the other pairs: in a small corpus on one beat expect a few ``same_event`` calls between different
+stories (a larger corpus is calibrated by its beats instead)."""
+MIN_TRANSLATION_ANCHORS = 5
+"""A ``translated_copy`` shares at least this many anchors (numbers, names) in the same order."""
+MIN_TRANSLATION_SHARE = 0.5
+"""... and they are at least this share of the anchors of the document with fewer: a translation keeps most figures
+and names of its original in their order, two stories of one event in two languages keep a few."""
 MIN_SEGMENT_TERMS = 5
 """Sentences and quotes with fewer content words are too short to count as a shared passage on their own."""
 MAX_ALL_PAIRS_DOCS = 100
@@ -71,8 +95,9 @@ HAND_ALIGNMENT_FILE: Path = config.LABELS_DIR / "cnn_alignment.csv"
 PAIR_COLUMNS: tuple[str, ...] = ("doc_a", "doc_b", "cosine", "jaccard", "containment_a_in_b", "containment_b_in_a")
 SIMILARITY_COLUMNS: tuple[str, ...] = (
     *PAIR_COLUMNS, "relation", "n_aligned", "coverage_a", "coverage_b", "best_score",
-    "best_passage_a", "best_passage_b", "shared_words",
+    "best_passage_a", "best_passage_b", "shared_words", "same_story", "above_beat", "shared_anchors",
 )
+STORY_COLUMNS: tuple[str, ...] = ("doc_id", "story_id", "story_size", "event_id", "event_size")
 SCORE_COLUMNS: tuple[str, ...] = (
     "doc_a", "para_a", "doc_b", "para_b", "score", "para_score", "segment_score", "segment_a", "segment_b",
 )

@@ -7,7 +7,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ._base import (
-    CandidateMethod, MAX_ALL_PAIRS_DOCS, MIN_SAME_EVENT_COSINE, SHINGLE_SIZE, _SHINGLE_BASE, _mix64,
+    CandidateMethod, MAX_ALL_PAIRS_DOCS, MIN_NEIGHBOR_COSINE, SHINGLE_SIZE, _SHINGLE_BASE, _mix64,
     _ordered_units, _pairs_frame,
 )
 from .sketch import minhash_signatures, shingles
@@ -78,7 +78,7 @@ def lsh_candidates(signatures: np.ndarray, doc_ids: np.ndarray, *, bands: int = 
 
 
 def neighbor_candidates(
-    matrix: sp.csr_matrix, doc_ids: np.ndarray, *, n_neighbors: int = 10, min_cosine: float = MIN_SAME_EVENT_COSINE,
+    matrix: sp.csr_matrix, doc_ids: np.ndarray, *, n_neighbors: int = 10, min_cosine: float = MIN_NEIGHBOR_COSINE,
     chunk_size: int = 2000,
 ) -> pd.DataFrame:
     """Candidate pairs from sparse nearest neighbours: each document's most similar documents by cosine.
@@ -143,7 +143,7 @@ def candidate_pairs(
     n_perm: int = 128,
     bands: int = 32,
     n_neighbors: int = 10,
-    min_cosine: float = MIN_SAME_EVENT_COSINE,
+    min_cosine: float = MIN_NEIGHBOR_COSINE,
     random_state: int = 0,
 ) -> pd.DataFrame:
     """The document pairs worth measuring exactly.

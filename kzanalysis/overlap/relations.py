@@ -9,13 +9,12 @@ import numpy as np
 import pandas as pd
 
 from ._base import (
-    NEAR_DUPLICATE_JACCARD, CandidateMethod, MIN_NEAR_DUPLICATE_COVERAGE, MIN_NEAR_DUPLICATE_SCORE, MIN_PASSAGE_SCORE,
-    MIN_SAME_EVENT_COSINE, MIN_SEGMENT_TERMS, MIN_SHARED_RUN, SHINGLE_SIZE, SIMILARITY_COLUMNS, _content_terms,
-    _languages_by_doc, _ordered_units, comparison_problem,
+    NEAR_DUPLICATE_JACCARD, CandidateMethod, MIN_ABOVE_BEAT, MIN_NEAR_DUPLICATE_COVERAGE, MIN_NEAR_DUPLICATE_SCORE,
+    MIN_PASSAGE_SCORE, MIN_SAME_EVENT_COSINE, MIN_SEGMENT_TERMS, MIN_SHARED_RUN, SHINGLE_SIZE, SIMILARITY_COLUMNS,
+    STORY_COLUMNS, _content_terms, _languages_by_doc, _ordered_units, comparison_problem,
 )
-from .candidates import candidate_pairs
-from .measures import pair_measures
 from .passages import align_passages, alignment_coverage, passage_scores
+from .stories import document_relations, story_groups
 
 
 _WORD = re.compile(r"\w[\w'’-]*")
@@ -64,11 +63,10 @@ def classify_relations(
     *,
     min_passage_score: float = MIN_PASSAGE_SCORE,
     min_coverage: float = MIN_NEAR_DUPLICATE_COVERAGE,
-    min_cosine: float = MIN_SAME_EVENT_COSINE,
     min_jaccard: float = NEAR_DUPLICATE_JACCARD,
     min_shared_run: int = MIN_SHARED_RUN,
 ) -> pd.DataFrame:
-    """Name the relation of each document pair from its aligned passages, with the evidence.
+    """Name the relation of each document pair from its document-level evidence and aligned passages.
 
     The rules, in order (the first that holds):
 
@@ -78,20 +76,26 @@ def classify_relations(
       has a counterpart in the other (edited, re-translated, republished). Alignment coverage alone is never
       enough: two one-paragraph stories on one beat align their one paragraph pair and cover 100% of each other
       while sharing almost no wording. A short text wholly inside one more than twice its length is not a near
-      duplicate but:
+      duplicate but at most:
+    - ``translated_copy``: the two are in different languages and share their numbers and names in order
+      (``translated``, evidence in ``shared_anchors``; see :func:`document_relations`);
     - ``shared_passages``: at least one aligned paragraph pair scores ``min_passage_score`` or more, and its best
       passages share a run of at least ``min_shared_run`` content words in order that is not a name
       (:func:`shared_run`, :data:`MIN_SHARED_RUN`): reused wording, not a paraphrase of a common fact;
-    - ``same_event``: no shared passage, but a document cosine of at least ``min_cosine``;
-    - ``unrelated``: neither.
+    - ``same_event``: no shared passage, but the pair is ``same_story``: its cosine stands out from the two
+      documents' beats (``above_beat``; :func:`document_relations` gives the rule and its numbers);
+    - ``unrelated``: none of these.
+
+    ``same_story`` is kept as a column of its own: a pair that shares a quotation may or may not report the
+    same event, and the ``stories`` table (:func:`story_groups`) is built from it.
 
     Args:
-        measures: From :func:`pair_measures`.
+        measures: From :func:`document_relations` (measures, ``above_beat``, ``same_story``, ``translated``,
+            ``shared_anchors``).
         alignment: From :func:`align_passages`.
         units: The body paragraphs.
         min_passage_score: Score a paragraph pair needs to count as a shared passage.
         min_coverage: Share of each document that near duplicates have aligned.
-        min_cosine: Cosine separating ``same_event`` from ``unrelated``.
         min_jaccard: Shingle Jaccard of the whole texts that near duplicates reach.
         min_shared_run: Content words in a row that a shared passage's two sides have in common.
 
@@ -105,7 +109,8 @@ def classify_relations(
 
     Example:
         >>> measures = pd.DataFrame({"doc_a": ["a"], "doc_b": ["b"], "cosine": [0.01], "jaccard": [0.0],
-        ...                          "containment_a_in_b": [0.0], "containment_b_in_a": [0.0]})
+        ...                          "containment_a_in_b": [0.0], "containment_b_in_a": [0.0], "above_beat": [0.0],
+        ...                          "same_story": [False], "translated": [False], "shared_anchors": [""]})
         >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0], "text": ["x", "y"]})
         >>> from kzanalysis.overlap import ALIGNMENT_COLUMNS
         >>> classify_relations(measures, pd.DataFrame(columns=list(ALIGNMENT_COLUMNS)), units)["relation"].tolist()
@@ -149,8 +154,8 @@ def classify_relations(
     near = ((result["coverage_a"] >= min_coverage) & (result["coverage_b"] >= min_coverage)
             & (result["jaccard"] >= min_jaccard))
     result["relation"] = np.select(
-        [near, shared, result["cosine"] >= min_cosine], ["near_duplicate", "shared_passages", "same_event"],
-        default="unrelated",
+        [near, result["translated"].astype(bool), shared, result["same_story"].astype(bool)],
+        ["near_duplicate", "translated_copy", "shared_passages", "same_event"], default="unrelated",
     )
     result = result.sort_values(["doc_a", "doc_b"], kind="stable").reset_index(drop=True)
     return result[list(SIMILARITY_COLUMNS)]
@@ -165,6 +170,7 @@ class OverlapResult:
         alignment: One row per aligned paragraph pair (the ``passage_alignment`` table; :data:`ALIGNMENT_COLUMNS`).
         scores: Every scored paragraph pair, aligned or not (for the threshold plots).
         problem: Why nothing could be compared (``None`` when the corpus could be compared).
+        stories: One row per document (the ``stories`` table; :data:`STORY_COLUMNS`, see :func:`story_groups`).
 
     Example:
         >>> units = pd.DataFrame({"doc_id": ["a"], "para_id": [0], "text": ["Protests in Almaty."]})
@@ -177,6 +183,7 @@ class OverlapResult:
     alignment: pd.DataFrame
     scores: pd.DataFrame
     problem: str | None = None
+    stories: pd.DataFrame | None = None
 
 
 def source_overlap(
@@ -188,6 +195,7 @@ def source_overlap(
     min_near_duplicate_score: float = MIN_NEAR_DUPLICATE_SCORE,
     min_coverage: float = MIN_NEAR_DUPLICATE_COVERAGE,
     min_cosine: float = MIN_SAME_EVENT_COSINE,
+    min_above_beat: float = MIN_ABOVE_BEAT,
     min_jaccard: float = NEAR_DUPLICATE_JACCARD,
     min_shared_run: int = MIN_SHARED_RUN,
     min_segment_terms: int = MIN_SEGMENT_TERMS,
@@ -199,10 +207,10 @@ def source_overlap(
 ) -> OverlapResult:
     """Compare documents end to end: candidates, measures, passage scores, alignment and relations.
 
-    Steps: :func:`candidate_pairs` -> :func:`pair_measures` -> :func:`passage_scores` -> a first
+    Steps: :func:`document_relations` (candidates, measures, beats, translations) -> :func:`passage_scores` -> a first
     :func:`align_passages` at ``min_passage_score`` decides which pairs are near duplicates (the rule of
     :func:`classify_relations`) -> those pairs are aligned again down to ``min_near_duplicate_score`` ->
-    :func:`classify_relations`.
+    :func:`classify_relations`; the ``stories`` table from the document-level evidence (:func:`story_groups`).
 
     Args:
         units: Body paragraphs (``doc_id``, ``para_id``, ``text``), e.g. ``kz.body_paragraphs(paras)``.
@@ -211,7 +219,8 @@ def source_overlap(
         min_passage_score: See :func:`classify_relations`.
         min_near_duplicate_score: See :func:`align_passages`.
         min_coverage: See :func:`classify_relations`.
-        min_cosine: See :func:`classify_relations`.
+        min_cosine: See :func:`document_relations`.
+        min_above_beat: See :func:`document_relations`.
         min_jaccard: See :func:`classify_relations`.
         min_shared_run: See :func:`classify_relations`.
         min_segment_terms: See :func:`segments`.
@@ -238,14 +247,18 @@ def source_overlap(
         empty_similarity = pd.DataFrame({c: pd.Series(dtype=float) for c in SIMILARITY_COLUMNS})
         for c in ("doc_a", "doc_b", "relation", "best_passage_a", "best_passage_b"):
             empty_similarity[c] = empty_similarity[c].astype(str)
-        return OverlapResult(empty_similarity, empty_scores, empty_scores, problem)
+        alone = pd.DataFrame({"doc_id": sorted(ordered["doc_id"].unique())})
+        alone = alone.assign(story_id=alone["doc_id"], story_size=1, event_id=alone["doc_id"], event_size=1)
+        return OverlapResult(empty_similarity, empty_scores, empty_scores, problem,
+                             alone[list(STORY_COLUMNS)].astype({"story_size": "int64", "event_size": "int64"}))
     languages = _languages_by_doc(ordered)
     with_terms = ordered[[bool(_content_terms(t, languages.get(d, "en"))) for d, t in zip(ordered["doc_id"], ordered["text"])]]
     docs = with_terms["doc_id"].unique()
     ordered = ordered[ordered["doc_id"].isin(docs)].reset_index(drop=True)
-    pairs = candidate_pairs(ordered, method=candidates, k=k, n_perm=n_perm, bands=bands, n_neighbors=n_neighbors,
-                            min_cosine=min_cosine, random_state=random_state)
-    measures = pair_measures(ordered, pairs, k=k)
+    measures = document_relations(ordered, k=k, candidates=candidates, n_perm=n_perm, bands=bands,
+                                  n_neighbors=n_neighbors, random_state=random_state, min_cosine=min_cosine,
+                                  min_above_beat=min_above_beat)
+    pairs = measures[["doc_a", "doc_b"]]
     scores = passage_scores(ordered, pairs, min_segment_terms=min_segment_terms, splitter=splitter)
     first = align_passages(scores, min_score=min_passage_score)
     coverage = alignment_coverage(first, ordered, min_score=min_passage_score)
@@ -256,9 +269,8 @@ def source_overlap(
     alignment = align_passages(scores, min_score=min_passage_score, near_duplicates=near,
                                near_duplicate_min_score=min_near_duplicate_score)
     similarity = classify_relations(measures, alignment, ordered, min_passage_score=min_passage_score,
-                                    min_coverage=min_coverage, min_cosine=min_cosine, min_jaccard=min_jaccard,
-                                    min_shared_run=min_shared_run)
-    return OverlapResult(similarity, alignment, scores, None)
+                                    min_coverage=min_coverage, min_jaccard=min_jaccard, min_shared_run=min_shared_run)
+    return OverlapResult(similarity, alignment, scores, None, story_groups(measures, units))
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,136 @@
+"""Anchors: what a translation keeps whatever the language (numbers, names), and which documents share them in order.
+
+A story and its translation share almost no words, but a translator leaves figures, dates and proper names as they
+are, in the order the story tells them: "Nearly 8,000 people were detained, Tokayev said on Monday in Almaty" and
+"Quasi 8.000 persone sono state arrestate, ha detto Tokayev lunedì ad Almaty" both read ``8000 tokayev almaty``.
+Those anchors, and the longest run of them the two texts have in the same order, are the evidence of a
+``translated_copy``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from ._base import MIN_NEIGHBOR_COSINE, _ordered_units, _pairs_frame
+from .candidates import neighbor_candidates
+
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
+_THOUSANDS = re.compile(r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+MIN_NAME_CHARS = 3
+"""Shortest capitalised word kept as a name (shorter ones are initials and sentence-opening articles)."""
+
+
+def _fold(word: str) -> str:
+    """Lower case without accents: "Tokaïev" and "Tokaiev" are one anchor, "Almatı" and "Almati" too."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c))
+
+
+def _number(token: str) -> str:
+    """One spelling of a number whatever the language's separators: 8,000 / 8.000 / 8 000 -> 8000; 2,5 -> 2.5."""
+    if _THOUSANDS.fullmatch(token):
+        return re.sub(r"\D", "", token)
+    return re.sub(r"[\u00a0\u202f ]", "", token).replace(",", ".")
+
+
+def anchors(text: str, *, language: str = "en") -> list[str]:
+    """The language-independent tokens of a text, in order: numbers (one spelling) and names.
+
+    A name is a capitalised word of at least :data:`MIN_NAME_CHARS` letters that is not a stop word (of the text's
+    language or of English) and is never written in lower case in the same text: "Police said" is a common word
+    opening a sentence when "the police" occurs too, "Tokayev said" is a name. Names are folded to lower case
+    without accents.
+
+    Args:
+        text: One text (a whole document reads names best: more chances to see a common word in lower case).
+        language: Its ISO 639-1 code.
+
+    Returns:
+        The anchors in text order, repeats kept.
+
+    Example:
+        >>> anchors("Nearly 8,000 people were detained, Tokayev said in Almaty on 10 January. Police said more.")
+        ['nearly', '8000', 'tokayev', 'almaty', '10', 'january', 'police']
+        >>> anchors("Quasi 8.000 persone sono state arrestate, ha detto Tokayev ad Almaty il 10 gennaio.", language="it")
+        ['8000', 'tokayev', 'almaty', '10']
+    """
+    from ..tokenize import stop_words_for
+
+    stop = stop_words_for(language) | stop_words_for("en")
+    words = list(_WORD.finditer(text))
+    lower = {m.group(0) for m in words if m.group(0)[:1].islower()}
+    found: list[tuple[int, str]] = [(m.start(), _number(m.group(0))) for m in _NUMBER.finditer(text)]
+    for match in words:
+        word = match.group(0)
+        if (word[:1].isupper() and len(word) >= MIN_NAME_CHARS and word.lower() not in lower
+                and _fold(word) not in stop):
+            found.append((match.start(), _fold(word)))
+    return [token for _, token in sorted(found)]
+
+
+def shared_anchors(a: list[str], b: list[str]) -> list[str]:
+    """The longest run of anchors two texts have in the same order (a longest common subsequence), as in ``a``.
+
+    Example:
+        >>> shared_anchors(["8000", "tokayev", "almaty", "10"], ["tokayev", "8000", "almaty", "10", "cstp"])
+        ['8000', 'almaty', '10']
+    """
+    if not a or not b:
+        return []
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i, token in enumerate(a, 1):
+        above, row = table[i - 1], table[i]
+        for j, other in enumerate(b, 1):
+            row[j] = above[j - 1] + 1 if token == other else max(row[j - 1], above[j])
+    run: list[str] = []
+    i, j = len(a), len(b)
+    while i and j:
+        if a[i - 1] == b[j - 1]:
+            run.append(a[i - 1])
+            i, j = i - 1, j - 1
+        elif table[i - 1][j] >= table[i][j - 1]:
+            i -= 1
+        else:
+            j -= 1
+    return run[::-1]
+
+
+def document_anchors(units: pd.DataFrame, languages: dict[str, str]) -> dict[str, list[str]]:
+    """``doc_id`` -> the anchors of its body paragraphs in order (see :func:`anchors`).
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a", "a"], "para_id": [0, 1], "text": ["Tokayev spoke.", "On 5 May."]})
+        >>> document_anchors(units, {})
+        {'a': ['tokayev', '5']}
+    """
+    ordered = _ordered_units(units)
+    texts = ordered[ordered["text"].map(lambda t: isinstance(t, str))].groupby("doc_id", sort=True)["text"]
+    return {doc: anchors("\n\n".join(text), language=languages.get(doc, "en")) for doc, text in texts}
+
+
+def anchor_candidates(doc_anchors: dict[str, list[str]], languages: dict[str, str], *,
+                      n_neighbors: int = 10, min_cosine: float = MIN_NEIGHBOR_COSINE) -> pd.DataFrame:
+    """Pairs of documents in different languages whose anchors are nearest neighbours (TF-IDF cosine of their
+    anchor sets): where translations are looked for in a corpus too large to compare every pair.
+
+    Example:
+        >>> docs = {"a": ["8000", "tokayev", "almaty"], "b": ["8000", "tokayev", "almaty"], "c": ["paris", "1789"]}
+        >>> anchor_candidates(docs, {"a": "en", "b": "it", "c": "it"}).values.tolist()
+        [['a', 'b']]
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    doc_ids = np.asarray(sorted(doc_anchors), dtype=str)
+    if len({languages.get(d, "en") for d in doc_ids}) < 2:
+        return pd.DataFrame({"doc_a": pd.Series(dtype=str), "doc_b": pd.Series(dtype=str)})
+    matrix = TfidfVectorizer(analyzer=lambda tokens: tokens, sublinear_tf=True).fit_transform(
+        [doc_anchors[d] for d in doc_ids])
+    pairs = neighbor_candidates(sp.csr_matrix(matrix), doc_ids, n_neighbors=n_neighbors, min_cosine=min_cosine)
+    differ = [languages.get(a, "en") != languages.get(b, "en") for a, b in zip(pairs["doc_a"], pairs["doc_b"])]
+    pairs = pairs[differ]
+    return _pairs_frame(pairs["doc_a"].tolist(), pairs["doc_b"].tolist())
