@@ -156,7 +156,7 @@ def test_hand_made_pairs_get_their_known_relation(pair: str) -> None:
 def test_relation_rules_follow_the_thresholds() -> None:
     measures = pd.DataFrame({"doc_a": ["a", "a", "b"], "doc_b": ["b", "c", "c"], "cosine": [0.9, 0.3, 0.01],
                              "jaccard": [0.5, 0.0, 0.0], "containment_a_in_b": 0.0, "containment_b_in_a": 0.0,
-                             "above_beat": [3.0, 1.5, 0.1], "same_story": [True, True, False], "translated": False,
+                             "above_beat": [3.0, 1.5, 0.1], "n_shared_anchors": 3, "same_story": [True, True, False], "translated": False,
                              "shared_anchors": ""})
     units = units_of(a="alpha beta gamma delta\nepsilon zeta eta theta", b="alpha beta gamma delta", c="iota kappa")
     alignment = pd.DataFrame({"doc_a": ["a"], "para_a": [0], "doc_b": ["b"], "para_b": [0], "score": [0.9],

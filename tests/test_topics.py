@@ -110,12 +110,12 @@ def test_minimum_is_checked_after_counting_each_story_once(themed) -> None:
     half = themed[themed["theme"] < 2].head(6)[["doc_id", "para_id", "text"]].assign(doc_id="a")
     twice = pd.concat([half, half.assign(doc_id="b")], ignore_index=True)
     assert topics.clustering_problem(twice) is None
-    assert topics.clustering_problem(twice, dedupe=True) is not None
-    assert topics.clustering_problem(twice, dedupe=True) == (
+    groups = {"a": "a", "b": "a"}
+    assert topics.clustering_problem(twice, groups=groups) == (
         "topic clustering needs at least 10 paragraphs with a content term; this corpus has 12,"
-        " but only 6 when each near-duplicate story is counted once")
-    with pytest.raises(ValueError, match="only 6 when each near-duplicate story is counted once"):
-        topics.fit_topics(twice, dedupe=True)
+        " but only 6 when each story is counted once")
+    with pytest.raises(ValueError, match="only 6 when each story is counted once"):
+        topics.fit_topics(twice, groups=groups)
 
 
 def test_one_document_corpus_gives_every_table_and_figure(themed) -> None:
@@ -125,7 +125,7 @@ def test_one_document_corpus_gives_every_table_and_figure(themed) -> None:
     from kzanalysis import plots
 
     units = themed[["doc_id", "para_id", "text"]].assign(doc_id="only")
-    model = topics.fit_topics(units, dedupe=True, k_values=range(2, 5))
+    model = topics.fit_topics(units, groups={"only": "only"}, k_values=range(2, 5))
     tables = topics.report_tables(model, pd.DataFrame({"doc_id": ["only"], "outlet": ["X"]}))
     assert {name: list(t.columns) for name, t in tables.items()} == topics.TABLE_COLUMNS
     assert tables["topic_by_source"]["share"].sum() == pytest.approx(1.0, abs=1e-3)
@@ -135,7 +135,6 @@ def test_one_document_corpus_gives_every_table_and_figure(themed) -> None:
     plots.plot_topic_terms(tables["topic_terms"], labels)
     plots.plot_paragraph_map(topics.paragraph_map(model), labels, {"only": "X"})
     plots.plot_topic_stability(tables["topic_summary"], topics.run_agreement(model))
-    assert topics.near_duplicates(units)["most_similar"].tolist() == [""]
 
 
 def test_ten_paragraphs_can_be_clustered() -> None:
@@ -172,27 +171,16 @@ def test_topic_by_source_by_hand() -> None:
     assert grid.loc["B", fuel_topic] == pytest.approx(0.5)
 
 
-def test_near_duplicates_groups_a_round_trip_and_keeps_the_fullest_version() -> None:
-    units = pd.DataFrame({
-        "doc_id": ["a", "b", "c"], "para_id": [0, 0, 0],
-        "text": ["Troops guard the airport in Almaty after the protests.",
-                 "Foreign troops guarded the Almaty airport after violent protests.",
-                 "Fuel prices doubled in January."],
-    })
-    dupes = topics.near_duplicates(units, threshold=0.5)
-    assert dupes["story"].tolist() == ["b", "b", "c"]  # b has more content terms than a
-    assert dupes["kept"].tolist() == [False, True, True]
-    assert dupes.loc[0, "most_similar"] == "b"
-    assert topics.near_duplicates(units, threshold=0.99)["story"].tolist() == ["a", "b", "c"]
-
-
 def test_dedupe_fits_one_version_and_projects_the_other(themed) -> None:
     units = themed[["doc_id", "para_id", "text"]]
     copy = units[units["doc_id"] == "doc0"].assign(doc_id="doc0-copy")
     doubled = pd.concat([units, copy], ignore_index=True)
-    # the three synthetic documents share vocabularies (document similarity about 0.9), so only an exact copy
-    # is a duplicate at threshold 0.99
-    model = topics.fit_topics(doubled, k_values=range(2, 6), dedupe=True, duplicate_threshold=0.99)
+    # the stories table of the overlap stage: the exact copy is a version of doc0, the other documents stand alone
+    from kzanalysis import overlap
+
+    stories = overlap.stories(doubled)
+    assert stories.loc[stories["story_size"] > 1, "doc_id"].tolist() == ["doc0", "doc0-copy"]
+    model = topics.fit_topics(doubled, k_values=range(2, 6), groups=dict(zip(stories["doc_id"], stories["story_id"])))
     stories = model.stories.set_index("doc_id")
     assert stories.loc["doc0-copy", "story"] == "doc0" and not stories.loc["doc0-copy", "fitted"]
     assert int(model.fitted.sum()) == len(units)

@@ -7,8 +7,7 @@ from typing import Mapping
 import pandas as pd
 
 from kzanalysis.findings.base import Findings, doc_label, join_names, plural, quote_text
-
-RELATIONS = ("near_duplicate", "shared_passages", "same_event", "unrelated")
+from kzanalysis.overlap._base import RELATIONS
 NEAR_THRESHOLD_MARGIN = 0.05
 """A shared passage whose score clears the threshold by less than this is named as borderline."""
 SYMMETRY_MARGIN = 0.1
@@ -24,6 +23,7 @@ def overlap_findings(
     agreement: pd.DataFrame | None = None,
     calibration: pd.DataFrame | None = None,
     wording: pd.DataFrame | None = None,
+    stories: pd.DataFrame | None = None,
 ) -> Findings:
     """Findings of notebook 01: relations between documents, what near duplicates and shared passages are.
 
@@ -35,6 +35,7 @@ def overlap_findings(
         agreement: ``overlap.alignment_agreement`` against a hand alignment, when one covers the corpus.
         calibration: ``overlap.calibration_results`` (hand-made pairs with known answers).
         wording: ``overlap.rewording`` of the near-duplicate pairs' aligned paragraphs.
+        stories: The ``stories`` table (``OverlapResult.stories``): stories and events, and the rule they used.
 
     Returns:
         :class:`Findings`: relation counts, each near-duplicate pair with its measures and direction,
@@ -69,13 +70,32 @@ def overlap_findings(
         third = "No pair outside the near duplicates shares a passage (a sentence or quotation reused)."
     else:
         top = shared.iloc[0]
-        third = (f"{plural(len(shared), 'pair')} share passages without being one story; the strongest, "
+        third = (f"{plural(len(shared), 'pair')} share passages (a sentence or quotation reused); the strongest, "
                  f"{label(top['doc_a'])} and {label(top['doc_b'])} (score {top['best_score']:.2f}): "
                  f"{quote_text(top['best_passage_a'])} / {quote_text(top['best_passage_b'])}.")
         for _, row in shared.iloc[1:MAX_PAIRS_NAMED].iterrows():
             details.append(f"Shared passage, {label(row['doc_a'])} and {label(row['doc_b'])} (score "
                            f"{row['best_score']:.2f}): {quote_text(row['best_passage_a'], limit=80)} / "
                            f"{quote_text(row['best_passage_b'], limit=80)}.")
+    translated = similarity[similarity["relation"] == "translated_copy"]
+    for _, row in translated.head(MAX_PAIRS_NAMED).iterrows():
+        n = len(str(row["shared_anchors"]).split(" | "))
+        details.append(f"Translated copy: {label(row['doc_a'])} and {label(row['doc_b'])} are in different languages "
+                       f"and share {plural(n, 'number or name')} in the same order: "
+                       f"{quote_text(row['shared_anchors'], limit=100)}.")
+    if stories is not None and len(stories):
+        from kzanalysis.overlap.stories import same_event_rule
+
+        versions = stories[stories["story_size"] > 1]
+        events = stories[stories["event_size"] > 1]
+        details.append(
+            same_event_rule(len(stories)) + " "
+            + (f"{plural(len(versions), 'document')} are versions of {plural(versions['story_id'].nunique(), 'story')} "
+               f"(copies or translations; largest {int(versions['story_size'].max())})" if len(versions)
+               else "No document is a copy or translation of another")
+            + "; " + (f"{plural(events['event_id'].nunique(), 'event')} group {plural(len(events), 'document')} "
+                      f"(largest {int(events['event_size'].max())}), {plural(len(stories) - len(events), 'document')} "
+                      "stand alone." if len(events) else "no two documents report one event."))
     rest = similarity[similarity["relation"] != "near_duplicate"]["cosine"]
     if len(rest):
         details.append(f"Cosine of the other pairs: {rest.min():.2f} to {rest.max():.2f} (median "
@@ -99,7 +119,8 @@ def overlap_findings(
         details.append(f"In the near duplicates' aligned paragraphs a median {wording['share_same'].median():.0%} "
                        "of words are unchanged: the rest is rewording, not new text.")
     caveats.append("Text measures see shared wording, not who copied whom or a common source behind two texts; "
-                   "a story retold from scratch or in another language shares no passage.")
+                   "a story retold from scratch shares no passage, and a translation is found only through its "
+                   "numbers and names.")
     return Findings("overlap", headline=(first, second, third), details=tuple(details), caveats=tuple(caveats))
 
 

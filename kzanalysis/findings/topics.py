@@ -21,7 +21,7 @@ def topic_findings(
     tables: Mapping[str, pd.DataFrame],
     *,
     selection: pd.DataFrame | None = None,
-    duplicates: pd.DataFrame | None = None,
+    stories: pd.DataFrame | None = None,
     stability: pd.DataFrame | None = None,
     problem: str = "",
 ) -> Findings:
@@ -30,7 +30,7 @@ def topic_findings(
     Args:
         tables: ``topics.report_tables`` output (``topic_summary``, ``topic_by_source``).
         selection: ``model.selection`` (``n_topics``, ``stability``, ``stability_min``, ``chosen``).
-        duplicates: ``topics.near_duplicates`` (documents counted once).
+        stories: The ``stories`` table (``kz.overlap.stories``) when each story was counted once.
         stability: ``topics.stability_summary`` (restart and cross-method ARI).
         problem: Why clustering was skipped (empty when it ran).
 
@@ -87,14 +87,15 @@ def topic_findings(
         details.append(f"The topic whose share differs most between {'outlets' if unit == 'outlet' else 'documents'}: "
                        f"{labels[t]}, from {shares[t].min():.0%} ({unit_label(unit, shares[t].idxmin())}) to "
                        f"{shares[t].max():.0%} ({unit_label(unit, shares[t].idxmax())}).")
-    if duplicates is not None and len(duplicates) and not duplicates["kept"].astype(bool).all():
-        projected = duplicates[~duplicates["kept"].astype(bool)]
-        details.append(f"{plural(len(projected), 'document')} counted once as a version of another story and "
-                       "projected onto the topics rather than fitted: "
-                       + join_names(f"{doc_label(r.doc_id)} (story of {doc_label(r.story)}, cosine {r.similarity:.2f})"
+    projected = (stories[stories["doc_id"].astype(str) != stories["story_id"].astype(str)]
+                 if stories is not None else pd.DataFrame())
+    if len(projected):
+        details.append(f"{plural(len(projected), 'document')} counted once as a version of another story (a copy "
+                       "or a translation) and projected onto the topics rather than fitted: "
+                       + join_names(f"{doc_label(r.doc_id)} (a version of {doc_label(r.story_id)})"
                                     for r in projected.itertuples(index=False)) + ".")
-    elif duplicates is not None and len(duplicates):
-        details.append("No two documents reach the near-duplicate threshold: every document is fitted.")
+    elif stories is not None and len(stories):
+        details.append("No document is a copy or translation of another: every document is fitted.")
     if stability is not None and len(stability):
         values = stability.set_index("measure")["value"]
         if "cross_method_ari" in values.index and pd.notna(values["cross_method_ari"]):

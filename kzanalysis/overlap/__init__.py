@@ -25,7 +25,7 @@ from ._base import (
     MIN_NEAR_DUPLICATE_COVERAGE, MIN_NEAR_DUPLICATE_SCORE, MIN_PASSAGE_SCORE, MIN_QUOTE_CHARS,
     MIN_SAME_EVENT_COSINE, MIN_SEGMENT_TERMS, PAIR_COLUMNS, PARALLEL_MIN_DOCS, RELATIONS, Relation,
     SCORE_COLUMNS, SEGMENT_COLUMNS, SHINGLE_SIZE, SIMILARITY_COLUMNS, comparison_problem,
-    BEAT_NEIGHBORS, MIN_ABOVE_BEAT, MIN_BEAT_DOCS, MIN_NEIGHBOR_COSINE, MIN_TRANSLATION_ANCHORS,
+    BEAT_NEIGHBORS, MIN_SHARED_ANCHORS, MIN_ABOVE_BEAT, MIN_BEAT_DOCS, MIN_NEIGHBOR_COSINE, MIN_TRANSLATION_ANCHORS,
     MIN_TRANSLATION_SHARE, SMALL_CORPUS_COSINE, STORY_COLUMNS,
 )
 from .sketch import (
@@ -42,10 +42,11 @@ from .passages import (
     align_passages, alignment_coverage, passage_scores, segments,
 )
 from .anchors import (
-    anchor_candidates, anchors, document_anchors, shared_anchors,
+    anchor_candidates, anchors, common_positions, document_anchors, shared_anchors,
 )
 from .stories import (
-    DOCUMENT_RELATION_COLUMNS, EVENT_LINKED_SHARE, beat_levels, document_relations, stories, story_groups,
+    DOCUMENT_RELATION_COLUMNS, EVENT_LINKED_SHARE, beat_levels, document_relations, same_event_rule, stories,
+    story_groups,
 )
 from .relations import (
     OverlapResult, classify_relations, shared_run, source_overlap,
@@ -82,6 +83,7 @@ __all__ = [
     "comparison_problem",
     "BEAT_NEIGHBORS",
     "MIN_ABOVE_BEAT",
+    "MIN_SHARED_ANCHORS",
     "MIN_BEAT_DOCS",
     "MIN_NEIGHBOR_COSINE",
     "MIN_TRANSLATION_ANCHORS",
@@ -90,12 +92,14 @@ __all__ = [
     "STORY_COLUMNS",
     "anchor_candidates",
     "anchors",
+    "common_positions",
     "document_anchors",
     "shared_anchors",
     "DOCUMENT_RELATION_COLUMNS",
     "EVENT_LINKED_SHARE",
     "beat_levels",
     "document_relations",
+    "same_event_rule",
     "stories",
     "story_groups",
     "Shingles",

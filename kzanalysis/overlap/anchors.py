@@ -22,13 +22,22 @@ from .candidates import neighbor_candidates
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_POSSESSIVE = re.compile(r"['’]s?$")
 MIN_NAME_CHARS = 3
 """Shortest capitalised word kept as a name (shorter ones are initials and sentence-opening articles)."""
 
 
+_SPELLINGS = (("ph", "f"), ("ck", "k"), ("c", "k"), ("q", "k"), ("w", "v"), ("j", "y"), ("x", "ks"))
+
+
 def _fold(word: str) -> str:
-    """Lower case without accents: "Tokaïev" and "Tokaiev" are one anchor, "Almatı" and "Almati" too."""
-    return "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c))
+    """One spelling of a name across languages: lower case, no accents, and the letters that transliterations
+    swap made one (w/v, j/y, c/k/q, ph/f), doubled letters single: "Tokajew", "Tokaïev" and "Tokayev" are one
+    anchor, "Wladimir" and "Vladimir" too."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c))
+    for written, spoken in _SPELLINGS:
+        folded = folded.replace(written, spoken)
+    return re.sub(r"(.)\1+", r"\1", folded)
 
 
 def _number(token: str) -> str:
@@ -38,47 +47,51 @@ def _number(token: str) -> str:
     return re.sub(r"[\u00a0\u202f ]", "", token).replace(",", ".")
 
 
-def anchors(text: str, *, language: str = "en") -> list[str]:
+def anchors(text: str, *, language: str = "en", as_written: bool = False) -> list[str]:
     """The language-independent tokens of a text, in order: numbers (one spelling) and names.
 
     A name is a capitalised word of at least :data:`MIN_NAME_CHARS` letters that is not a stop word (of the text's
     language or of English) and is never written in lower case in the same text: "Police said" is a common word
-    opening a sentence when "the police" occurs too, "Tokayev said" is a name. Names are folded to lower case
-    without accents.
+    opening a sentence when "the police" occurs too, "Tokayev said" is a name. Names are compared in one spelling
+    across languages (see :func:`_fold`; a possessive "'s" dropped).
 
     Args:
         text: One text (a whole document reads names best: more chances to see a common word in lower case).
         language: Its ISO 639-1 code.
+        as_written: Return the anchors as the text writes them instead of their one spelling.
 
     Returns:
         The anchors in text order, repeats kept.
 
     Example:
         >>> anchors("Nearly 8,000 people were detained, Tokayev said in Almaty on 10 January. Police said more.")
-        ['nearly', '8000', 'tokayev', 'almaty', '10', 'january', 'police']
-        >>> anchors("Quasi 8.000 persone sono state arrestate, ha detto Tokayev ad Almaty il 10 gennaio.", language="it")
+        ['nearly', '8000', 'tokayev', 'almaty', '10', 'yanuary', 'polike']
+        >>> anchors("Quasi 8.000 persone sono state arrestate, ha detto Tokajew ad Almaty il 10 gennaio.", language="it")
         ['8000', 'tokayev', 'almaty', '10']
+        >>> anchors("Quasi 8.000 persone sono state arrestate, ha detto Tokajew ad Almaty.", language="it", as_written=True)
+        ['8.000', 'Tokajew', 'Almaty']
     """
     from ..tokenize import stop_words_for
 
     stop = stop_words_for(language) | stop_words_for("en")
     words = list(_WORD.finditer(text))
     lower = {m.group(0) for m in words if m.group(0)[:1].islower()}
-    found: list[tuple[int, str]] = [(m.start(), _number(m.group(0))) for m in _NUMBER.finditer(text)]
+    found: list[tuple[int, str, str]] = [(m.start(), _number(m.group(0)), m.group(0)) for m in _NUMBER.finditer(text)]
     for match in words:
-        word = match.group(0)
+        word = _POSSESSIVE.sub("", match.group(0))
         if (word[:1].isupper() and len(word) >= MIN_NAME_CHARS and word.lower() not in lower
-                and _fold(word) not in stop):
-            found.append((match.start(), _fold(word)))
-    return [token for _, token in sorted(found)]
+                and word.casefold() not in stop):
+            found.append((match.start(), _fold(word), word))
+    return [written if as_written else key for _, key, written in sorted(found)]
 
 
-def shared_anchors(a: list[str], b: list[str]) -> list[str]:
-    """The longest run of anchors two texts have in the same order (a longest common subsequence), as in ``a``.
+def common_positions(a: list[str], b: list[str]) -> list[int]:
+    """Positions in ``a`` of the longest run of tokens ``a`` and ``b`` have in the same order (a longest common
+    subsequence; ties resolved the same way every time).
 
     Example:
-        >>> shared_anchors(["8000", "tokayev", "almaty", "10"], ["tokayev", "8000", "almaty", "10", "cstp"])
-        ['8000', 'almaty', '10']
+        >>> common_positions(["8000", "tokayev", "almaty", "10"], ["tokayev", "8000", "almaty", "10", "ksto"])
+        [0, 2, 3]
     """
     if not a or not b:
         return []
@@ -87,21 +100,32 @@ def shared_anchors(a: list[str], b: list[str]) -> list[str]:
         above, row = table[i - 1], table[i]
         for j, other in enumerate(b, 1):
             row[j] = above[j - 1] + 1 if token == other else max(row[j - 1], above[j])
-    run: list[str] = []
+    positions: list[int] = []
     i, j = len(a), len(b)
     while i and j:
         if a[i - 1] == b[j - 1]:
-            run.append(a[i - 1])
+            positions.append(i - 1)
             i, j = i - 1, j - 1
         elif table[i - 1][j] >= table[i][j - 1]:
             i -= 1
         else:
             j -= 1
-    return run[::-1]
+    return positions[::-1]
 
 
-def document_anchors(units: pd.DataFrame, languages: dict[str, str]) -> dict[str, list[str]]:
-    """``doc_id`` -> the anchors of its body paragraphs in order (see :func:`anchors`).
+def shared_anchors(a: list[str], b: list[str]) -> list[str]:
+    """The longest run of anchors two texts have in the same order, as in ``a`` (see :func:`common_positions`).
+
+    Example:
+        >>> shared_anchors(["8000", "tokayev", "almaty", "10"], ["tokayev", "8000", "almaty", "10", "ksto"])
+        ['8000', 'almaty', '10']
+    """
+    return [a[i] for i in common_positions(a, b)]
+
+
+def document_anchors(units: pd.DataFrame, languages: dict[str, str], *,
+                     as_written: bool = False) -> dict[str, list[str]]:
+    """``doc_id`` -> the anchors of its body paragraphs in order (see :func:`anchors`; ``as_written`` likewise).
 
     Example:
         >>> units = pd.DataFrame({"doc_id": ["a", "a"], "para_id": [0, 1], "text": ["Tokayev spoke.", "On 5 May."]})
@@ -110,7 +134,8 @@ def document_anchors(units: pd.DataFrame, languages: dict[str, str]) -> dict[str
     """
     ordered = _ordered_units(units)
     texts = ordered[ordered["text"].map(lambda t: isinstance(t, str))].groupby("doc_id", sort=True)["text"]
-    return {doc: anchors("\n\n".join(text), language=languages.get(doc, "en")) for doc, text in texts}
+    return {doc: anchors("\n\n".join(text), language=languages.get(doc, "en"), as_written=as_written)
+            for doc, text in texts}
 
 
 def anchor_candidates(doc_anchors: dict[str, list[str]], languages: dict[str, str], *,

@@ -110,6 +110,7 @@ def classify_relations(
     Example:
         >>> measures = pd.DataFrame({"doc_a": ["a"], "doc_b": ["b"], "cosine": [0.01], "jaccard": [0.0],
         ...                          "containment_a_in_b": [0.0], "containment_b_in_a": [0.0], "above_beat": [0.0],
+        ...                          "n_shared_anchors": [0],
         ...                          "same_story": [False], "translated": [False], "shared_anchors": [""]})
         >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0], "text": ["x", "y"]})
         >>> from kzanalysis.overlap import ALIGNMENT_COLUMNS

@@ -26,14 +26,16 @@ import pandas as pd
 
 from ._base import (
     BEAT_NEIGHBORS, CandidateMethod, MIN_ABOVE_BEAT, MIN_BEAT_DOCS, MIN_NEIGHBOR_COSINE, MIN_SAME_EVENT_COSINE,
-    MIN_TRANSLATION_ANCHORS, MIN_TRANSLATION_SHARE, NEAR_DUPLICATE_JACCARD, PAIR_COLUMNS, SHINGLE_SIZE,
-    SMALL_CORPUS_COSINE, STORY_COLUMNS, _content_terms, _languages_by_doc, _ordered_units, _pairs_frame,
+    MIN_SHARED_ANCHORS, MIN_TRANSLATION_ANCHORS, MIN_TRANSLATION_SHARE, NEAR_DUPLICATE_JACCARD, PAIR_COLUMNS, SHINGLE_SIZE,
+    SMALL_CORPUS_COSINE, STORY_COLUMNS, _languages_by_doc, _ordered_units, _pairs_frame,
 )
-from .anchors import anchor_candidates, document_anchors, shared_anchors
+from ..tokenize import analysis_tokens
+from .anchors import anchor_candidates, common_positions, document_anchors
 from .candidates import candidate_pairs
 from .measures import pair_measures
 
-DOCUMENT_RELATION_COLUMNS: tuple[str, ...] = (*PAIR_COLUMNS, "above_beat", "same_story", "translated", "shared_anchors")
+DOCUMENT_RELATION_COLUMNS: tuple[str, ...] = (*PAIR_COLUMNS, "above_beat", "n_shared_anchors", "same_story",
+                                               "translated", "shared_anchors")
 EVENT_LINKED_SHARE = 0.5
 """Two groups of documents become one event when at least this share of the pairs between them are linked."""
 
@@ -79,6 +81,7 @@ def document_relations(
     min_cosine: float = MIN_SAME_EVENT_COSINE,
     min_above_beat: float = MIN_ABOVE_BEAT,
     small_corpus_cosine: float = SMALL_CORPUS_COSINE,
+    min_shared_anchors: int = MIN_SHARED_ANCHORS,
     min_anchors: int = MIN_TRANSLATION_ANCHORS,
     min_anchor_share: float = MIN_TRANSLATION_SHARE,
 ) -> pd.DataFrame:
@@ -88,12 +91,13 @@ def document_relations(
 
     - ``same_story``: a copy (``jaccard`` >= :data:`NEAR_DUPLICATE_JACCARD`), a translation, or a cosine of at least
       ``min_cosine`` that is at least ``min_above_beat`` times the geometric mean of the two documents' beats
-      (``above_beat``, :func:`beat_levels`). A corpus under :data:`MIN_BEAT_DOCS` documents has no beat to measure
-      against: there a cosine of ``small_corpus_cosine`` is enough.
+      (``above_beat``, :func:`beat_levels`) with at least ``min_shared_anchors`` numbers and names in common
+      (``n_shared_anchors``). A corpus under :data:`MIN_BEAT_DOCS` documents has no beat to measure against: there
+      a cosine of ``small_corpus_cosine`` (and the shared names) is enough.
     - ``translated``: the two documents are in different languages and share at least ``min_anchors`` anchors
       (numbers, names; :func:`kzanalysis.overlap.anchors.anchors`) in the same order, at least
-      ``min_anchor_share`` of the anchors of the document with fewer. ``shared_anchors`` shows them (``|``
-      between; empty for pairs in one language).
+      ``min_anchor_share`` of the anchors of the document with fewer. ``shared_anchors`` shows them as document A
+      writes them (``|`` between; empty for pairs in one language).
 
     Args:
         units: Body paragraphs (``doc_id``, ``para_id``, ``text``, optional ``language``). Not modified.
@@ -101,7 +105,7 @@ def document_relations(
             to compare every pair and written in several languages, the nearest neighbours by anchors.
         k, candidates, n_perm, bands, random_state: As in :func:`candidate_pairs`.
         n_neighbors: Neighbours per document (candidates, and the beat).
-        min_cosine, min_above_beat, small_corpus_cosine: The ``same_story`` rule.
+        min_cosine, min_above_beat, small_corpus_cosine, min_shared_anchors: The ``same_story`` rule.
         min_anchors, min_anchor_share: The ``translated`` rule.
 
     Returns:
@@ -113,16 +117,19 @@ def document_relations(
         ...     "Il 7 gennaio Tokayev ha detto che 8.000 persone sono state fermate ad Almaty, Astana e Shymkent; "
         ...     "164 i morti."]})
         >>> document_relations(units)[["translated", "shared_anchors"]].values.tolist()
-        [[True, '7 | tokayev | 8000 | almaty | astana | shymkent | 164']]
+        [[True, '7 | Tokayev | 8,000 | Almaty | Astana | Shymkent | 164']]
     """
     ordered = _ordered_units(units)
     languages = _languages_by_doc(ordered)
     doc_ids = sorted(ordered["doc_id"].unique())
-    anchors_by_doc = document_anchors(ordered, languages) if len(set(languages.values())) > 1 else {}
+    several = len(set(languages.values())) > 1
+    anchors_by_doc = document_anchors(ordered, languages)
+    anchor_sets = {doc: set(found) for doc, found in anchors_by_doc.items()}
+    written = document_anchors(ordered, languages, as_written=True) if several else {}
     if pairs is None:
         pairs = candidate_pairs(ordered, method=candidates, k=k, n_perm=n_perm, bands=bands,
                                 n_neighbors=max(n_neighbors, BEAT_NEIGHBORS), random_state=random_state)
-        if anchors_by_doc and len(pairs) < len(doc_ids) * (len(doc_ids) - 1) // 2:
+        if several and len(pairs) < len(doc_ids) * (len(doc_ids) - 1) // 2:
             extra = anchor_candidates(anchors_by_doc, languages, n_neighbors=n_neighbors)
             pairs = _pairs_frame([*pairs["doc_a"], *extra["doc_a"]], [*pairs["doc_b"], *extra["doc_b"]])
     measures = pair_measures(ordered, pairs, k=k)
@@ -137,18 +144,38 @@ def document_relations(
             shared.append("")
             translated.append(False)
             continue
-        run = shared_anchors(anchors_by_doc.get(a, []), anchors_by_doc.get(b, []))
+        run = common_positions(anchors_by_doc.get(a, []), anchors_by_doc.get(b, []))
         fewer = min(len(anchors_by_doc.get(a, [])), len(anchors_by_doc.get(b, []))) or 1
-        shared.append(" | ".join(run))
+        shared.append(" | ".join(written[a][i] for i in run))
         translated.append(len(run) >= min_anchors and len(run) / fewer >= min_anchor_share)
     result["translated"] = translated
     result["shared_anchors"] = shared
+    result["n_shared_anchors"] = [len(anchor_sets.get(a, set()) & anchor_sets.get(b, set()))
+                                  for a, b in zip(result["doc_a"], result["doc_b"])]
+    result["n_shared_anchors"] = result["n_shared_anchors"].astype("int64")
     if len(doc_ids) < MIN_BEAT_DOCS:
         event = result["cosine"] >= small_corpus_cosine
     else:
         event = (result["cosine"] >= min_cosine) & (result["above_beat"] >= min_above_beat)
+    event &= result["n_shared_anchors"] >= min_shared_anchors
     result["same_story"] = event | (result["jaccard"] >= NEAR_DUPLICATE_JACCARD) | result["translated"]
     return result[list(DOCUMENT_RELATION_COLUMNS)].reset_index(drop=True)
+
+
+def same_event_rule(n_documents: int, *, min_cosine: float = MIN_SAME_EVENT_COSINE,
+                    min_above_beat: float = MIN_ABOVE_BEAT, small_corpus_cosine: float = SMALL_CORPUS_COSINE) -> str:
+    """The ``same_event`` rule a corpus of ``n_documents`` gets from :func:`document_relations`, in one sentence.
+
+    Example:
+        >>> same_event_rule(5)
+        '5 documents are too few to measure a beat (21 needed): a pair is the same story from cosine 0.15.'
+    """
+    if n_documents < MIN_BEAT_DOCS:
+        return (f"{n_documents:,} documents are too few to measure a beat ({MIN_BEAT_DOCS} needed): a pair is the "
+                f"same story from cosine {small_corpus_cosine:g}.")
+    return (f"{n_documents:,} documents: a pair is the same story when its cosine is at least {min_cosine:g} and "
+            f"{min_above_beat:g} times the geometric mean of the two documents' beats (mean cosine to their "
+            f"{BEAT_NEIGHBORS} nearest documents).")
 
 
 def _fullest(members: list[str], n_terms: dict[str, int]) -> str:
@@ -164,7 +191,8 @@ def story_groups(relations: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     :data:`NEAR_DUPLICATE_JACCARD`) or translations (``translated``, or ``relation == "translated_copy"``), chained.
     An **event** groups ``same_story`` pairs, strongest first (copies, then by cosine); two groups merge only when
     at least :data:`EVENT_LINKED_SHARE` of the pairs between them are ``same_story``. Both are named after their
-    fullest member (most content terms), the version a stage that counts a story once keeps.
+    fullest member (most distinct content terms, numbers out, as TF-IDF counts them), the version a stage that
+    counts a story once keeps.
 
     Args:
         relations: Pairs with ``doc_a``, ``doc_b``, ``cosine``, ``jaccard``, ``same_story`` and ``translated`` or
@@ -186,7 +214,8 @@ def story_groups(relations: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     ordered = _ordered_units(units)
     languages = _languages_by_doc(ordered)
     doc_ids = sorted(ordered["doc_id"].unique())
-    n_terms = {doc: len(set(_content_terms(" ".join(t for t in text if isinstance(t, str)), languages.get(doc, "en"))))
+    n_terms = {doc: len({term for t in text if isinstance(t, str)
+                         for term in analysis_tokens(t, language=languages.get(doc, "en"))})
                for doc, text in ordered.groupby("doc_id", sort=False)["text"]}
     pairs = relations.assign(doc_a=relations["doc_a"].astype(str), doc_b=relations["doc_b"].astype(str))
     translated = (pairs["translated"] if "translated" in pairs.columns

@@ -1,6 +1,6 @@
 """Topics stage: themes of body paragraphs (NMF, KMeans as a cross-check), how many, how stable, and each outlet's share.
 
-One job per module: ``stories`` (can the corpus be clustered; documents that tell one story), ``fit`` (choosing the
+One job per module: ``stories`` (can the corpus be clustered; which version of each story is fitted), ``fit`` (choosing the
 number of topics, fitting the model), ``tables`` (what a fitted model says, as tables). Every public name is
 importable from here (``kz.topics.fit_topics``).
 """
@@ -8,11 +8,11 @@ importable from here (``kz.topics.fit_topics``).
 from __future__ import annotations
 
 from ._base import (
-    DEFAULT_K_VALUES, DUPLICATE_THRESHOLD, LARGE_KMEANS_INITS, LARGE_MAX_ITER, MIN_PARAGRAPHS,
+    DEFAULT_K_VALUES, LARGE_KMEANS_INITS, LARGE_MAX_ITER, MIN_PARAGRAPHS,
     MIN_PARAGRAPHS_PER_TOPIC, Method, NO_TOPIC, SELECTION_SAMPLE, TABLE_COLUMNS, TopicModel, WeightBy,
 )
 from .stories import (
-    clustering_problem, near_duplicates,
+    clustering_problem,
 )
 from .fit import (
     fit_topics, select_n_topics,
@@ -25,7 +25,6 @@ from .tables import (
 
 __all__ = [
     "DEFAULT_K_VALUES",
-    "DUPLICATE_THRESHOLD",
     "LARGE_KMEANS_INITS",
     "LARGE_MAX_ITER",
     "MIN_PARAGRAPHS",
@@ -37,7 +36,6 @@ __all__ = [
     "TopicModel",
     "WeightBy",
     "clustering_problem",
-    "near_duplicates",
     "fit_topics",
     "select_n_topics",
     "cross_method_table",

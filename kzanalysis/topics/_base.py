@@ -24,11 +24,6 @@ SELECTION_SAMPLE = 1500
 many (drawn with ``random_state``), then fits the chosen ``k`` and its restarts on every paragraph. Choosing ``k``
 costs ``len(k_values) * n_restarts`` fits, so this keeps it at a fixed cost on a corpus of thousands of articles;
 the seed corpus (about 60 paragraphs) is never sampled."""
-DUPLICATE_THRESHOLD = 0.6
-"""Cosine similarity of document TF-IDF (stems, stop words out) at or above which two documents count as one story.
-
-On the seed corpus the two CNN versions score 0.87 and every other pair 0.23-0.29.
-"""
 NO_TOPIC = -1
 """``topic`` of a paragraph that no topic explains (no content term, or all-zero topic weights)."""
 

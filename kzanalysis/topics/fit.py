@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..features import Features, tfidf
 from ._base import (
-    DEFAULT_K_VALUES, DUPLICATE_THRESHOLD, LARGE_KMEANS_INITS, LARGE_MAX_ITER, _MAX_ITER, Method,
+    DEFAULT_K_VALUES, LARGE_KMEANS_INITS, LARGE_MAX_ITER, _MAX_ITER, Method,
     MIN_PARAGRAPHS, MIN_PARAGRAPHS_PER_TOPIC, NO_TOPIC, _ROUND, SELECTION_SAMPLE, TopicModel,
 )
 from .stories import clustering_problem, _stories
@@ -196,9 +196,7 @@ def fit_topics(
     n_restarts: int = 6,
     n_terms: int = 10,
     tolerance: float = 0.02,
-    dedupe: bool = False,
     groups: Mapping[str, str] | None = None,
-    duplicate_threshold: float = DUPLICATE_THRESHOLD,
     min_df: int | float | None = None,
     min_paragraphs: int = MIN_PARAGRAPHS,
     selection_sample: int | None = SELECTION_SAMPLE,
@@ -215,10 +213,11 @@ def fit_topics(
     other method is fitted at the same ``k`` as a cross-check (KMeans for NMF and vice versa).
 
     Reused text: a story that appears twice (a translated round trip, a republished wire) weighs twice in
-    the topics. With ``dedupe=True`` documents whose TF-IDF cosine similarity is at least
-    ``duplicate_threshold`` form one story (see :func:`near_duplicates`), or ``groups`` maps ``doc_id`` to a
-    story name of your own; the model is then fitted on the first version of each story only and the
-    other versions are projected onto its topics (they keep their rows in every table).
+    the topics. ``groups`` maps ``doc_id`` to its story: the ``stories`` table of ``kz.overlap.stories``
+    (``dict(zip(stories["doc_id"], stories["story_id"]))``, copies and translations, found at any scale) or
+    names of your own; the model is then fitted on one version of each story only (the document named like its
+    story, else the first ``doc_id``) and the other versions are projected onto its topics (they keep their rows in
+    every table).
 
     Args:
         units: Analysis units (``doc_id``, ``para_id``, ``text``): ``kz.body_paragraphs(kz.paragraphs(corpus))``.
@@ -228,10 +227,7 @@ def fit_topics(
         n_restarts: Runs per candidate ``k`` and for the stability report (at least 2; caps the cost).
         n_terms: Top terms per topic for coherence and term agreement.
         tolerance: See :func:`select_n_topics`.
-        dedupe: Count each near-duplicate story once.
-        groups: ``doc_id -> story`` (documents not in it are their own story; the first ``doc_id`` of each
-            story is the version fitted); overrides ``dedupe``.
-        duplicate_threshold: Similarity at which ``dedupe`` joins two documents.
+        groups: ``doc_id -> story`` (documents not in it are their own story); ``None``: every document is fitted.
         min_df: Keep terms in at least this many paragraphs; ``None``: 1 below 2,000 paragraphs, then
             ``paragraphs // 1000`` up to 5 (so a small corpus never loses its vocabulary).
         min_paragraphs: Fewest paragraphs with a content term accepted (default :data:`MIN_PARAGRAPHS`).
@@ -252,17 +248,17 @@ def fit_topics(
     Example:
         >>> import kzanalysis as kz
         >>> units = kz.body_paragraphs(kz.paragraphs(kz.load_corpus()))
-        >>> model = fit_topics(units, dedupe=True)
+        >>> stories = kz.overlap.stories(units)
+        >>> model = fit_topics(units, groups=dict(zip(stories["doc_id"], stories["story_id"])))
         >>> model.n_topics >= 2
         True
     """
     _check_method(method)
-    problem = clustering_problem(units, n_topics=n_topics, min_paragraphs=min_paragraphs, dedupe=dedupe,
-                                 groups=groups, duplicate_threshold=duplicate_threshold)
+    problem = clustering_problem(units, n_topics=n_topics, min_paragraphs=min_paragraphs, groups=groups)
     if problem:
         raise ValueError(problem)
     features = tfidf(units, grain="paragraph", min_df=_auto_min_df(len(units)) if min_df is None else min_df)
-    stories = _stories(units, dedupe=dedupe, groups=groups, threshold=duplicate_threshold)
+    stories = _stories(units, groups=groups)
     fitted_docs = set(stories.loc[stories["fitted"], "doc_id"])
     fitted = features.ids["doc_id"].astype(str).isin(fitted_docs).to_numpy()
     matrix = features.matrix[np.flatnonzero(fitted)]

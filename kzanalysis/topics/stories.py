@@ -1,14 +1,12 @@
-"""Can this corpus be clustered, and which documents tell the same story (counted once when fitting)."""
+"""Can this corpus be clustered, and which version of each story is fitted (stories come from ``kz.overlap.stories``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
 
-from ..features import tfidf
-from ._base import DUPLICATE_THRESHOLD, MIN_PARAGRAPHS, MIN_PARAGRAPHS_PER_TOPIC, _ROUND
+from ._base import MIN_PARAGRAPHS, MIN_PARAGRAPHS_PER_TOPIC
 
 # --------------------------------------------------------------------------------------------- checks
 
@@ -27,9 +25,7 @@ def clustering_problem(
     *,
     n_topics: int | None = None,
     min_paragraphs: int = MIN_PARAGRAPHS,
-    dedupe: bool = False,
     groups: Mapping[str, str] | None = None,
-    duplicate_threshold: float = DUPLICATE_THRESHOLD,
 ) -> str | None:
     """Say why a set of paragraphs cannot be clustered into topics, or return ``None`` when it can.
 
@@ -38,8 +34,8 @@ def clustering_problem(
         n_topics: A fixed number of topics to check for (needs ``3 * n_topics`` paragraphs); ``None``
             checks for the smallest, 2.
         min_paragraphs: Fewest paragraphs with a content term accepted.
-        dedupe, groups, duplicate_threshold: As passed to :func:`fit_topics`: the count is then made on the
-            paragraphs the model would be fitted on (one version of each story).
+        groups: As passed to :func:`fit_topics`: the count is then made on the paragraphs the model would be
+            fitted on (one version of each story).
 
     Returns:
         ``None`` when :func:`fit_topics` can run with these options, otherwise one sentence naming the minimum
@@ -61,8 +57,8 @@ def clustering_problem(
     if n_content < needed:
         return (f"topic clustering needs at least {needed} paragraphs with a content term{why};"
                 f" this corpus has {n_content}")
-    if dedupe or groups is not None:
-        stories = _stories(units, dedupe=dedupe, groups=groups, threshold=duplicate_threshold)
+    if groups is not None:
+        stories = _stories(units, groups=groups)
         kept = units[units["doc_id"].astype(str).isin(set(stories.loc[stories["fitted"], "doc_id"]))]
         n_kept = _content_paragraphs(kept)
         if n_kept < needed:
@@ -71,87 +67,15 @@ def clustering_problem(
     return None
 
 
-# ----------------------------------------------------------------------------------- near-duplicates
-
-
-def near_duplicates(units: pd.DataFrame, *, threshold: float = DUPLICATE_THRESHOLD) -> pd.DataFrame:
-    """Group documents that tell the same story (a translation round trip, a republished wire).
-
-    Two documents are linked when the cosine similarity of their document TF-IDF (Snowball stems, stop
-    words and numbers out, every unit of the document) is at least ``threshold``; a story is a connected
-    group of linked documents, named after its fullest version (the most distinct content terms; ties go
-    to the first ``doc_id``), which is the version kept when a story is counted once.
-
-    Args:
-        units: Analysis units (``doc_id``, ``para_id``, ``text``).
-        threshold: Similarity at or above which two documents are one story (default
-            :data:`DUPLICATE_THRESHOLD`, 0.6).
-
-    Returns:
-        One row per document, sorted by ``doc_id``: ``doc_id``, ``story``, ``kept`` (True for the first
-        version of each story), ``most_similar`` (the other document it resembles most; empty with one
-        document) and ``similarity`` (that cosine similarity, rounded to 4 decimals).
-
-    Example:
-        >>> units = pd.DataFrame({"doc_id": ["a", "b", "c"], "para_id": [0, 0, 0],
-        ...     "text": ["Troops guard the airport in Almaty.", "Troops guarded Almaty's airport.",
-        ...              "Fuel prices doubled in January."]})
-        >>> near_duplicates(units)[["doc_id", "story", "kept"]].values.tolist()
-        [['a', 'a', True], ['b', 'a', False], ['c', 'c', True]]
-    """
-    if not 0 < threshold <= 1:
-        raise ValueError(f"threshold must be in (0, 1], not {threshold}")
-    features = tfidf(units, grain="document")
-    doc_ids = features.ids["doc_id"].tolist()
-    similarity = (features.matrix @ features.matrix.T).toarray()
-    np.fill_diagonal(similarity, -np.inf)
-    parent = list(range(len(doc_ids)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, j in zip(*np.nonzero(np.triu(similarity >= threshold - 1e-12, k=1))):
-        a, b = find(int(i)), find(int(j))
-        parent[max(a, b)] = min(a, b)
-    # name each story after its fullest version (most content terms; ties: first doc_id)
-    n_terms = np.asarray(features.matrix.getnnz(axis=1))
-    fullest: dict[int, int] = {}
-    for i in range(len(doc_ids)):
-        root = find(i)
-        if root not in fullest or n_terms[i] > n_terms[fullest[root]]:
-            fullest[root] = i
-    story = [doc_ids[fullest[find(i)]] for i in range(len(doc_ids))]
-    if len(doc_ids) > 1:
-        best = similarity.argmax(axis=1)
-        most_similar = [doc_ids[j] for j in best]
-        score = np.round(similarity[np.arange(len(doc_ids)), best], _ROUND)
-    else:
-        most_similar, score = [""], np.array([np.nan])
-    return pd.DataFrame({
-        "doc_id": pd.Series(doc_ids, dtype=features.ids["doc_id"].dtype),
-        "story": story,
-        "kept": [s == d for s, d in zip(story, doc_ids)],
-        "most_similar": most_similar,
-        "similarity": score.astype(np.float64),
-    })
-
-
-def _stories(units: pd.DataFrame, *, dedupe: bool, groups: Mapping[str, str] | None,
-             threshold: float) -> pd.DataFrame:
+def _stories(units: pd.DataFrame, *, groups: Mapping[str, str] | None) -> pd.DataFrame:
+    """``doc_id``, ``story`` (the version kept), ``fitted``: the document named like its story when the story has
+    one (``kz.overlap.stories`` names a story after its fullest version), else its first ``doc_id``."""
     doc_ids = sorted(units["doc_id"].astype(str).unique())
-    if groups is not None:  # the first doc_id of each group is the version kept
-        story_of = {d: str(groups.get(d, d)) for d in doc_ids}
-        first: dict[str, str] = {}
-        for d in doc_ids:
-            first.setdefault(story_of[d], d)
-        stories = pd.DataFrame({"doc_id": doc_ids, "story": [first[story_of[d]] for d in doc_ids]})
-    elif dedupe:
-        stories = near_duplicates(units, threshold=threshold)[["doc_id", "story"]]
-        stories = stories.assign(doc_id=stories["doc_id"].astype(str))
-    else:
-        stories = pd.DataFrame({"doc_id": doc_ids, "story": doc_ids})
+    story_of = {d: str(groups.get(d, d)) for d in doc_ids} if groups is not None else {d: d for d in doc_ids}
+    members: dict[str, list[str]] = {}
+    for d in doc_ids:
+        members.setdefault(story_of[d], []).append(d)
+    kept = {story: story if story in docs else docs[0] for story, docs in members.items()}
+    stories = pd.DataFrame({"doc_id": doc_ids, "story": [kept[story_of[d]] for d in doc_ids]})
     stories["fitted"] = stories["doc_id"] == stories["story"]
     return stories.reset_index(drop=True)

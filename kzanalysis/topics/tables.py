@@ -413,7 +413,7 @@ def model_agreement(model_a: TopicModel, model_b: TopicModel, *, fitted_only: bo
         ValueError: If the models share fewer than two paragraphs.
 
     Example:
-        >>> # model_agreement(fit_topics(units, dedupe=True), fit_topics(units, n_topics=4))
+        >>> # model_agreement(fit_topics(units, groups=story_of), fit_topics(units, n_topics=4))
     """
     from sklearn.metrics import adjusted_rand_score
 

@@ -1,0 +1,175 @@
+"""Stories, events and translated copies (kz.overlap.stories, anchors, document_relations)."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import kzanalysis as kz
+from kzanalysis import overlap
+
+TRANSLATIONS = Path(__file__).parent / "data" / "translations.csv"
+
+
+@pytest.fixture(scope="module")
+def translated() -> tuple[pd.DataFrame, overlap.OverlapResult]:
+    """Hand-written articles and their translations (tests/data/translations.csv: written for these tests)."""
+    corpus = pd.read_csv(TRANSLATIONS)
+    units = kz.body_paragraphs(kz.paragraphs(corpus.drop(columns="story")))
+    return corpus, overlap.source_overlap(units)
+
+
+def test_translations_are_translated_copies_and_nothing_else_is(translated) -> None:
+    corpus, result = translated
+    story = dict(zip(corpus["doc_id"], corpus["story"]))
+    language = dict(zip(corpus["doc_id"], corpus["language"]))
+    sim = result.similarity.set_index(["doc_a", "doc_b"])
+    expected_translations = {(a, b) for a, b in combinations(sorted(story), 2)
+                             if story[a] == story[b] and language[a] != language[b]}
+    assert len(expected_translations) == 6  # s1 in en/it/de, s2 in en/es/sv
+    called = set(sim.index[sim["relation"] == "translated_copy"])
+    assert called == expected_translations
+    for pair in called:
+        assert len(sim.loc[pair, "shared_anchors"].split(" | ")) >= overlap.MIN_TRANSLATION_ANCHORS
+    # the English round trip (same language) is a near duplicate, not a translation
+    assert sim.loc[("s3-en", "s3-rt"), "relation"] == "near_duplicate"
+    # a German report of the same deaths (164, 103, Almaty, Tokayev) is not a translation of the English story
+    assert sim.loc[("d3-de", "s1-en"), "relation"] != "translated_copy"
+    assert set(sim.loc[sim["relation"] != "unrelated"].index) == expected_translations | {("s3-en", "s3-rt")}
+
+
+def test_translated_evidence_is_written_as_in_document_a(translated) -> None:
+    _, result = translated
+    row = result.similarity.set_index(["doc_a", "doc_b"]).loc[("s1-de", "s1-en")]
+    assert row["shared_anchors"].startswith("Kassym-Jomart | Tokajew | 7939")  # German spelling, as s1-de writes it
+
+
+def test_stories_group_versions_and_translations(translated) -> None:
+    corpus, result = translated
+    stories = result.stories
+    assert list(stories.columns) == list(overlap.STORY_COLUMNS)
+    assert sorted(stories["doc_id"]) == sorted(corpus["doc_id"])
+    truth = dict(zip(corpus["doc_id"], corpus["story"]))
+    found = stories.groupby("story_id")["doc_id"].apply(lambda d: sorted(d)).tolist()
+    expected = corpus.groupby("story")["doc_id"].apply(lambda d: sorted(d)).tolist()
+    assert sorted(found) == sorted(expected)
+    assert (stories.groupby("story_id")["story_size"].first() == stories.groupby("story_id").size()).all()
+    assert all(truth[s] == truth[d] for d, s in zip(stories["doc_id"], stories["story_id"]))
+
+
+def test_anchors_read_numbers_and_names_across_languages() -> None:
+    assert overlap.anchors("Nearly 8,000 were held, Tokayev said.") == ["nearly", "8000", "tokayev"]
+    # one spelling of a number and of a transliterated name: "Tokajew" is "Tokayev"
+    assert overlap.anchors("Knapp 8.000 wurden festgenommen, sagte Tokajew.", language="de") == \
+        ["knap", "8000", "tokayev"]
+    assert "8000" in overlap.anchors("8 000 personnes", language="fr")
+    assert overlap.anchors("2,5 procent", language="sv") == ["2.5"]
+    assert overlap.anchors("Police said. The police left.") == []  # a common word opening a sentence is no name
+
+
+def _beat_corpus(random_state: int = 0) -> tuple[pd.DataFrame, set[tuple[str, str]]]:
+    """30 one-paragraph business items on one beat: 10 stories told twice in different words, 10 told once.
+
+    Every item draws most of its words from the beat's common vocabulary; a story's two items share its
+    specific words (company, place, product) but no run of words, so only the beat rule can pair them.
+    """
+    rng = np.random.default_rng(random_state)
+    beat = ("energy company market price contract supply demand investment quarter profit revenue shares "
+            "customers plant capacity output growth forecast costs deal").split()
+    rows, truth = [], set()
+    syllables = ["ka", "lo", "mi", "nu", "pe", "ro", "sa", "ti", "vu", "ze"]
+    for story in range(20):  # five made-up names per story: its company, town, product, people
+        specific = [(syllables[story % 10] + syllables[(story // 10 + n) % 10] + syllables[n]).capitalize() + "x" * (story // 10)
+                    for n in range(5)]
+        versions = 2 if story < 10 else 1
+        for version in range(versions):
+            words = list(rng.choice(beat, size=14)) + list(rng.choice(specific, size=4, replace=False))
+            rng.shuffle(words)
+            rows.append({"doc_id": f"s{story:02d}-{version}", "para_id": 0, "text": " ".join(words) + "."})
+        if versions == 2:
+            truth.add((f"s{story:02d}-0", f"s{story:02d}-1"))
+    return pd.DataFrame(rows), truth
+
+
+def test_same_event_is_measured_against_the_beat_not_an_absolute_cosine() -> None:
+    units, truth = _beat_corpus()
+    relations = overlap.document_relations(units)
+    assert len(units) >= overlap.MIN_BEAT_DOCS
+    # on this beat every pair shares vocabulary: the old absolute rule (cosine >= 0.05) called almost all of them
+    assert (relations["cosine"] >= 0.05).mean() > 0.9
+    called = set(zip(relations.loc[relations["same_story"], "doc_a"], relations.loc[relations["same_story"], "doc_b"]))
+    assert len(called & truth) >= 9 and len(called - truth) <= 1
+    sim = overlap.source_overlap(units).similarity
+    assert "near_duplicate" not in set(sim["relation"]) and "shared_passages" not in set(sim["relation"])
+
+
+ONE_LINERS = [
+    "Wartsila signed a memorandum with Global Energy Ventures on propulsion for hydrogen vessels on Thursday.",
+    "Orsted commissioned its first offshore wind farm in Taiwan, with turbines supplied by Siemens Gamesa.",
+    "Equinor raised its dividend after record gas sales to Europe lifted quarterly profit to 17 billion dollars.",
+    "Vestas cut its revenue forecast for the year, blaming higher steel prices and delayed orders in China.",
+    "Fortum agreed to sell its stake in Uniper to the German government for 500 million euros.",
+    "Neste will double renewable diesel output at its Rotterdam refinery by 2026, the company said.",
+    "Enel plans to build a solar panel factory in Oklahoma that would employ about 1,000 people.",
+    "Iberdrola won a contract to connect three offshore wind projects to the grid in East Anglia.",
+    "RWE bought the clean energy business of Con Edison for 6.8 billion dollars, its largest deal abroad.",
+    "Statkraft postponed a hydropower plant in Chile after local protests over water rights.",
+    "Vattenfall halted work on a Norfolk wind farm, citing construction costs up by 40 percent.",
+    "EDF found stress corrosion in pipes at two more reactors, cutting its nuclear output estimate again.",
+    "Engie and Masdar will jointly develop green hydrogen plants in the United Arab Emirates.",
+    "TotalEnergies took a 9 percent stake in a Qatari gas expansion, the largest liquefied gas project ever.",
+    "Shell moved its headquarters to London and dropped the Royal Dutch name after shareholders approved.",
+    "BP reported its biggest annual profit in 114 years as oil and gas prices soared after the invasion.",
+    "Eni signed a supply deal with Algeria that will raise pipeline gas flows to Italy by 40 percent.",
+    "Repsol opened its first public charging hub for electric trucks on the motorway near Madrid.",
+    "Galp named a new chief executive after its previous head left over a personal relationship.",
+    "Naturgy rejected a takeover approach from Taqa, saying the offer undervalued its Spanish networks.",
+    "OMV shut down a Vienna refinery unit for a month of repairs after a crude distillation accident.",
+    "Endesa must pay a 40 million euro fine for overcharging small customers, a Madrid court ruled.",
+]
+
+
+def test_one_line_documents_only_copies_are_near_duplicates() -> None:
+    lines = {f"d{n:02d}": line for n, line in enumerate(ONE_LINERS)}
+    lines["copy"] = lines["d03"].replace("the year,", "the full year,")  # a republished copy, lightly edited
+    units = pd.DataFrame({"doc_id": list(lines), "para_id": 0, "text": list(lines.values())})
+    sim = overlap.source_overlap(units).similarity
+    near = sim[sim["relation"] == "near_duplicate"]
+    assert list(zip(near["doc_a"], near["doc_b"])) == [("copy", "d03")]
+    # different stories on one beat: no shared names, so not the same event however far above their beat
+    assert set(sim["relation"]) == {"near_duplicate", "unrelated"}
+    stories = overlap.stories(units)
+    assert stories.loc[stories["story_size"] > 1, "doc_id"].tolist() == ["copy", "d03"]
+
+
+def test_events_do_not_chain_through_one_loose_pair() -> None:
+    pairs = [("a", "b", 0.9), ("a", "c", 0.8), ("b", "c", 0.7), ("c", "d", 0.6), ("d", "e", 0.5)]
+    relations = pd.DataFrame({"doc_a": [p[0] for p in pairs], "doc_b": [p[1] for p in pairs],
+                              "cosine": [p[2] for p in pairs], "jaccard": 0.0, "same_story": True,
+                              "translated": False})
+    units = pd.DataFrame({"doc_id": list("abcde"), "para_id": 0, "text": "Troops in Almaty."})
+    table = overlap.story_groups(relations, units).set_index("doc_id")
+    # a, b, c are all linked; d is linked to c only (1 of 3 pairs), so it starts an event with e
+    assert table.loc[["a", "b", "c"], "event_size"].tolist() == [3, 3, 3]
+    assert table.loc["d", "event_id"] == table.loc["e", "event_id"] != table.loc["a", "event_id"]
+    assert (table["story_size"] == 1).all()
+
+
+def test_small_corpora_use_the_small_corpus_cosine() -> None:
+    assert "too few" in overlap.same_event_rule(5) and "beats" in overlap.same_event_rule(500)
+    units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": 0,
+                          "text": ["Troops guarded the airport in Almaty on Friday.",
+                                   "Soldiers guarded Almaty airport as protests went on."]})
+    row = overlap.document_relations(units).iloc[0]
+    assert row["same_story"] == (row["cosine"] >= overlap.SMALL_CORPUS_COSINE
+                                 and row["n_shared_anchors"] >= overlap.MIN_SHARED_ANCHORS)
+
+
+def test_beat_levels_ignore_cosines_below_the_neighbour_floor() -> None:
+    measures = pd.DataFrame({"doc_a": ["a", "a"], "doc_b": ["b", "c"], "cosine": [0.5, 0.04]})
+    beat = overlap.beat_levels(measures, ["a", "b", "c"], n_neighbors=2)
+    assert beat.to_dict() == {"a": 0.25, "b": 0.25, "c": 0.0}
