@@ -283,6 +283,17 @@ def test_seed_report_tables(seed_report) -> None:
     assert (seed_report / "html" / "01-source-overlap.html").exists()
     html = (seed_report / "html" / "01-source-overlap.html").read_text(encoding="utf-8")
     assert "kz-diff" in html and "precision" in html
+    # the stories table: the CNN versions are one story; five documents are too few for a beat, and every pair of
+    # these reports of one week clears the small-corpus cosine, so all five are one event
+    stories = report.read_table("stories", out_dir=seed_report).set_index("doc_id")
+    assert list(stories.columns) == list(overlap.STORY_COLUMNS)[1:] and len(stories) == 5
+    assert stories.loc[[CNN_A, CNN_B], "story_size"].tolist() == [2, 2]
+    assert stories.loc[CNN_A, "story_id"] == stories.loc[CNN_B, "story_id"]
+    assert (stories.drop(index=[CNN_A, CNN_B])["story_size"] == 1).all()
+    assert (stories["event_size"] == 5).all()
+    assert "too few to measure a beat" in html
+    topics_html = (seed_report / "html" / "02-topic-clustering.html").read_text(encoding="utf-8")
+    assert "(a version of <code>" in topics_html  # the findings name the projected version
 
 
 @pytest.mark.slow

@@ -173,3 +173,34 @@ def test_beat_levels_ignore_cosines_below_the_neighbour_floor() -> None:
     measures = pd.DataFrame({"doc_a": ["a", "a"], "doc_b": ["b", "c"], "cosine": [0.5, 0.04]})
     beat = overlap.beat_levels(measures, ["a", "b", "c"], n_neighbors=2)
     assert beat.to_dict() == {"a": 0.25, "b": 0.25, "c": 0.0}
+
+
+def test_a_paraphrased_fact_and_a_similar_headline_are_not_shared_passages() -> None:
+    units = pd.DataFrame({"doc_id": ["a", "a", "b", "b"], "para_id": [0, 1, 0, 1], "text": [
+        "Nearly 8,000 detained during protests",
+        "The CSTO peacekeepers guarded strategic facilities in Almaty while police patrolled the empty streets "
+        "of the city centre.",
+        "Nearly 8,000 detained amid unrest",
+        "The CSTO began deploying its peacekeepers on Friday to guard strategic facilities, the alliance's "
+        "secretary general said in Moscow.",
+    ]})
+    row = overlap.source_overlap(units).similarity.iloc[0]
+    assert row["relation"] != "shared_passages"
+    assert len(row["shared_words"].split()) < overlap.MIN_SHARED_RUN + 2  # no reused sentence to show
+
+
+def test_a_reused_quote_in_an_otherwise_different_story_is_a_shared_passage() -> None:
+    quote = ("“We will restore order in the country and bring those responsible for the violence to justice,” "
+             "the president said in a televised address.")
+    a = ["Fuel prices at petrol stations in the west of the country doubled at the start of the year.",
+         "Drivers queued for hours in Zhanaozen, where the first rallies began among oil workers.",
+         "Economists said the end of price caps on liquefied gas had been announced with little warning.",
+         "Traders expect the government to reinstate the cap for six months while it reviews the market.", quote]
+    b = ["The central bank closed for two days and the currency lost a tenth of its value against the dollar.",
+         "Banks limited cash withdrawals, and card payments failed across the largest cities for most of Friday.",
+         "Exporters of grain and metals said contracts signed before the crisis would be honoured.", quote,
+         "The bank's board will meet again next week to decide whether to raise its base rate."]
+    units = pd.DataFrame({"doc_id": ["a"] * 5 + ["b"] * 5, "para_id": list(range(5)) * 2, "text": a + b})
+    row = overlap.source_overlap(units).similarity.iloc[0]
+    assert row["relation"] == "shared_passages"
+    assert "restore order in the country" in row["shared_words"]
