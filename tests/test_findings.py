@@ -62,10 +62,22 @@ def test_overlap_findings_state_direction_and_borderline_passages() -> None:
               best_passage_a="the union said it would strike", best_passage_b="the union said it will strike"),
     ])
     result = findings.overlap_findings(similarity, outlets={"a": "X", "b": "Y"}, min_passage_score=0.45)
-    assert result.headline[0] == "2 pairs compared: 1 `near_duplicate`, 1 `shared_passages`, 0 `same_event`, 0 `unrelated`."
+    assert result.headline[0] == ("2 pairs compared: 1 `near_duplicate`, 0 `translated_copy`, 1 `shared_passages`, "
+                                  "0 `same_event`, 0 `unrelated`.")
     assert "more of `a` (X) lies inside `b` (Y) than the reverse" in result.headline[1]
     assert "“the union said it would strike”" in result.headline[2]
     assert result.caveats[0].startswith("1 shared-passage call of 1 clear the threshold 0.45 by less than 0.05")
+
+
+def test_overlap_findings_name_translations_stories_and_the_rule_used() -> None:
+    similarity = pd.DataFrame([_pair("translated_copy", shared_anchors="7 | Tokayev | 8,000 | Almaty | 164")])
+    stories = pd.DataFrame({"doc_id": ["a", "b", "c"], "story_id": ["a", "a", "c"], "story_size": [2, 2, 1],
+                            "event_id": ["a", "a", "c"], "event_size": [2, 2, 1]})
+    result = findings.overlap_findings(similarity, min_passage_score=0.45, stories=stories)
+    details = " ".join(result.details)
+    assert "share 5 numbers and names in the same order" in details and "Tokayev" in details
+    assert "3 documents are too few to measure a beat" in details
+    assert "2 documents are versions of 1 story" in details and "1 event group 2 documents" in details
 
 
 def test_claims_findings_name_the_group_on_which_outlets_disagree() -> None:

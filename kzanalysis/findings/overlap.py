@@ -81,7 +81,7 @@ def overlap_findings(
     for _, row in translated.head(MAX_PAIRS_NAMED).iterrows():
         n = len(str(row["shared_anchors"]).split(" | "))
         details.append(f"Translated copy: {label(row['doc_a'])} and {label(row['doc_b'])} are in different languages "
-                       f"and share {plural(n, 'number or name')} in the same order: "
+                       f"and share {n:,} numbers and names in the same order: "
                        f"{quote_text(row['shared_anchors'], limit=100)}.")
     if stories is not None and len(stories):
         from kzanalysis.overlap.stories import same_event_rule

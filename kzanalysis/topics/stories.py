@@ -63,7 +63,7 @@ def clustering_problem(
         n_kept = _content_paragraphs(kept)
         if n_kept < needed:
             return (f"topic clustering needs at least {needed} paragraphs with a content term{why};"
-                    f" this corpus has {n_content}, but only {n_kept} when each near-duplicate story is counted once")
+                    f" this corpus has {n_content}, but only {n_kept} when each story is counted once")
     return None
 
 
