@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from .. import config
-from ._base import HAND_ALIGNMENT_FILE
+from ._base import HAND_ALIGNMENT_FILE, MIN_SEGMENT_TERMS
+from .passages import passage_scores
 from .relations import OverlapResult, source_overlap
 
 
@@ -167,9 +168,14 @@ def calibration_results(pairs: pd.DataFrame | None = None, **options: object) ->
     units = calibration_units(pairs)
     rows = []
     for row in pairs.itertuples(index=False):
-        result = source_overlap(units[units["pair"] == row.pair].drop(columns="pair"), **options)  # type: ignore[arg-type]
+        pair_units = units[units["pair"] == row.pair].drop(columns="pair")
+        result = source_overlap(pair_units, **options)  # type: ignore[arg-type]
         found = result.similarity.iloc[0].drop(["doc_a", "doc_b"]).to_dict()
-        top = float(result.scores["score"].max()) if len(result.scores) else 0.0
+        # source_overlap scores paragraphs only where the texts share a shingle; here every pair is scored, to
+        # show how close text that shares none came to the thresholds
+        scores = passage_scores(pair_units, pd.DataFrame({"doc_a": [f"{row.pair}:a"], "doc_b": [f"{row.pair}:b"]}),
+                                min_segment_terms=int(options.get("min_segment_terms", MIN_SEGMENT_TERMS)))  # type: ignore[call-overload]
+        top = float(scores["score"].max()) if len(scores) else 0.0
         rows.append({"pair": row.pair, "expected": row.expected, **found, "max_pair_score": top})
     table = pd.DataFrame(rows)
     table.insert(3, "correct", table["expected"] == table["relation"])

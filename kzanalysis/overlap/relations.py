@@ -208,7 +208,9 @@ def source_overlap(
 ) -> OverlapResult:
     """Compare documents end to end: candidates, measures, passage scores, alignment and relations.
 
-    Steps: :func:`document_relations` (candidates, measures, beats, translations) -> :func:`passage_scores` -> a first
+    Steps: :func:`document_relations` (candidates, measures, beats, translations) -> :func:`passage_scores` on the
+    pairs whose whole texts share at least one shingle (the document-level evidence of reuse; every shared passage
+    and near duplicate has it, so pairs without one are never aligned and cost nothing) -> a first
     :func:`align_passages` at ``min_passage_score`` decides which pairs are near duplicates (the rule of
     :func:`classify_relations`) -> those pairs are aligned again down to ``min_near_duplicate_score`` ->
     :func:`classify_relations`; the ``stories`` table from the document-level evidence (:func:`story_groups`).
@@ -259,7 +261,9 @@ def source_overlap(
     measures = document_relations(ordered, k=k, candidates=candidates, n_perm=n_perm, bands=bands,
                                   n_neighbors=n_neighbors, random_state=random_state, min_cosine=min_cosine,
                                   min_above_beat=min_above_beat)
-    pairs = measures[["doc_a", "doc_b"]]
+    # paragraphs are compared only where the whole texts share a shingle: a shared passage (a run of
+    # min_shared_run content stems) and a near duplicate always do, so no relation depends on the other pairs
+    pairs = measures.loc[measures["jaccard"] > 0, ["doc_a", "doc_b"]]
     scores = passage_scores(ordered, pairs, min_segment_terms=min_segment_terms, splitter=splitter)
     first = align_passages(scores, min_score=min_passage_score)
     coverage = alignment_coverage(first, ordered, min_score=min_passage_score)
