@@ -204,3 +204,11 @@ def test_a_reused_quote_in_an_otherwise_different_story_is_a_shared_passage() ->
     row = overlap.source_overlap(units).similarity.iloc[0]
     assert row["relation"] == "shared_passages"
     assert "restore order in the country" in row["shared_words"]
+
+
+def test_stories_of_no_document_and_of_one() -> None:
+    empty = overlap.stories(pd.DataFrame({"doc_id": pd.Series(dtype=str), "para_id": pd.Series(dtype=int),
+                                          "text": pd.Series(dtype=str)}))
+    assert empty.empty and list(empty.columns) == list(overlap.STORY_COLUMNS)
+    one = pd.DataFrame({"doc_id": ["a", "b"], "para_id": 0, "text": ["Troops guard the airport in Almaty.", "It was."]})
+    assert overlap.stories(one).values.tolist() == [["a", "a", 1, "a", 1], ["b", "b", 1, "b", 1]]

@@ -133,7 +133,7 @@ def document_anchors(units: pd.DataFrame, languages: dict[str, str], *,
         {'a': ['tokayev', '5']}
     """
     ordered = _ordered_units(units)
-    texts = ordered[ordered["text"].map(lambda t: isinstance(t, str))].groupby("doc_id", sort=True)["text"]
+    texts = ordered[ordered["text"].map(lambda t: isinstance(t, str)).astype(bool)].groupby("doc_id", sort=True)["text"]
     return {doc: anchors("\n\n".join(text), language=languages.get(doc, "en"), as_written=as_written)
             for doc, text in texts}
 

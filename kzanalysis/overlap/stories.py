@@ -265,12 +265,13 @@ def story_groups(relations: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     return table[list(STORY_COLUMNS)]
 
 
-def stories(units: pd.DataFrame, **options: object) -> pd.DataFrame:
-    """The ``stories`` table of a corpus: :func:`document_relations` then :func:`story_groups`.
+def stories(units: pd.DataFrame, *, relations: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The ``stories`` table of a corpus: :func:`story_groups` over :func:`document_relations`.
 
     Args:
         units: Body paragraphs (``doc_id``, ``para_id``, ``text``), e.g. ``kz.body_paragraphs(paras)``.
-        **options: Keyword options of :func:`document_relations`.
+        relations: Document-level relations already computed (:func:`document_relations` with options of your
+            own, or a ``doc_similarity`` table); ``None``: :func:`document_relations` with its defaults.
 
     Returns:
         :data:`STORY_COLUMNS`, one row per document (see :func:`story_groups`; the module's example).
@@ -281,4 +282,4 @@ def stories(units: pd.DataFrame, **options: object) -> pd.DataFrame:
         [2, 2, 1, 1, 1]
     """
     ordered = _ordered_units(units)
-    return story_groups(document_relations(ordered, **options), ordered)  # type: ignore[arg-type]
+    return story_groups(document_relations(ordered) if relations is None else relations, ordered)
