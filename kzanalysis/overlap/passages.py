@@ -86,10 +86,8 @@ def _weighted_lcs(a: np.ndarray, b: np.ndarray, weights: np.ndarray) -> float:
     One numpy pass per term of ``a``: ``L[i, j] = cummax_j max(L[i-1, j], L[i-1, j-1] + w(a_i) [a_i == b_j])``.
     """
     previous = np.zeros(len(b) + 1)
-    for term in a:
+    for term in a[np.isin(a, b)]:  # a term b lacks leaves the row unchanged
         match = b == term
-        if not match.any():
-            continue
         diagonal = np.where(match, previous[:-1] + weights[term], -np.inf)
         previous[1:] = np.maximum.accumulate(np.maximum(previous[1:], diagonal))
     return float(previous[-1])
@@ -171,6 +169,7 @@ def passage_scores(
     unit_index = {key: n for n, key in enumerate(zip(ordered["doc_id"], ordered["para_id"]))}
     seg_unit = np.asarray([unit_index[(d, p)] for d, p in zip(segs["doc_id"], segs["para_id"])], dtype=np.int64)
     para_ids = ordered["para_id"].to_numpy()
+    seg_texts = segs["text"].tolist()
     records: dict[tuple[int, int], list] = {}
     for doc_a, doc_b in zip(pairs["doc_a"], pairs["doc_b"]):
         rows_a, rows_b = unit_rows.get(doc_a), unit_rows.get(doc_b)
@@ -188,7 +187,7 @@ def passage_scores(
             key = (int(seg_unit[sa]), int(seg_unit[sb]))
             record = records.setdefault(key, [0.0, 0.0, "", ""])
             if score > record[1]:
-                record[1:] = [score, segs["text"].iat[sa], segs["text"].iat[sb]]
+                record[1:] = [score, seg_texts[sa], seg_texts[sb]]
     if not records:
         return empty
     keys = sorted(records)
