@@ -7,7 +7,7 @@ from typing import Mapping
 import pandas as pd
 
 from kzanalysis.findings.base import Findings, doc_label, join_names, plural, quote_text
-from kzanalysis.overlap._base import RELATIONS
+from kzanalysis.overlap import RELATIONS, same_event_rule
 NEAR_THRESHOLD_MARGIN = 0.05
 """A shared passage whose score clears the threshold by less than this is named as borderline."""
 SYMMETRY_MARGIN = 0.1
@@ -84,8 +84,6 @@ def overlap_findings(
                        f"and share {n:,} numbers and names in the same order: "
                        f"{quote_text(row['shared_anchors'], limit=100)}.")
     if stories is not None and len(stories):
-        from kzanalysis.overlap.stories import same_event_rule
-
         versions = stories[stories["story_size"] > 1]
         events = stories[stories["event_size"] > 1]
         details.append(
