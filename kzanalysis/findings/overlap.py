@@ -91,9 +91,11 @@ def overlap_findings(
             + (f"{plural(len(versions), 'document')} are versions of {plural(versions['story_id'].nunique(), 'story')} "
                f"(copies or translations; largest {int(versions['story_size'].max())})" if len(versions)
                else "No document is a copy or translation of another")
-            + "; " + (f"{plural(events['event_id'].nunique(), 'event')} group {plural(len(events), 'document')} "
-                      f"(largest {int(events['event_size'].max())}), {plural(len(stories) - len(events), 'document')} "
-                      "stand alone." if len(events) else "no two documents report one event."))
+            + "; " + (f"{plural(len(events), 'document')} fall into {plural(events['event_id'].nunique(), 'event')} "
+                      f"(the largest has {int(events['event_size'].max())}) and "
+                      f"{plural(len(stories) - len(events), 'document')} "
+                      f"{'stands' if len(stories) - len(events) == 1 else 'stand'} alone." if len(events)
+                      else "no two documents report one event."))
     rest = similarity[similarity["relation"] != "near_duplicate"]["cosine"]
     if len(rest):
         details.append(f"Cosine of the other pairs: {rest.min():.2f} to {rest.max():.2f} (median "
