@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import difflib
+from html import escape as _escape
 
 import pandas as pd
 
-from ..report.tables import escape
 from ._base import _DECIMALS, _DIFF_TOKEN, _ordered_units
 
 
 # --------------------------------------------------------------------------------------------
 # Wording: what changed between aligned paragraphs, and how to show it
 # --------------------------------------------------------------------------------------------
+
+
+def _escape_text(text: object) -> str:
+    """Document text made safe for HTML: the standard library's ``html.escape`` with quotes, the call
+    ``report.escape`` makes for notebooks (the overlap stage does not import the report stage above it)."""
+    return _escape(str(text), quote=True)
 
 
 def _diff_tokens(text: str) -> list[str]:
@@ -115,8 +121,8 @@ def _highlight(text_a: str, text_b: str) -> tuple[str, str]:
     out_a: list[str] = []
     out_b: list[str] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        part_a = escape("".join(tokens_a[i1:i2]))
-        part_b = escape("".join(tokens_b[j1:j2]))
+        part_a = _escape_text("".join(tokens_a[i1:i2]))
+        part_b = _escape_text("".join(tokens_b[j1:j2]))
         if op == "equal":
             out_a.append(part_a)
             out_b.append(part_b)
@@ -151,7 +157,7 @@ def diff_html(text_a: str, text_b: str, *, label_a: str = "A", label_b: str = "B
         True
     """
     a, b = _highlight(str(text_a), str(text_b))
-    return (f'{_DIFF_STYLE}<table class="kz-diff"><tr><th>{escape(label_a)}</th><th>{escape(label_b)}</th></tr>'
+    return (f'{_DIFF_STYLE}<table class="kz-diff"><tr><th>{_escape_text(label_a)}</th><th>{_escape_text(label_b)}</th></tr>'
             f"<tr><td>{a}</td><td>{b}</td></tr></table>")
 
 
@@ -180,7 +186,7 @@ def aligned_passages_html(
     rows = alignment[(alignment["doc_a"] == doc_a) & (alignment["doc_b"] == doc_b)]
     rows = rows.sort_values(["para_a", "para_b"], kind="stable")
     if rows.empty:
-        return f"<p>No aligned paragraphs between {escape(doc_a)} and {escape(doc_b)}.</p>"
+        return f"<p>No aligned paragraphs between {_escape_text(doc_a)} and {_escape_text(doc_b)}.</p>"
     shown = rows if max_rows is None else rows.head(max_rows)
     body = []
     for (_, para_a, _, para_b), text_a, text_b in _aligned_texts(shown, units):
@@ -190,7 +196,7 @@ def aligned_passages_html(
                     f"<td>{a}</td><td>{b}</td></tr>")
     note = f"<p><em>{len(shown)} of {len(rows)} aligned pairs shown.</em></p>" if len(shown) < len(rows) else ""
     return (f'{_DIFF_STYLE}<table class="kz-diff"><tr><th>para_a</th><th>para_b</th><th>score</th>'
-            f"<th>{escape(doc_a)} (only here: orange)</th><th>{escape(doc_b)} (only here: blue)</th></tr>"
+            f"<th>{_escape_text(doc_a)} (only here: orange)</th><th>{_escape_text(doc_b)} (only here: blue)</th></tr>"
             + "".join(body) + "</table>" + note)
 
 
