@@ -159,14 +159,22 @@ def test_events_do_not_chain_through_one_loose_pair() -> None:
     assert (table["story_size"] == 1).all()
 
 
-def test_small_corpora_use_the_small_corpus_cosine() -> None:
+def test_small_corpora_use_the_small_corpus_cosine_and_shared_names() -> None:
     assert "too few" in overlap.same_event_rule(5) and "beats" in overlap.same_event_rule(500)
-    units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": 0,
-                          "text": ["Troops guarded the airport in Almaty on Friday.",
-                                   "Soldiers guarded Almaty airport as protests went on."]})
-    row = overlap.document_relations(units).iloc[0]
-    assert row["same_story"] == (row["cosine"] >= overlap.SMALL_CORPUS_COSINE
-                                 and row["n_shared_anchors"] >= overlap.MIN_SHARED_ANCHORS)
+
+    def call(a: str, b: str) -> tuple[bool, float, int]:
+        row = overlap.document_relations(pd.DataFrame({"doc_id": ["a", "b"], "para_id": 0, "text": [a, b]})).iloc[0]
+        return bool(row["same_story"]), float(row["cosine"]), int(row["n_shared_anchors"])
+
+    troops = "Troops guarded the airport in Almaty on Friday as protests went on."
+    same, cosine, names = call(troops, "Soldiers guarded Almaty airport on Friday as protests went on.")
+    assert same and cosine >= overlap.SMALL_CORPUS_COSINE and names >= overlap.MIN_SHARED_ANCHORS
+    # the same words but no place or day in common: not the same story however high the cosine
+    same, cosine, names = call("Troops guarded the airport in Almaty as protests went on.",
+                               "Soldiers guarded the airport as protests went on in the capital.")
+    assert not same and cosine >= overlap.SMALL_CORPUS_COSINE and names == 0
+    same, cosine, _ = call(troops, "Wheat harvests in the north beat every forecast this autumn.")
+    assert not same and cosine < overlap.SMALL_CORPUS_COSINE
 
 
 def test_beat_levels_ignore_cosines_below_the_neighbour_floor() -> None:

@@ -71,6 +71,11 @@ def anchors(text: str, *, language: str = "en", as_written: bool = False) -> lis
         >>> anchors("Quasi 8.000 persone sono state arrestate, ha detto Tokajew ad Almaty.", language="it", as_written=True)
         ['8.000', 'Tokajew', 'Almaty']
     """
+    return [written if as_written else key for key, written in _anchor_pairs(text, language)]
+
+
+def _anchor_pairs(text: str, language: str) -> list[tuple[str, str]]:
+    """``(one spelling, as written)`` of each anchor of a text, in text order (see :func:`anchors`)."""
     from ..tokenize import stop_words_for
 
     stop = stop_words_for(language) | stop_words_for("en")
@@ -82,7 +87,7 @@ def anchors(text: str, *, language: str = "en", as_written: bool = False) -> lis
         if (word[:1].isupper() and len(word) >= MIN_NAME_CHARS and word.lower() not in lower
                 and word.casefold() not in stop):
             found.append((match.start(), _fold(word), word))
-    return [written if as_written else key for _, key, written in sorted(found)]
+    return [(key, written) for _, key, written in sorted(found)]
 
 
 def common_positions(a: list[str], b: list[str]) -> list[int]:
@@ -123,19 +128,18 @@ def shared_anchors(a: list[str], b: list[str]) -> list[str]:
     return [a[i] for i in common_positions(a, b)]
 
 
-def document_anchors(units: pd.DataFrame, languages: dict[str, str], *,
-                     as_written: bool = False) -> dict[str, list[str]]:
-    """``doc_id`` -> the anchors of its body paragraphs in order (see :func:`anchors`; ``as_written`` likewise).
+def document_anchors(units: pd.DataFrame, languages: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    """``doc_id`` -> the anchors of its body paragraphs in order, each as ``(one spelling, as written)``: the first
+    is what two documents are compared on, the second what the evidence shows (see :func:`anchors`).
 
     Example:
-        >>> units = pd.DataFrame({"doc_id": ["a", "a"], "para_id": [0, 1], "text": ["Tokayev spoke.", "On 5 May."]})
+        >>> units = pd.DataFrame({"doc_id": ["a", "a"], "para_id": [0, 1], "text": ["Tokajew spoke.", "On 5 May."]})
         >>> document_anchors(units, {})
-        {'a': ['tokayev', '5']}
+        {'a': [('tokayev', 'Tokajew'), ('5', '5')]}
     """
     ordered = _ordered_units(units)
     texts = ordered[ordered["text"].map(lambda t: isinstance(t, str)).astype(bool)].groupby("doc_id", sort=True)["text"]
-    return {doc: anchors("\n\n".join(text), language=languages.get(doc, "en"), as_written=as_written)
-            for doc, text in texts}
+    return {doc: _anchor_pairs("\n\n".join(text), languages.get(doc, "en")) for doc, text in texts}
 
 
 def anchor_candidates(doc_anchors: dict[str, list[str]], languages: dict[str, str], *,

@@ -123,9 +123,9 @@ def document_relations(
     languages = _languages_by_doc(ordered)
     doc_ids = sorted(ordered["doc_id"].unique())
     several = len(set(languages.values())) > 1
-    anchors_by_doc = document_anchors(ordered, languages)
-    anchor_sets = {doc: set(found) for doc, found in anchors_by_doc.items()}
-    written = document_anchors(ordered, languages, as_written=True) if several else {}
+    found = document_anchors(ordered, languages)  # one pass: compared on the one spelling, shown as written
+    anchors_by_doc = {doc: [key for key, _ in pairs] for doc, pairs in found.items()}
+    anchor_sets = {doc: set(keys) for doc, keys in anchors_by_doc.items()}
     if pairs is None:
         pairs = candidate_pairs(ordered, method=candidates, k=k, n_perm=n_perm, bands=bands,
                                 n_neighbors=max(n_neighbors, BEAT_NEIGHBORS), random_state=random_state)
@@ -146,7 +146,7 @@ def document_relations(
             continue
         run = common_positions(anchors_by_doc.get(a, []), anchors_by_doc.get(b, []))
         fewer = min(len(anchors_by_doc.get(a, [])), len(anchors_by_doc.get(b, []))) or 1
-        shared.append(" | ".join(written[a][i] for i in run))
+        shared.append(" | ".join(found[a][i][1] for i in run))
         translated.append(len(run) >= min_anchors and len(run) / fewer >= min_anchor_share)
     result["translated"] = translated
     result["shared_anchors"] = shared
