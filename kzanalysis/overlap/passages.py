@@ -67,17 +67,23 @@ def segments(units: pd.DataFrame, *, min_terms: int = MIN_SEGMENT_TERMS, splitte
 
 
 class _Coded:
-    """Term sequences coded as integers, with idf weights, and a binary row x term matrix for prefiltering."""
+    """Term sequences coded as integers, with idf weights, and row x term matrices for prefiltering.
+
+    ``binary`` marks which terms a row has; ``weighted`` holds each term's weight times its count in the row.
+    """
 
     def __init__(self, term_lists: list[list[str]], vocabulary: dict[str, int], weights: np.ndarray) -> None:
         self.codes = [np.asarray([vocabulary[t] for t in terms], dtype=np.int64) for terms in term_lists]
         self.totals = np.asarray([weights[c].sum() for c in self.codes], dtype=np.float64)
         rows = np.repeat(np.arange(len(self.codes)), [len(c) for c in self.codes])
         columns = np.concatenate(self.codes) if self.codes else np.zeros(0, dtype=np.int64)
-        matrix = sp.csr_matrix((np.ones(len(columns)), (rows, columns)), shape=(len(self.codes), len(vocabulary)))
-        matrix.sum_duplicates()
-        matrix.data[:] = 1.0
-        self.binary = matrix
+        counts = sp.csr_matrix((np.ones(len(columns)), (rows, columns)), shape=(len(self.codes), len(vocabulary)))
+        counts.sum_duplicates()
+        counts.sort_indices()
+        self.weighted = counts.multiply(weights[np.newaxis, :]).tocsr()
+        self.weighted.sort_indices()
+        counts.data[:] = 1.0
+        self.binary = counts
 
 
 def _weighted_lcs(a: np.ndarray, b: np.ndarray, weights: np.ndarray) -> float:
@@ -100,11 +106,46 @@ def _dice(coded_a: _Coded, i: int, coded_b: _Coded, j: int, weights: np.ndarray)
     return 2.0 * _weighted_lcs(coded_a.codes[i], coded_b.codes[j], weights) / total
 
 
-def _shared_term_pairs(binary_a: sp.csr_matrix, binary_b: sp.csr_matrix, min_shared: int) -> tuple[np.ndarray, np.ndarray]:
-    shared = (binary_a @ binary_b.T).tocoo()
-    keep = shared.data >= min_shared
-    order = np.lexsort((shared.col[keep], shared.row[keep]))
-    return shared.row[keep][order], shared.col[keep][order]
+def _scorable_pairs(
+    coded: _Coded, rows_a: np.ndarray, rows_b: np.ndarray, floors: np.ndarray, *, min_shared: int = 2,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Row pairs ``(i, j)`` of ``rows_a`` x ``rows_b`` that share ``min_shared`` terms and can score ``floors[j]``.
+
+    A common subsequence holds only terms both rows have, so its weight is at most the weight of the terms of
+    one row that the other contains (counted as often as that row has them): ``W(LCS) <= min(Wa(a in b),
+    Wb(b in a))``, and the Dice score is at most ``2 * min(...) / (W(a) + W(b))``. Pairs whose bound is below
+    their floor (less half a unit of the rounding of scores) cannot reach it and are never scored: an exact
+    filter, nothing that could pass is lost.
+    Returned as positions into ``rows_a`` and ``rows_b``, sorted.
+    """
+    binary_a, binary_b = coded.binary[rows_a], coded.binary[rows_b]
+    shared = (binary_a @ binary_b.T).tocsr()
+    bound_a = (coded.weighted[rows_a] @ binary_b.T).tocsr()
+    bound_b = (binary_a @ coded.weighted[rows_b].T).tocsr()
+    for matrix in (shared, bound_a, bound_b):
+        matrix.sort_indices()
+    # the three products have the same sparsity (positive weights), so their data line up entry by entry
+    row = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
+    column = shared.indices
+    bound = 2.0 * np.minimum(bound_a.data, bound_b.data)
+    total = coded.totals[rows_a][row] + coded.totals[rows_b][column]
+    reach = floors[column] - 0.5 * 10.0 ** -_DECIMALS  # scores are rounded before they meet a threshold
+    keep = (shared.data >= min_shared) & (bound >= reach * total - 1e-9)
+    order = np.lexsort((column[keep], row[keep]))
+    return row[keep][order], column[keep][order]
+
+
+def _scored_pairs(pairs: pd.DataFrame, *, min_score: float) -> pd.DataFrame:
+    """``doc_a < doc_b``, one row per pair, with its floor: the pair's ``min_score`` column or ``min_score``."""
+    if not len(pairs):
+        return pd.DataFrame({"doc_a": pd.Series(dtype=str), "doc_b": pd.Series(dtype=str),
+                             "min_score": pd.Series(dtype=float)})
+    a, b = pairs["doc_a"].astype(str).to_numpy(), pairs["doc_b"].astype(str).to_numpy()
+    floors = pairs["min_score"].astype(float).to_numpy() if "min_score" in pairs else np.full(len(pairs), min_score)
+    frame = pd.DataFrame({"doc_a": np.where(a < b, a, b), "doc_b": np.where(a < b, b, a), "min_score": floors})
+    frame = frame[frame["doc_a"] != frame["doc_b"]]
+    frame = frame.groupby(["doc_a", "doc_b"], sort=True, as_index=False)["min_score"].min()
+    return frame
 
 
 def passage_scores(
@@ -112,6 +153,7 @@ def passage_scores(
     pairs: pd.DataFrame,
     *,
     min_segment_terms: int = MIN_SEGMENT_TERMS,
+    min_score: float = 0.0,
     splitter: str = "auto",
 ) -> pd.DataFrame:
     """Score every paragraph pair of the given document pairs for shared text, robust to rewording and order.
@@ -127,10 +169,18 @@ def passage_scores(
     paragraph. ``score`` is the larger of the two. Only paragraph (segment) pairs sharing at least two content
     stems are scored; the rest score 0 and are not listed.
 
+    Work grows with the pairs that can matter, not with paragraphs squared: the paragraph (sentence) pairs whose
+    shared terms cannot reach ``min_score`` (the bound of :func:`_scorable_pairs`: a common subsequence holds
+    only shared terms) are skipped without computing their subsequence, and only pairs scoring at least
+    ``min_score`` are listed. With the default 0 every pair sharing two stems is listed.
+
     Args:
         units: Body paragraphs of the corpus (``doc_id``, ``para_id``, ``text``). Not modified.
-        pairs: Document pairs (``doc_a``, ``doc_b``), e.g. from :func:`candidate_pairs`.
+        pairs: Document pairs (``doc_a``, ``doc_b``), e.g. from :func:`candidate_pairs`; an optional
+            ``min_score`` column sets the floor pair by pair.
         min_segment_terms: Shortest sentence or quotation (in content words) that counts as a passage.
+        min_score: Floor of the listed scores (for pairs without a ``min_score`` column). Listed rows are
+            scored in full: the same ``para_score`` and ``segment_score`` as with no floor.
         splitter: Sentence splitter, as in :func:`kzanalysis.sentences`.
 
     Returns:
@@ -150,8 +200,7 @@ def passage_scores(
     empty = pd.DataFrame({c: pd.Series(dtype=str if c in ("doc_a", "doc_b", "segment_a", "segment_b")
                                        else ("int64" if c in ("para_a", "para_b") else float))
                           for c in SCORE_COLUMNS})
-    pairs = _pairs_frame(pairs["doc_a"].astype(str).tolist(), pairs["doc_b"].astype(str).tolist()) \
-        if len(pairs) else pd.DataFrame({"doc_a": [], "doc_b": []})
+    pairs = _scored_pairs(pairs, min_score=min_score)
     if pairs.empty or ordered.empty:
         return empty
     languages = _languages_by_doc(ordered)
@@ -168,26 +217,55 @@ def passage_scores(
     seg_rows = segs.groupby("doc_id", sort=True).indices if len(segs) else {}
     unit_index = {key: n for n, key in enumerate(zip(ordered["doc_id"], ordered["para_id"]))}
     seg_unit = np.asarray([unit_index[(d, p)] for d, p in zip(segs["doc_id"], segs["para_id"])], dtype=np.int64)
+    doc_ids = ordered["doc_id"].to_numpy()
     para_ids = ordered["para_id"].to_numpy()
     seg_texts = segs["text"].tolist()
+    floor_of = dict(zip(zip(pairs["doc_a"], pairs["doc_b"]), pairs["min_score"]))
     records: dict[tuple[int, int], list] = {}
-    for doc_a, doc_b in zip(pairs["doc_a"], pairs["doc_b"]):
-        rows_a, rows_b = unit_rows.get(doc_a), unit_rows.get(doc_b)
-        if rows_a is None or rows_b is None:
+    for doc_a, partners in pairs.groupby("doc_a", sort=True)["doc_b"]:
+        # one block per document: its paragraphs against those of all its partners at once
+        partners = [d for d in partners if d in unit_rows]
+        rows_a = unit_rows.get(doc_a)
+        if rows_a is None or not partners:
             continue
-        for i, j in zip(*_shared_term_pairs(coded_units.binary[rows_a], coded_units.binary[rows_b], 2)):
+        floors = {d: float(floor_of[(doc_a, d)]) for d in partners}
+        rows_b = np.concatenate([unit_rows[d] for d in partners])
+        row_floor = np.concatenate([np.full(len(unit_rows[d]), floors[d]) for d in partners])
+        for i, j in zip(*_scorable_pairs(coded_units, rows_a, rows_b, row_floor)):
             ua, ub = int(rows_a[i]), int(rows_b[j])
             records[(ua, ub)] = [_dice(coded_units, ua, coded_units, ub, weights), 0.0, "", ""]
-        srows_a, srows_b = seg_rows.get(doc_a), seg_rows.get(doc_b)
-        if srows_a is None or srows_b is None:
+        srows_a = seg_rows.get(doc_a)
+        with_segments = [d for d in partners if d in seg_rows]
+        if srows_a is None or not with_segments:
             continue
-        for i, j in zip(*_shared_term_pairs(coded_segs.binary[srows_a], coded_segs.binary[srows_b], 2)):
+        srows_b = np.concatenate([seg_rows[d] for d in with_segments])
+        seg_floor = np.concatenate([np.full(len(seg_rows[d]), floors[d]) for d in with_segments])
+        for i, j in zip(*_scorable_pairs(coded_segs, srows_a, srows_b, seg_floor)):
             sa, sb = int(srows_a[i]), int(srows_b[j])
             score = _dice(coded_segs, sa, coded_segs, sb, weights)
             key = (int(seg_unit[sa]), int(seg_unit[sb]))
-            record = records.setdefault(key, [0.0, 0.0, "", ""])
+            record = records.get(key)
+            if record is None:  # the paragraphs could not reach the floor as wholes: score them all the same
+                record = records[key] = [_dice(coded_units, key[0], coded_units, key[1], weights), 0.0, "", ""]
             if score > record[1]:
                 record[1:] = [score, seg_texts[sa], seg_texts[sb]]
+    # a paragraph pair listed on its whole-paragraph score may have had its sentence pairs skipped (none could
+    # reach the floor): score them now, so that segment_score is the best sentence pair's for every listed row
+    seg_start = np.searchsorted(seg_unit, np.arange(len(ordered) + 1))
+    reach = 0.5 * 10.0 ** -_DECIMALS
+    for (ua, ub), record in records.items():
+        floor = floor_of[(doc_ids[ua], doc_ids[ub])]
+        if floor <= 0 or record[0] < floor - reach or record[1] >= floor - reach:
+            continue
+        seg_a = np.arange(seg_start[ua], seg_start[ua + 1])
+        seg_b = np.arange(seg_start[ub], seg_start[ub + 1])
+        if len(seg_a) == 0 or len(seg_b) == 0:
+            continue
+        record[1:] = [0.0, "", ""]
+        for i, j in zip(*_scorable_pairs(coded_segs, seg_a, seg_b, np.zeros(len(seg_b)))):
+            score = _dice(coded_segs, int(seg_a[i]), coded_segs, int(seg_b[j]), weights)
+            if score > record[1]:
+                record[1:] = [score, seg_texts[seg_a[i]], seg_texts[seg_b[j]]]
     if not records:
         return empty
     keys = sorted(records)
@@ -207,7 +285,8 @@ def passage_scores(
         "segment_a": [v[2] for v in values],
         "segment_b": [v[3] for v in values],
     })
-    result = result[result["score"] > 0]
+    floor = np.asarray([floor_of[key] for key in zip(result["doc_a"], result["doc_b"])], dtype=np.float64)
+    result = result[(result["score"] > 0) & (result["score"] >= floor - 1e-9)]
     return result.sort_values(["doc_a", "para_a", "doc_b", "para_b"], kind="stable").reset_index(drop=True)
 
 
@@ -248,22 +327,32 @@ def align_passages(
     low = set()
     if near_duplicates is not None and len(near_duplicates):
         low = set(zip(near_duplicates["doc_a"].astype(str), near_duplicates["doc_b"].astype(str)))
-    kept: list[pd.DataFrame] = []
-    for (doc_a, doc_b), group in scores.groupby(["doc_a", "doc_b"], sort=True):
-        threshold = near_duplicate_min_score if (doc_a, doc_b) in low else min_score
-        group = group[group["score"] >= threshold]
-        if group.empty:
+    ordered = scores.sort_values(["doc_a", "doc_b"], kind="stable")
+    doc_a, doc_b = ordered["doc_a"].to_numpy(), ordered["doc_b"].to_numpy()
+    para_a, para_b = ordered["para_a"].to_numpy(), ordered["para_b"].to_numpy()
+    value = ordered["score"].to_numpy(dtype=np.float64)
+    starts = np.flatnonzero(np.r_[True, (doc_a[1:] != doc_a[:-1]) | (doc_b[1:] != doc_b[:-1])])
+    stops = np.r_[starts[1:], len(ordered)]
+    kept: list[np.ndarray] = []
+    for start, stop in zip(starts, stops):  # one document pair at a time
+        threshold = near_duplicate_min_score if (doc_a[start], doc_b[start]) in low else min_score
+        rows = start + np.flatnonzero(value[start:stop] >= threshold)
+        if len(rows) == 0:
             continue
-        rows_a = np.unique(group["para_a"])
-        rows_b = np.unique(group["para_b"])
+        rows_a, index_a = np.unique(para_a[rows], return_inverse=True)
+        rows_b, index_b = np.unique(para_b[rows], return_inverse=True)
+        if len(rows_a) == len(rows) and len(rows_b) == len(rows):  # no paragraph twice: already one to one
+            kept.append(rows)
+            continue
         matrix = np.zeros((len(rows_a), len(rows_b)))
-        matrix[np.searchsorted(rows_a, group["para_a"]), np.searchsorted(rows_b, group["para_b"])] = group["score"]
+        matrix[index_a, index_b] = value[rows]
         picked_a, picked_b = linear_sum_assignment(matrix, maximize=True)
-        chosen = {(rows_a[i], rows_b[j]) for i, j in zip(picked_a, picked_b) if matrix[i, j] >= threshold}
-        kept.append(group[[(a, b) in chosen for a, b in zip(group["para_a"], group["para_b"])]])
+        chosen = np.zeros(matrix.shape, dtype=bool)
+        chosen[picked_a, picked_b] = matrix[picked_a, picked_b] >= threshold
+        kept.append(rows[chosen[index_a, index_b]])
     if not kept:
         return scores.iloc[0:0].copy()
-    aligned = pd.concat(kept, ignore_index=True)
+    aligned = ordered.iloc[np.concatenate(kept)]
     return aligned.sort_values(["doc_a", "para_a", "doc_b", "para_b"], kind="stable").reset_index(drop=True)
 
 
@@ -288,21 +377,26 @@ def alignment_coverage(alignment: pd.DataFrame, units: pd.DataFrame, *, min_scor
         [[0.5, 1.0]]
     """
     columns = ["doc_a", "doc_b", "n_aligned", "coverage_a", "coverage_b"]
-    ordered = _ordered_units(units)
     kept = alignment[alignment["score"] >= min_score] if len(alignment) else alignment
     if kept.empty:
         return pd.DataFrame({c: pd.Series(dtype=str if c.startswith("doc") else float) for c in columns})
+    ordered = _ordered_units(units)
+    ordered = ordered[ordered["doc_id"].isin(set(kept["doc_a"]) | set(kept["doc_b"]))]  # only these are read
     languages = _languages_by_doc(ordered)
-    size = {(d, int(p)): len(_content_terms(t, languages.get(d, "en")))
-            for d, p, t in zip(ordered["doc_id"], ordered["para_id"], ordered["text"])}
-    totals: dict[str, int] = {}
-    for (d, _), n in size.items():
-        totals[d] = totals.get(d, 0) + n
-    rows = []
-    for (doc_a, doc_b), group in kept.groupby(["doc_a", "doc_b"], sort=True):
-        covered_a = sum(size.get((doc_a, int(p)), 0) for p in group["para_a"].unique())
-        covered_b = sum(size.get((doc_b, int(p)), 0) for p in group["para_b"].unique())
-        rows.append({"doc_a": doc_a, "doc_b": doc_b, "n_aligned": len(group),
-                     "coverage_a": round(covered_a / max(totals.get(doc_a, 0), 1), _DECIMALS),
-                     "coverage_b": round(covered_b / max(totals.get(doc_b, 0), 1), _DECIMALS)})
-    return pd.DataFrame(rows, columns=columns)
+    size = pd.DataFrame({"doc_id": ordered["doc_id"].astype(str), "para_id": ordered["para_id"].astype("int64"),
+                         "n": [len(_content_terms(t, languages.get(d, "en")))
+                               for d, t in zip(ordered["doc_id"], ordered["text"])]})
+    size = size.groupby(["doc_id", "para_id"], as_index=False)["n"].sum()
+    totals = size.groupby("doc_id")["n"].sum()
+    pairs = kept[["doc_a", "doc_b"]].astype(str).assign(para_a=kept["para_a"].astype("int64"),
+                                                         para_b=kept["para_b"].astype("int64"))
+    result = pairs.groupby(["doc_a", "doc_b"], sort=True).size().rename("n_aligned").reset_index()
+    for side in ("a", "b"):
+        covered = (pairs[["doc_a", "doc_b", f"para_{side}"]].drop_duplicates()
+                   .merge(size, left_on=[f"doc_{side}", f"para_{side}"], right_on=["doc_id", "para_id"], how="left")
+                   .groupby(["doc_a", "doc_b"], sort=True)["n"].sum())
+        covered = covered.reindex(pd.MultiIndex.from_frame(result[["doc_a", "doc_b"]])).fillna(0).to_numpy()
+        total = totals.reindex(result[f"doc_{side}"]).fillna(0).to_numpy()
+        # Python's round on Python numbers (numpy's rounds 0.14375 the other way)
+        result[f"coverage_{side}"] = [round(int(c) / max(int(t), 1), _DECIMALS) for c, t in zip(covered, total)]
+    return result[columns]
