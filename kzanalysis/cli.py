@@ -35,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--jobs", type=int, default=None,
                         help="notebooks run side by side (default: the number of CPU cores, at most 4)")
     report.add_argument("--timeout", type=int, default=900, help="seconds a single notebook cell may run")
+    report.add_argument("--scheduler", default=None,
+                        help="run the chunked work (tokenising, MinHash) on a Dask cluster: its scheduler address, or "
+                             "'local' to start a LocalCluster for this run (needs pip install 'kzanalysis[dask]')")
     report.add_argument("--notebooks", type=Path, default=None,
                         help="folder of NN-name.ipynb notebooks to run (default: the series the package ships; "
                              "`kzanalysis notebooks DIR` copies it for editing)")
@@ -83,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             todo = discover_notebooks(args.notebooks) if args.notebooks is not None else None
             runs = run_series(args.corpus, metadata=args.metadata, out=args.out, jobs=args.jobs,
                               timeout=args.timeout, notebooks=todo, text_column=args.text_column,
-                              id_column=args.id_column)
+                              id_column=args.id_column, scheduler=args.scheduler)
         except Interrupted as stop:
             partial = f"; what it had written is in {display_path(stop.partial)}" if stop.partial else ""
             print(f"kzanalysis: {stop} -- {display_path(args.out)} was left as it was{partial}", file=sys.stderr)
@@ -91,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kzanalysis: interrupted before any notebook started; nothing was written", file=sys.stderr)
         return 130
-    except (CorpusError, FileNotFoundError, FileExistsError, ValueError) as err:
+    except (CorpusError, FileNotFoundError, FileExistsError, ValueError, ImportError, OSError) as err:
         print(f"kzanalysis: {err}", file=sys.stderr)
         return 2
     for run in runs.itertuples(index=False):

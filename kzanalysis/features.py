@@ -149,7 +149,7 @@ def tfidf(
     max_df: float = 1.0,
     sublinear_tf: bool = True,
     norm: Literal["l1", "l2"] | None = "l2",
-    n_jobs: int | None = None,
+    n_jobs: int | None = -1,
     parallel_min_texts: int = PARALLEL_MIN_TEXTS,
 ) -> Features:
     """TF-IDF weights of terms per document or per paragraph: scikit-learn's ``TfidfVectorizer`` (smooth idf) over
@@ -172,8 +172,9 @@ def tfidf(
         max_df: Keep terms in at most this share of rows (float) or this many rows (int).
         sublinear_tf: Use ``1 + ln(count)`` instead of the raw count.
         norm: Scale each row to unit ``"l2"`` or ``"l1"`` norm, or ``None`` for raw weights.
-        n_jobs: Processes that tokenize a units frame (``None``: all cores, scikit-learn's meaning); used
-            from ``parallel_min_texts`` texts on, the result is the same either way.
+        n_jobs: Workers that tokenize a units frame, scikit-learn's meaning (``-1``: all cores, or all the
+            cluster's threads after :func:`kzanalysis.parallel.use_scheduler`; ``None``: one); used from
+            ``parallel_min_texts`` texts on, the result is the same either way.
         parallel_min_texts: Fewest texts worth starting worker processes for.
 
     Returns:

@@ -1,47 +1,124 @@
-"""Parallelism, once: cut a table or a list into chunks and run a function on each, in worker processes when asked.
+"""Parallelism, once: cut a table or a list into chunks and run a function on each, on this machine or a cluster.
 
-Every stage that spreads work over cores (TF-IDF tokenising, shingling and MinHash) goes through :func:`run_chunks`
-with scikit-learn's meaning of ``n_jobs``: a positive number of processes, or ``None`` for all cores. Workers are
-forked where the system can (no import, no ``if __name__ == "__main__"`` guard needed; they read their slice of the
-input from memory shared with the parent, so it is neither copied nor pickled) and spawned elsewhere (slices are
-then sent). Results come back in chunk order, so the output never depends on the number of processes.
+Every stage that spreads work (TF-IDF tokenising, shingling and MinHash) goes through :func:`run_chunks`, with
+scikit-learn's meaning of ``n_jobs``: a positive number of workers, ``-1`` for all cores (``-2`` all but one,
+...), ``None`` for one unless a cluster is in use (:func:`use_scheduler`) or a ``joblib.parallel_config``
+says otherwise. On one machine the chunks run in joblib's worker processes; after :func:`use_scheduler` they
+run as tasks on a Dask cluster (the optional extra ``kzanalysis[dask]``), whose workers need kzanalysis
+installed. Results come back in chunk order and every chunk is computed the same way wherever it runs, so the
+output never depends on the number of workers or on where they are.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
 
 MAX_WORKERS = 64
-"""At most this many processes, however many cores the machine reports."""
+"""At most this many processes on one machine, however many cores it reports."""
 
-_FORKED_SOURCE: object = None
-"""The input of the chunked work in progress, read by forked workers from the memory they share with the parent."""
+LOCAL_CLUSTER_WORKERS = 2
+"""Workers of the cluster ``use_scheduler("local")`` starts (one thread each)."""
+
+_CLIENT: Any = None
+"""The Dask client chunked work goes to (:func:`use_scheduler`), or ``None`` for this machine."""
+_CLUSTER: Any = None
+"""The LocalCluster ``use_scheduler("local")`` started, closed with the client."""
+
+
+def use_scheduler(address: str | None, *, timeout: float = 20.0) -> str:
+    """Send chunked work to a Dask cluster from now on (or back to this machine with ``None``).
+
+    Args:
+        address: A scheduler address (``"tcp://10.0.0.5:8786"``), ``"local"`` to start a
+            ``distributed.LocalCluster`` of :data:`LOCAL_CLUSTER_WORKERS` single-threaded workers on this
+            machine, or ``None`` to close any previous client and work here (joblib processes).
+        timeout: Seconds to wait for a scheduler at ``address``.
+
+    Returns:
+        A line saying where chunked work runs, for a notebook to print.
+
+    Raises:
+        ImportError: If ``address`` is given and Dask is not installed (``pip install "kzanalysis[dask]"``).
+        OSError: If no scheduler answers at ``address``.
+
+    Example:
+        >>> use_scheduler(None)
+        'chunked work runs on this machine (joblib processes)'
+    """
+    global _CLIENT, _CLUSTER
+    for resource in (_CLIENT, _CLUSTER):
+        if resource is not None:
+            resource.close()
+    _CLIENT = _CLUSTER = None
+    if address is None:
+        return "chunked work runs on this machine (joblib processes)"
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as err:
+        raise ImportError(f"scheduler {address!r} needs Dask: pip install \"kzanalysis[dask]\" ({err})") from err
+    if address == "local":
+        _CLUSTER = LocalCluster(n_workers=LOCAL_CLUSTER_WORKERS, threads_per_worker=1, processes=True,
+                                dashboard_address=None)
+        _CLIENT = Client(_CLUSTER)
+    else:
+        try:
+            _CLIENT = Client(address, timeout=f"{timeout}s")
+        except (OSError, TimeoutError) as err:
+            raise OSError(f"no Dask scheduler answers at {address!r}: {err}") from err
+    return f"chunked work runs on the Dask cluster at {scheduler_address()} ({cluster_threads()} threads)"
+
+
+def scheduler_address() -> str | None:
+    """The address of the connected Dask scheduler (``None`` with no cluster).
+
+    Example:
+        >>> scheduler_address() is None
+        True
+    """
+    return None if _CLIENT is None else str(_CLIENT.scheduler.address)
+
+
+def cluster_threads() -> int:
+    """Threads of the connected Dask cluster's workers (0 with no cluster).
+
+    Example:
+        >>> cluster_threads()
+        0
+    """
+    if _CLIENT is None:
+        return 0
+    return int(sum(_CLIENT.nthreads().values()))
 
 
 def workers(n_jobs: int | None, n_items: int, *, min_items: int) -> int:
-    """How many processes to use for ``n_items``: one below ``min_items`` (workers cost more than they save).
+    """How many workers to use for ``n_items``: one below ``min_items`` (workers cost more than they save).
 
     Args:
-        n_jobs: A positive number of processes, or ``None`` for all cores (scikit-learn's meaning).
+        n_jobs: scikit-learn's meaning: a positive number, ``-1`` all cores (``-2`` all but one, ...), ``None``
+            one (all the cluster's threads after :func:`use_scheduler`, or what a ``joblib.parallel_config``
+            context sets).
         n_items: Items (documents, texts) to process.
         min_items: Fewest items worth starting workers for.
 
     Raises:
-        ValueError: If ``n_jobs`` is below 1.
+        ValueError: If ``n_jobs`` is 0.
 
     Example:
-        >>> workers(2, 10, min_items=100), workers(2, 1000, min_items=100)
-        (1, 2)
+        >>> workers(2, 10, min_items=100), workers(2, 1000, min_items=100), workers(None, 1000, min_items=100)
+        (1, 2, 1)
     """
-    if n_jobs is not None and n_jobs < 1:
-        raise ValueError(f"n_jobs must be a positive number of processes or None (all cores), not {n_jobs}")
+    import joblib
+
+    if n_jobs == 0:
+        raise ValueError("n_jobs must be a positive number of workers, -1 (all cores, -2 all but one ...) or None, not 0")
     if n_items < min_items:
         return 1
-    return max(1, min(os.cpu_count() or 1, MAX_WORKERS) if n_jobs is None else n_jobs)
+    if _CLIENT is not None and (n_jobs is None or n_jobs < 0):
+        return max(1, cluster_threads())
+    return max(1, min(joblib.effective_n_jobs(n_jobs), MAX_WORKERS))
 
 
 def chunk_bounds(n_items: int, n_jobs: int, *, chunk_size: int) -> list[tuple[int, int]]:
@@ -59,43 +136,35 @@ def _take(source: object, start: int, stop: int) -> object:
     return source.iloc[start:stop] if isinstance(source, pd.DataFrame) else source[start:stop]  # type: ignore[index]
 
 
-def _forked_call(function: Callable[..., Any], bounds: tuple[int, int], options: tuple[Any, ...]) -> Any:
-    """Run ``function`` on a slice of :data:`_FORKED_SOURCE` (in a forked worker: nothing is pickled but bounds)."""
-    return function(_take(_FORKED_SOURCE, *bounds), *options)
-
-
 def run_chunks(
     function: Callable[..., Any], source: pd.DataFrame | Sequence[Any], bounds: list[tuple[int, int]],
     options: tuple[Any, ...], *, n_jobs: int, desc: str = "", show: bool | None = False,
 ) -> list[Any]:
-    """``[function(source[a:b], *options) for a, b in bounds]``, in ``n_jobs`` worker processes when above 1.
+    """``[function(source[a:b], *options) for a, b in bounds]``, on ``n_jobs`` workers when above 1.
 
-    ``function`` must be defined at a module's top level (spawned workers import it). A progress bar counts
-    finished chunks (see :func:`kzanalysis.progress.progress`; ``show=False`` hides it).
+    ``function`` must be defined at a module's top level (workers import it). With ``n_jobs`` above 1 the chunks
+    run in joblib's worker processes, or as tasks of the Dask cluster of :func:`use_scheduler`; a progress bar
+    counts finished chunks (see :func:`kzanalysis.progress.progress`; ``show=False`` hides it).
 
     Example:
         >>> run_chunks(sum, [1, 2, 3, 4, 5], chunk_bounds(5, 1, chunk_size=2), (), n_jobs=1)
         [3, 7, 5]
     """
-    global _FORKED_SOURCE
     from .progress import progress
 
     if n_jobs > 1 and len(bounds) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_all_start_methods, get_context
+        if _CLIENT is not None:
+            from distributed import as_completed
 
-        fork = "fork" in get_all_start_methods()
-        context = get_context("fork" if fork else "spawn")
-        repeat = [[option] * len(bounds) for option in options]
-        try:
-            _FORKED_SOURCE = source if fork else None
-            with ProcessPoolExecutor(max_workers=min(n_jobs, len(bounds)), mp_context=context) as pool:
-                if fork:
-                    done = pool.map(_forked_call, [function] * len(bounds), bounds, [options] * len(bounds))
-                else:
-                    done = pool.map(function, [_take(source, a, b) for a, b in bounds], *repeat)
-                return list(progress(done, total=len(bounds), desc=desc, enabled=show))
-        finally:
-            _FORKED_SOURCE = None
+            futures = [_CLIENT.submit(function, _take(source, a, b), *options, pure=False) for a, b in bounds]
+            for _ in progress(as_completed(futures), total=len(futures), desc=desc, enabled=show):
+                pass
+            return _CLIENT.gather(futures)
+        from joblib import Parallel, delayed
+
+        run = Parallel(n_jobs=min(n_jobs, len(bounds)), return_as="generator")
+        done = run(delayed(function)(_take(source, a, b), *options) for a, b in bounds)
+        return list(progress(done, total=len(bounds), desc=desc, enabled=show))
     return [function(_take(source, a, b), *options)
             for a, b in progress(bounds, total=len(bounds), desc=desc, enabled=show)]
+

@@ -139,6 +139,40 @@ def test_alignment_is_one_to_one_and_finds_moved_paragraphs() -> None:
     assert result.similarity["relation"].item() == "near_duplicate"
 
 
+def test_a_score_floor_skips_only_pairs_below_it(seed_units: pd.DataFrame) -> None:
+    docs = sorted(seed_units["doc_id"].unique())
+    pairs = pd.DataFrame([(a, b) for a in docs for b in docs if a < b], columns=["doc_a", "doc_b"])
+    every = overlap.passage_scores(seed_units, pairs)
+    floored = overlap.passage_scores(seed_units, pairs, min_score=0.45)
+    above = every[every["score"] >= 0.45].reset_index(drop=True)
+    assert 0 < len(floored) < len(every)
+    assert floored[["doc_a", "para_a", "doc_b", "para_b"]].equals(above[["doc_a", "para_a", "doc_b", "para_b"]])
+    assert floored["score"].tolist() == above["score"].tolist()
+    assert floored["para_score"].tolist() == above["para_score"].tolist()
+    # a pair's own floor: 0 for the CNN pair (listed in full), 0.45 for the rest
+    own = pairs.assign(min_score=[0.0 if (a, b) == (CNN_A, CNN_B) else 0.45 for a, b in zip(pairs.doc_a, pairs.doc_b)])
+    mixed = overlap.passage_scores(seed_units, own)
+    is_cnn = (mixed["doc_a"] == CNN_A) & (mixed["doc_b"] == CNN_B)
+    assert mixed[is_cnn].reset_index(drop=True).equals(
+        every[(every["doc_a"] == CNN_A) & (every["doc_b"] == CNN_B)].reset_index(drop=True))
+    assert (mixed.loc[~is_cnn, "score"] >= 0.45).all()
+
+
+def test_relations_do_not_depend_on_scoring_every_pair(seed_units: pd.DataFrame) -> None:
+    full = overlap.source_overlap(seed_units, all_scores=True)
+    lean = overlap.source_overlap(seed_units, all_scores=False)
+    pd.testing.assert_frame_equal(full.similarity, lean.similarity)
+    pd.testing.assert_frame_equal(full.alignment, lean.alignment)
+    assert len(lean.scores) < len(full.scores)
+
+
+def test_alignment_keeps_the_best_one_to_one_matching_when_a_paragraph_matches_twice() -> None:
+    scores = pd.DataFrame({"doc_a": ["a"] * 3 + ["c"], "para_a": [0, 0, 1, 0], "doc_b": ["b"] * 3 + ["d"],
+                           "para_b": [0, 1, 0, 0], "score": [0.9, 0.8, 0.7, 0.5]})
+    aligned = overlap.align_passages(scores, min_score=0.45)
+    assert aligned[["doc_a", "para_a", "para_b"]].values.tolist() == [["a", 0, 1], ["a", 1, 0], ["c", 0, 0]]
+
+
 def test_short_text_inside_a_long_one_is_shared_passages_with_direction() -> None:
     calibration = overlap.calibration_results().set_index("pair")
     contained = calibration.loc["contained"]
@@ -428,16 +462,6 @@ def test_densified_minhash_of_short_documents_still_estimates_jaccard() -> None:
     assert (sig != np.iinfo(np.uint64).max).all()
     assert (sig[0] == sig[1]).mean() == pytest.approx(27 / 33, abs=0.15)  # 3 of 30 shingles differ each way
     assert (sig[0] == sig[2]).mean() < 0.05
-
-
-def test_near_duplicates_in_spawned_workers_equal_one_process(planted, monkeypatch) -> None:
-    import multiprocessing
-
-    corpus, copies, _ = planted
-    serial = overlap.near_duplicates(corpus, n_jobs=1)
-    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])  # as on Windows / macOS
-    spawned = overlap.near_duplicates(corpus, n_jobs=2, parallel_min_docs=0, chunk_docs=11)
-    pd.testing.assert_frame_equal(serial, spawned)
 
 
 def test_shingles_drop_each_language_s_own_stop_words() -> None:

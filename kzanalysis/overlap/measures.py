@@ -104,7 +104,7 @@ def near_duplicates(
     k: int = SHINGLE_SIZE,
     n_perm: int = NEAR_DUPLICATE_PERMUTATIONS,
     bands: int = NEAR_DUPLICATE_BANDS,
-    n_jobs: int | None = None,
+    n_jobs: int | None = -1,
     random_state: int = 0,
     progress: bool | None = None,
     chunk_docs: int = CHUNK_DOCS,
@@ -130,8 +130,9 @@ def near_duplicates(
         k: Words per shingle.
         n_perm: MinHash bins.
         bands: LSH bands (must divide ``n_perm``).
-        n_jobs: Processes (``None``: all cores); one process below :data:`PARALLEL_MIN_DOCS` documents. The
-            result does not depend on it.
+        n_jobs: Workers, scikit-learn's meaning (``-1``: all cores, or all the cluster's threads after
+            :func:`kzanalysis.parallel.use_scheduler`; ``None``: one); one below :data:`PARALLEL_MIN_DOCS`
+            documents. The result does not depend on it.
         random_state: Seed of the MinHash hashing.
         progress: Progress bar over chunks of documents: ``None`` shows one only in an interactive notebook
             (and not when ``KZANALYSIS_PROGRESS=0``); see :func:`kzanalysis.progress.progress`.

@@ -232,8 +232,8 @@ def shingles(
     Args:
         units: Body paragraphs (``doc_id``, ``para_id``, ``text``). Not modified.
         k: Words per shingle (at least 1). A document with fewer than ``k`` content words has no shingle.
-        n_jobs: Processes that tokenise (``None``: all cores); one below :data:`PARALLEL_MIN_DOCS` documents.
-            The result does not depend on it.
+        n_jobs: Workers that tokenise, scikit-learn's meaning (``-1``: all cores; ``None``: one); one below
+            :data:`PARALLEL_MIN_DOCS` documents. The result does not depend on it.
         progress: Progress bar over chunks of documents (``None``: only in an interactive notebook; see
             :func:`kzanalysis.progress.progress`).
         chunk_docs: Documents per chunk of work (memory per chunk stays bounded).

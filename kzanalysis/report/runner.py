@@ -521,6 +521,21 @@ def _stop_on_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@contextmanager
+def _cluster(scheduler: str | None) -> Iterator[str | None]:
+    """The scheduler address the notebooks connect to; ``"local"`` starts a LocalCluster for the run's length."""
+    if scheduler is None:
+        yield None
+        return
+    from kzanalysis import parallel
+
+    parallel.use_scheduler(scheduler)
+    try:
+        yield parallel.scheduler_address()
+    finally:
+        parallel.use_scheduler(None)
+
+
 def run_series(
     corpus: Path | str = config.RAW_DIR,
     *,
@@ -531,6 +546,7 @@ def run_series(
     timeout: int = 900,
     text_column: str | None = None,
     id_column: str | None = None,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Run the numbered notebooks on one corpus and put the finished report folder, with its index, at ``out``.
 
@@ -552,6 +568,9 @@ def run_series(
         timeout: Seconds a single cell may run.
         text_column: For a file of articles, the column holding the text (default: a common name).
         id_column: For a file of articles, the column holding the id (default: a common name).
+        scheduler: Run the notebooks' chunked work on a Dask cluster: its scheduler's address, or ``"local"``
+            to start a ``distributed.LocalCluster`` for this run (shared by every notebook, closed at the end;
+            see :func:`kzanalysis.parallel.use_scheduler`). ``None``: on this machine.
 
     Returns:
         One row per notebook, in numbering order: ``notebook``, ``status``, ``seconds``, ``html``
@@ -576,13 +595,16 @@ def run_series(
                          id_column=id_column)  # fail early, with the loader's message
     todo = [Path(p).resolve() for p in notebooks] if notebooks is not None else discover_notebooks()
     workers = max(1, min(jobs or os.cpu_count() or 1, 4))
-    with _report_lock(target):
+    with _report_lock(target), _cluster(scheduler) as address:
         staging = target.parent / f"{target.name}.partial-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
         paths = OutputPaths(staging).make()
         parameters = {"corpus_dir": str(corpus_dir), "metadata_file": metadata_file, "out_dir": str(staging),
                       "text_column": text_column, "id_column": id_column}
         shown = {"corpus_dir": display_path(corpus_dir), "metadata_file": display_path(metadata_file),
                  "out_dir": display_path(target)}
+        if address is not None:
+            parameters["scheduler"] = address
+            shown["scheduler"] = scheduler
         kernels = _Kernels()
 
         def run(path: Path) -> dict[str, Any]:

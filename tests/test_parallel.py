@@ -1,0 +1,86 @@
+"""Tests for kzanalysis.parallel: scikit-learn's n_jobs, joblib processes and a Dask LocalCluster give the same tables."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import kzanalysis as kz
+from kzanalysis import overlap, parallel
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+
+def test_n_jobs_has_scikit_learn_s_meaning() -> None:
+    cores = min(os.cpu_count() or 1, parallel.MAX_WORKERS)
+    assert parallel.workers(None, 10_000, min_items=10) == 1
+    assert parallel.workers(-1, 10_000, min_items=10) == cores
+    assert parallel.workers(3, 10_000, min_items=10) == 3
+    assert parallel.workers(-1, 5, min_items=10) == 1  # too few items to start workers
+    with pytest.raises(ValueError, match="not 0"):
+        parallel.workers(0, 10_000, min_items=10)
+
+
+def test_chunks_come_back_in_order_from_worker_processes() -> None:
+    items = list(range(50))
+    bounds = parallel.chunk_bounds(len(items), 2, chunk_size=7)
+    assert parallel.run_chunks(sum, items, bounds, (), n_jobs=2) == parallel.run_chunks(sum, items, bounds, (), n_jobs=1)
+
+
+def test_a_scheduler_that_does_not_answer_is_named() -> None:
+    pytest.importorskip("distributed")
+    with pytest.raises(OSError, match="tcp://127.0.0.1:9"):
+        parallel.use_scheduler("tcp://127.0.0.1:9", timeout=2)
+    assert parallel.cluster_threads() == 0
+
+
+@pytest.fixture(scope="module")
+def planted_2000() -> pd.DataFrame:
+    synthetic = pytest.importorskip("synthetic")
+    return synthetic.make_corpus(2000, words_per_doc=150, random_state=0).articles
+
+
+def test_a_local_dask_cluster_gives_the_same_tables_as_this_machine(planted_2000: pd.DataFrame) -> None:
+    pytest.importorskip("distributed")
+    units = kz.body_paragraphs(kz.paragraphs(planted_2000))
+    here_pairs = overlap.near_duplicates(planted_2000, n_jobs=1)
+    here_features = kz.tfidf(units, grain="document", n_jobs=1)
+    try:
+        where = parallel.use_scheduler("local")
+        assert "Dask cluster" in where and parallel.cluster_threads() == parallel.LOCAL_CLUSTER_WORKERS
+        assert parallel.workers(-1, 10_000, min_items=10) == parallel.LOCAL_CLUSTER_WORKERS
+        from distributed import get_task_stream
+
+        with get_task_stream() as tasks:
+            cluster_pairs = overlap.near_duplicates(planted_2000, parallel_min_docs=0)
+            cluster_features = kz.tfidf(units, grain="document", parallel_min_texts=0)
+        ran = {task["key"].split("-")[0] for task in tasks.data}
+        assert {"_sketch_corpus", "_tokenize_chunk"} <= ran  # the chunks ran as tasks on the cluster
+    finally:
+        parallel.use_scheduler(None)
+    assert len(here_pairs) > 0
+    pd.testing.assert_frame_equal(here_pairs, cluster_pairs)
+    assert (here_features.terms == cluster_features.terms).all()
+    assert (here_features.matrix != cluster_features.matrix).nnz == 0
+    pd.testing.assert_frame_equal(here_features.ids, cluster_features.ids)
+
+
+@pytest.mark.slow
+def test_the_seed_series_on_a_local_cluster_writes_the_same_tables(seed_report: Path, tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    from kzanalysis.report import run_series
+
+    runs = run_series(out=tmp_path / "reports", scheduler="local")
+    assert (runs["status"] == "ok").all(), runs
+    here = sorted(p.name for p in (seed_report / "tables").glob("*.csv"))
+    there = sorted(p.name for p in (tmp_path / "reports" / "tables").glob("*.csv"))
+    assert here == there and len(here) > 10
+    for name in here:
+        assert (seed_report / "tables" / name).read_bytes() == (tmp_path / "reports" / "tables" / name).read_bytes(), name
+    html = (tmp_path / "reports" / "html" / "01-source-overlap.html").read_text(encoding="utf-8")
+    assert "scheduler" in html and "local" in html  # the provenance names where the work ran
+    assert parallel.cluster_threads() == 0  # the run closed its cluster
