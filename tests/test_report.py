@@ -272,3 +272,27 @@ def test_kernels_run_with_one_blas_thread_unless_asked(tmp_path: Path, monkeypat
     run = run_in_kernel(tmp_path, "import os\nassert os.environ['OPENBLAS_NUM_THREADS'] == '1'\n"
                                   "assert os.environ['OMP_NUM_THREADS'] == '2'")
     assert run["status"] == "ok", run["error"]
+
+
+def test_shared_inputs_are_read_only_for_the_corpus_they_were_made_from(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    folder = report.share_inputs(config.RAW_DIR, out_dir=tmp_path)
+    shared = report.run_inputs(config.RAW_DIR, out_dir=tmp_path)
+    here = report.run_inputs(config.RAW_DIR)
+    assert shared.folder == folder and here.folder is None
+    pd.testing.assert_frame_equal(shared.corpus, here.corpus)
+    pd.testing.assert_frame_equal(shared.paragraphs(), here.paragraphs())
+    units = kz.body_paragraphs(here.paragraphs())
+    pd.testing.assert_frame_equal(shared.tokens(units), kz.tokens(units))
+    # other arguments, a subset of the corpus, other units: computed, never the shared tables
+    assert report.run_inputs(config.RAW_DIR, out_dir=tmp_path, metadata=config.RAW_DIR / "metadata.csv").folder is None
+    subset = here.corpus.iloc[:2]
+    pd.testing.assert_frame_equal(shared.paragraphs(subset), kz.paragraphs(subset))
+    pd.testing.assert_frame_equal(shared.tokens(units.iloc[:3]), kz.tokens(units.iloc[:3]))
+    # an interrupted share (no key written) is not read
+    (folder / "inputs.json").unlink()
+    assert report.run_inputs(config.RAW_DIR, out_dir=tmp_path).folder is None
+
+
+def test_the_finished_report_keeps_no_shared_inputs(seed_report: Path) -> None:
+    assert not (seed_report / report.SHARED_FOLDER).exists()

@@ -1,7 +1,8 @@
 """Report stage: the helpers notebooks call (tables, paths, provenance) and the runner of the notebook series.
 
-``tables`` holds what a notebook uses; ``runner`` executes the series into a new folder and puts it
-in place; ``index`` writes the page a reader starts from.
+``tables`` holds what a notebook uses; ``shared`` the inputs a run computes once for all its notebooks;
+``runner`` executes the series into a new folder and puts it in place; ``index`` writes the page a reader
+starts from.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ _WHERE: dict[str, str] = {
     "notebook_parameters": "runner",
     "plan_series": "runner",
     "run_series": "runner",
+    "SHARED_FOLDER": "shared",
+    "RunInputs": "shared",
+    "run_inputs": "shared",
+    "share_inputs": "shared",
     "MAX_FILES_LISTED": "tables",
     "OutputPaths": "tables",
     "corpus_path": "tables",
@@ -44,7 +49,7 @@ _WHERE: dict[str, str] = {
 loads ``tables`` only, never the runner."""
 
 
-_SUBMODULES = frozenset({"tables", "runner", "index"})
+_SUBMODULES = frozenset({"tables", "runner", "index", "shared"})
 
 
 def __getattr__(name: str) -> Any:
@@ -61,9 +66,10 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "INJECTED_TAG", "NOTEBOOK_GLOB", "PARAMETERS_TAG", "PROVENANCE_TAG", "REMOVE_INPUT_TAG", "REPORT_MARKER",
-    "TABLE_READER_KEY", "MAX_FILES_LISTED", "Interrupted", "ReportError", "OutputPaths", "check_output_folder",
+    "TABLE_READER_KEY", "MAX_FILES_LISTED", "SHARED_FOLDER", "Interrupted", "ReportError", "OutputPaths",
+    "RunInputs", "check_output_folder",
     "copy_notebooks",
     "corpus_path", "discover_notebooks", "display_path", "escape", "execute_notebook", "inject_parameters",
     "notebook_parameters", "output_paths", "package_versions", "plan_series", "provenance", "read_table",
-    "run_series", "show_table", "write_index", "write_table",
+    "run_inputs", "run_series", "share_inputs", "show_table", "write_index", "write_table",
 ]

@@ -184,9 +184,10 @@ def _append_provenance(notebook: Any, parameters: Mapping[str, Any], *, shown: M
     source = (
         "import pandas as _pd\nimport kzanalysis as _kz\nfrom IPython.display import display as _display\n\n"
         "with _pd.option_context('display.max_colwidth', None, 'display.max_rows', None):\n"
-        f"    _display(_kz.report.provenance(_kz.load_corpus(_kz.report.corpus_path({parameters.get('corpus_dir')!r}), "
-        f"metadata={parameters.get('metadata_file')!r}, text_column={parameters.get('text_column')!r}, "
-        f"id_column={parameters.get('id_column')!r}), parameters={displayed!r}))"
+        f"    _display(_kz.report.provenance(_kz.report.run_inputs(_kz.report.corpus_path("
+        f"{parameters.get('corpus_dir')!r}), metadata={parameters.get('metadata_file')!r}, "
+        f"text_column={parameters.get('text_column')!r}, id_column={parameters.get('id_column')!r}, "
+        f"out_dir={parameters.get('out_dir')!r}).corpus, parameters={displayed!r}))"
     )
     notebook.cells.append(nbformat.v4.new_markdown_cell(
         "## Provenance\n\nAdded by `kzanalysis report`: the corpus files and their SHA-256 content hash, the "
@@ -587,6 +588,7 @@ def run_series(
     """
     from kzanalysis.corpus import load_corpus
     from kzanalysis.report.index import write_index
+    from kzanalysis.report.shared import SHARED_FOLDER, share_inputs
 
     corpus_dir = Path(corpus).resolve()
     metadata_file = str(Path(metadata).resolve()) if metadata is not None else None
@@ -612,11 +614,15 @@ def run_series(
 
         try:
             with _stop_on_sigterm():
+                # corpus, paragraphs and body tokens once for every notebook (kzanalysis.report.shared)
+                share_inputs(corpus_dir, out_dir=staging, metadata=metadata_file, text_column=text_column,
+                             id_column=id_column, corpus=loaded)
                 runs = _run_planned(plan_series(todo), workers, run, kernels)
                 table = pd.DataFrame(runs, columns=["notebook", "status", "seconds", "html", "error"])
                 table = table.sort_values("notebook", kind="stable").reset_index(drop=True)
                 write_table(table[["notebook", "status", "error"]], "report_runs", out_dir=staging)
                 write_index(table, paths=paths, notebooks=todo, corpus=loaded, corpus_dir=corpus_dir)
+                shutil.rmtree(staging / SHARED_FOLDER, ignore_errors=True)  # computed for this run only
                 _put_in_place(staging, target)
         except KeyboardInterrupt as stop:
             kernels.kill_all()

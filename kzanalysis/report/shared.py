@@ -1,0 +1,190 @@
+"""Inputs computed once per report run and shared by its notebooks: the corpus, its paragraphs and body tokens.
+
+``kzanalysis report`` loads the corpus, splits it into paragraphs and tokenises the body paragraphs once, before
+any notebook starts, and writes the three tables as Parquet files in ``<run folder>/shared/`` with the arguments
+they were made from (:func:`share_inputs`). Each notebook asks :func:`run_inputs` for them: it reads the shared
+files when they were made from the same corpus and options, and computes them itself otherwise (a notebook run by
+hand, a corpus subset, no pyarrow). Either way it gets the same tables; the shared folder is removed when the
+report is put in place.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+SHARED_FOLDER = "shared"
+"""Folder of the shared tables inside a run's report folder."""
+_KEY_FILE = "inputs.json"
+_TABLES = ("corpus", "paragraphs", "tokens")
+
+
+def _key(corpus_dir: Path | str, metadata: Path | str | None, text_column: str | None,
+         id_column: str | None) -> dict[str, str | None]:
+    return {"corpus": str(Path(corpus_dir).resolve()),
+            "metadata": None if metadata is None else str(Path(metadata).resolve()),
+            "text_column": text_column, "id_column": id_column}
+
+
+def _parquet_available() -> bool:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def share_inputs(
+    corpus_dir: Path | str,
+    *,
+    out_dir: Path | str,
+    metadata: Path | str | None = None,
+    text_column: str | None = None,
+    id_column: str | None = None,
+    corpus: pd.DataFrame | None = None,
+) -> Path | None:
+    """Compute the corpus, its paragraphs and its body tokens once and write them for a run's notebooks.
+
+    Args:
+        corpus_dir: The corpus, as given to :func:`kzanalysis.load_corpus`.
+        out_dir: The run's report folder; the tables go to ``<out_dir>/shared/``.
+        metadata: As for :func:`kzanalysis.load_corpus`.
+        text_column: As for :func:`kzanalysis.load_corpus`.
+        id_column: As for :func:`kzanalysis.load_corpus`.
+        corpus: The corpus already loaded with these arguments (loaded here when ``None``).
+
+    Returns:
+        The shared folder, or ``None`` when pyarrow is not installed (then every notebook computes its own).
+
+    Example:
+        >>> import tempfile
+        >>> from kzanalysis import config
+        >>> out = tempfile.mkdtemp()
+        >>> folder = share_inputs(config.RAW_DIR, out_dir=out)
+        >>> sorted(p.name for p in folder.iterdir())
+        ['corpus.parquet', 'inputs.json', 'paragraphs.parquet', 'tokens.parquet']
+        >>> run_inputs(config.RAW_DIR, out_dir=out).folder == folder
+        True
+    """
+    from kzanalysis.clean import body_paragraphs, paragraphs
+    from kzanalysis.corpus import load_corpus
+    from kzanalysis.tokenize import tokens
+
+    if not _parquet_available():
+        return None
+    folder = Path(out_dir) / SHARED_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    if corpus is None:
+        corpus = load_corpus(corpus_dir, metadata=metadata, text_column=text_column, id_column=id_column)
+    paras = paragraphs(corpus)
+    tables = {"corpus": corpus, "paragraphs": paras, "tokens": tokens(body_paragraphs(paras))}
+    for name in _TABLES:
+        partial = folder / f"{name}.parquet.partial"
+        tables[name].to_parquet(partial)
+        partial.replace(folder / f"{name}.parquet")
+    # the key is written last: a folder without it (an interrupted share) is never read
+    (folder / _KEY_FILE).write_text(json.dumps(_key(corpus_dir, metadata, text_column, id_column)), encoding="utf-8")
+    return folder
+
+
+@dataclass
+class RunInputs:
+    """The corpus of a notebook and, on request, its paragraphs and body tokens: shared by the run or computed.
+
+    Attributes:
+        corpus: One row per document (:func:`kzanalysis.load_corpus`).
+        folder: The run's shared folder these tables come from, or ``None`` (computed here).
+
+    Example:
+        >>> import kzanalysis as kz
+        >>> inputs = RunInputs(kz.load_corpus())
+        >>> inputs.folder is None, len(inputs.paragraphs()) == len(kz.paragraphs(inputs.corpus))
+        (True, True)
+    """
+
+    corpus: pd.DataFrame
+    folder: Path | None = None
+    _cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    def _table(self, name: str) -> pd.DataFrame:
+        if name not in self._cache:
+            from kzanalysis.clean import body_paragraphs, paragraphs
+            from kzanalysis.tokenize import tokens
+
+            if self.folder is not None:
+                self._cache[name] = pd.read_parquet(self.folder / f"{name}.parquet")
+            elif name == "paragraphs":
+                self._cache[name] = paragraphs(self.corpus)
+            else:
+                self._cache[name] = tokens(body_paragraphs(self._table("paragraphs")))
+        return self._cache[name]
+
+    def paragraphs(self, corpus: pd.DataFrame | None = None) -> pd.DataFrame:
+        """``kz.paragraphs(corpus)``: shared when ``corpus`` is the run's whole corpus (the default).
+
+        Example:
+            >>> import kzanalysis as kz
+            >>> inputs = run_inputs(kz.config.RAW_DIR)
+            >>> inputs.paragraphs().equals(kz.paragraphs(inputs.corpus))
+            True
+        """
+        from kzanalysis.clean import paragraphs
+
+        if corpus is None or corpus is self.corpus or corpus.equals(self.corpus):
+            return self._table("paragraphs").copy()
+        return paragraphs(corpus)
+
+    def tokens(self, units: pd.DataFrame) -> pd.DataFrame:
+        """``kz.tokens(units)``: shared when ``units`` are the body paragraphs of the whole corpus.
+
+        Example:
+            >>> import kzanalysis as kz
+            >>> inputs = run_inputs(kz.config.RAW_DIR)
+            >>> units = kz.body_paragraphs(inputs.paragraphs())
+            >>> inputs.tokens(units).equals(kz.tokens(units))
+            True
+        """
+        from kzanalysis.clean import body_paragraphs
+        from kzanalysis.tokenize import tokens
+
+        if units.equals(body_paragraphs(self._table("paragraphs"))):
+            return self._table("tokens").copy()
+        return tokens(units)
+
+
+def run_inputs(
+    corpus_dir: Path | str,
+    *,
+    metadata: Path | str | None = None,
+    text_column: str | None = None,
+    id_column: str | None = None,
+    out_dir: Path | str | None = None,
+) -> RunInputs:
+    """A notebook's corpus, read from the run's shared tables when they were made from these arguments.
+
+    Args:
+        corpus_dir: The corpus, as given to :func:`kzanalysis.load_corpus`.
+        metadata: As for :func:`kzanalysis.load_corpus`.
+        text_column: As for :func:`kzanalysis.load_corpus`.
+        id_column: As for :func:`kzanalysis.load_corpus`.
+        out_dir: The report folder of the run (``None``: nothing shared, everything computed here).
+
+    Returns:
+        A :class:`RunInputs`; ``.corpus`` is what ``kz.load_corpus`` gives.
+
+    Example:
+        >>> from kzanalysis import config
+        >>> len(run_inputs(config.RAW_DIR).corpus)
+        5
+    """
+    from kzanalysis.corpus import load_corpus
+
+    folder = Path(out_dir) / SHARED_FOLDER if out_dir is not None else None
+    key_file = folder / _KEY_FILE if folder is not None else None
+    if key_file is not None and key_file.is_file() and _parquet_available():
+        if json.loads(key_file.read_text(encoding="utf-8")) == _key(corpus_dir, metadata, text_column, id_column):
+            return RunInputs(pd.read_parquet(folder / "corpus.parquet"), folder)  # type: ignore[operator]
+    return RunInputs(load_corpus(corpus_dir, metadata=metadata, text_column=text_column, id_column=id_column))
