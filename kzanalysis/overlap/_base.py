@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -161,9 +163,40 @@ def _check_units(units: pd.DataFrame) -> None:
         raise ValueError("units must have one row per (doc_id, para_id); found duplicates")
 
 
+_TERM_MEMO: dict[tuple[str, str], list[str]] | None = None
+"""Content stems already computed, while :func:`_remembered_terms` is active (one ``source_overlap`` call)."""
+
+
+@contextmanager
+def _remembered_terms() -> Iterator[None]:
+    """Within the block, :func:`_content_terms` computes each (text, language) once: the comparison reads every
+    paragraph and sentence at several steps (candidates, scores, coverage, shared runs). Forgotten at the end."""
+    global _TERM_MEMO
+    if _TERM_MEMO is not None:  # already inside one
+        yield
+        return
+    _TERM_MEMO = {}
+    try:
+        yield
+    finally:
+        _TERM_MEMO = None
+
+
 def _content_terms(text: object, language: str = "en") -> list[str]:
-    """Content stems of one text in its language: stop words out, numbers kept ("18 killed" is evidence of reuse)."""
-    return analysis_tokens(text, drop_numbers=False, language=language) if isinstance(text, str) else []
+    """Content stems of one text in its language: stop words out, numbers kept ("18 killed" is evidence of reuse).
+
+    The list is shared with other callers inside :func:`_remembered_terms`: read it, never change it.
+    """
+    if not isinstance(text, str):
+        return []
+    memo = _TERM_MEMO
+    if memo is None:
+        return analysis_tokens(text, drop_numbers=False, language=language)
+    key = (text, language)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = analysis_tokens(text, drop_numbers=False, language=language)
+    return found
 
 
 def _languages_by_doc(frame: pd.DataFrame) -> dict[str, str]:

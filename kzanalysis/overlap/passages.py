@@ -73,7 +73,8 @@ class _Coded:
     """
 
     def __init__(self, term_lists: list[list[str]], vocabulary: dict[str, int], weights: np.ndarray) -> None:
-        self.codes = [np.asarray([vocabulary[t] for t in terms], dtype=np.int64) for terms in term_lists]
+        self.lists = [[vocabulary[t] for t in terms] for terms in term_lists]
+        self.codes = [np.asarray(codes, dtype=np.int64) for codes in self.lists]
         self.totals = np.asarray([weights[c].sum() for c in self.codes], dtype=np.float64)
         rows = np.repeat(np.arange(len(self.codes)), [len(c) for c in self.codes])
         columns = np.concatenate(self.codes) if self.codes else np.zeros(0, dtype=np.int64)
@@ -86,24 +87,53 @@ class _Coded:
         self.binary = counts
 
 
-def _weighted_lcs(a: np.ndarray, b: np.ndarray, weights: np.ndarray) -> float:
+def _weighted_lcs(a: list[int], b: list[int], weights: list[float]) -> float:
     """Largest total weight of a common subsequence of ``a`` and ``b`` (terms in the same order, gaps allowed).
 
-    One numpy pass per term of ``a``: ``L[i, j] = cummax_j max(L[i-1, j], L[i-1, j-1] + w(a_i) [a_i == b_j])``.
+    A common subsequence is a chain of match points ``(i, j)`` (``a[i] == b[j]``) rising in both ``i`` and ``j``,
+    so only match points are visited (few: two passages share few terms), row by row: the best chain ending at
+    ``(i, j)`` is ``w(a[i])`` plus the best chain ending left of column ``j`` in an earlier row, a prefix maximum
+    kept in a Fenwick tree. A row's columns are visited right to left, so no chain takes two points of one row.
+
+    Example:
+        >>> _weighted_lcs([1, 2, 3], [2, 9, 3, 1], [0.0, 1.0, 2.0, 4.0])  # 2 then 3: 2 + 4
+        6.0
     """
-    previous = np.zeros(len(b) + 1)
-    for term in a[np.isin(a, b)]:  # a term b lacks leaves the row unchanged
-        match = b == term
-        diagonal = np.where(match, previous[:-1] + weights[term], -np.inf)
-        previous[1:] = np.maximum.accumulate(np.maximum(previous[1:], diagonal))
-    return float(previous[-1])
+    columns: dict[int, list[int]] = {}
+    for j, term in enumerate(b):
+        columns.setdefault(term, []).append(j + 1)  # 1-based for the tree
+    size = len(b)
+    tree = [0.0] * (size + 1)
+    for term in a:
+        found = columns.get(term)
+        if found is None:
+            continue
+        weight = weights[term]
+        for j in reversed(found):
+            best, k = 0.0, j - 1  # best chain ending in a column before j
+            while k > 0:
+                if tree[k] > best:
+                    best = tree[k]
+                k -= k & -k
+            best += weight
+            k = j
+            while k <= size:
+                if tree[k] < best:
+                    tree[k] = best
+                k += k & -k
+    best, k = 0.0, size
+    while k > 0:
+        if tree[k] > best:
+            best = tree[k]
+        k -= k & -k
+    return best
 
 
-def _dice(coded_a: _Coded, i: int, coded_b: _Coded, j: int, weights: np.ndarray) -> float:
+def _dice(coded_a: _Coded, i: int, coded_b: _Coded, j: int, weights: list[float]) -> float:
     total = coded_a.totals[i] + coded_b.totals[j]
     if total <= 0:
         return 0.0
-    return 2.0 * _weighted_lcs(coded_a.codes[i], coded_b.codes[j], weights) / total
+    return 2.0 * _weighted_lcs(coded_a.lists[i], coded_b.lists[j], weights) / total
 
 
 def _scorable_pairs(
@@ -213,6 +243,7 @@ def passage_scores(
     weights = np.asarray([idf.get(t, default) for t in vocabulary], dtype=np.float64)
     coded_units = _Coded(unit_terms, vocabulary, weights)
     coded_segs = _Coded(seg_terms, vocabulary, weights)
+    weight_list = weights.tolist()  # the subsequence walks Python lists: faster than numpy on a few terms
     unit_rows = ordered.groupby("doc_id", sort=True).indices
     seg_rows = segs.groupby("doc_id", sort=True).indices if len(segs) else {}
     unit_index = {key: n for n, key in enumerate(zip(ordered["doc_id"], ordered["para_id"]))}
@@ -233,7 +264,7 @@ def passage_scores(
         row_floor = np.concatenate([np.full(len(unit_rows[d]), floors[d]) for d in partners])
         for i, j in zip(*_scorable_pairs(coded_units, rows_a, rows_b, row_floor)):
             ua, ub = int(rows_a[i]), int(rows_b[j])
-            records[(ua, ub)] = [_dice(coded_units, ua, coded_units, ub, weights), 0.0, "", ""]
+            records[(ua, ub)] = [_dice(coded_units, ua, coded_units, ub, weight_list), 0.0, "", ""]
         srows_a = seg_rows.get(doc_a)
         with_segments = [d for d in partners if d in seg_rows]
         if srows_a is None or not with_segments:
@@ -242,11 +273,11 @@ def passage_scores(
         seg_floor = np.concatenate([np.full(len(seg_rows[d]), floors[d]) for d in with_segments])
         for i, j in zip(*_scorable_pairs(coded_segs, srows_a, srows_b, seg_floor)):
             sa, sb = int(srows_a[i]), int(srows_b[j])
-            score = _dice(coded_segs, sa, coded_segs, sb, weights)
+            score = _dice(coded_segs, sa, coded_segs, sb, weight_list)
             key = (int(seg_unit[sa]), int(seg_unit[sb]))
             record = records.get(key)
             if record is None:  # the paragraphs could not reach the floor as wholes: score them all the same
-                record = records[key] = [_dice(coded_units, key[0], coded_units, key[1], weights), 0.0, "", ""]
+                record = records[key] = [_dice(coded_units, key[0], coded_units, key[1], weight_list), 0.0, "", ""]
             if score > record[1]:
                 record[1:] = [score, seg_texts[sa], seg_texts[sb]]
     # a paragraph pair listed on its whole-paragraph score may have had its sentence pairs skipped (none could
@@ -263,7 +294,7 @@ def passage_scores(
             continue
         record[1:] = [0.0, "", ""]
         for i, j in zip(*_scorable_pairs(coded_segs, seg_a, seg_b, np.zeros(len(seg_b)))):
-            score = _dice(coded_segs, int(seg_a[i]), coded_segs, int(seg_b[j]), weights)
+            score = _dice(coded_segs, int(seg_a[i]), coded_segs, int(seg_b[j]), weight_list)
             if score > record[1]:
                 record[1:] = [score, seg_texts[seg_a[i]], seg_texts[seg_b[j]]]
     if not records:

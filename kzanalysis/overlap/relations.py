@@ -12,7 +12,7 @@ from ._base import (
     NEAR_DUPLICATE_JACCARD, CandidateMethod, MIN_ABOVE_BEAT, MIN_NEAR_DUPLICATE_COVERAGE, MIN_NEAR_DUPLICATE_SCORE,
     MAX_ALL_PAIRS_DOCS, MIN_PASSAGE_SCORE, MIN_SAME_EVENT_COSINE, MIN_SEGMENT_TERMS, MIN_SHARED_RUN, SHINGLE_SIZE,
     SIMILARITY_COLUMNS,
-    STORY_COLUMNS, _content_terms, _languages_by_doc, _ordered_units, comparison_problem,
+    STORY_COLUMNS, _content_terms, _languages_by_doc, _ordered_units, _remembered_terms, comparison_problem,
 )
 from .passages import align_passages, alignment_coverage, passage_scores
 from .stories import document_relations, story_groups
@@ -252,47 +252,50 @@ def source_overlap(
         >>> result.similarity.set_index(["doc_a", "doc_b"])["relation"].iloc[0]  # doctest: +SKIP
         'near_duplicate'
     """
-    ordered = _ordered_units(units)
-    problem = comparison_problem(ordered)
-    empty_scores = passage_scores(ordered, pd.DataFrame({"doc_a": [], "doc_b": []}))
-    if problem is not None:
-        empty_similarity = pd.DataFrame({c: pd.Series(dtype=float) for c in SIMILARITY_COLUMNS})
-        for c in ("doc_a", "doc_b", "relation", "best_passage_a", "best_passage_b"):
-            empty_similarity[c] = empty_similarity[c].astype(str)
-        alone = pd.DataFrame({"doc_id": sorted(ordered["doc_id"].unique())})
-        alone = alone.assign(story_id=alone["doc_id"], story_size=1, event_id=alone["doc_id"], event_size=1)
-        return OverlapResult(empty_similarity, empty_scores, empty_scores, problem,
-                             alone[list(STORY_COLUMNS)].astype({"story_size": "int64", "event_size": "int64"}))
-    languages = _languages_by_doc(ordered)
-    with_terms = ordered[[bool(_content_terms(t, languages.get(d, "en"))) for d, t in zip(ordered["doc_id"], ordered["text"])]]
-    docs = with_terms["doc_id"].unique()
-    ordered = ordered[ordered["doc_id"].isin(docs)].reset_index(drop=True)
-    measures = document_relations(ordered, k=k, candidates=candidates, n_perm=n_perm, bands=bands,
-                                  n_neighbors=n_neighbors, random_state=random_state, min_cosine=min_cosine,
-                                  min_above_beat=min_above_beat)
-    # paragraphs are compared only where the whole texts share a shingle: a shared passage (a run of
-    # min_shared_run content stems) and a near duplicate always do, so no relation depends on the other pairs.
-    # Pairs that can be near duplicates are scored in full (their alignment goes down to the lower threshold,
-    # and the thresholds figure shows all their scores); above MAX_ALL_PAIRS_DOCS documents the others only
-    # where a paragraph pair can reach min_passage_score, the least score they are ever aligned at.
-    pairs = measures.loc[measures["jaccard"] > 0, ["doc_a", "doc_b", "jaccard"]]
-    if all_scores is None:
-        all_scores = len(docs) <= MAX_ALL_PAIRS_DOCS
-    floor = 0.0 if all_scores else min_passage_score
-    pairs = pairs.assign(min_score=np.where(pairs["jaccard"] >= min_jaccard, 0.0, floor))
-    scores = passage_scores(ordered, pairs.drop(columns="jaccard"), min_segment_terms=min_segment_terms,
-                            splitter=splitter)
-    first = align_passages(scores, min_score=min_passage_score)
-    coverage = alignment_coverage(first, ordered, min_score=min_passage_score)
-    coverage = coverage.merge(measures[["doc_a", "doc_b", "jaccard"]].astype({"doc_a": str, "doc_b": str}),
-                              on=["doc_a", "doc_b"], how="left")
-    near = coverage[(coverage["coverage_a"] >= min_coverage) & (coverage["coverage_b"] >= min_coverage)
-                    & (coverage["jaccard"].fillna(0.0) >= min_jaccard)].drop(columns="jaccard")
-    alignment = align_passages(scores, min_score=min_passage_score, near_duplicates=near,
-                               near_duplicate_min_score=min_near_duplicate_score)
-    similarity = classify_relations(measures, alignment, ordered, min_passage_score=min_passage_score,
-                                    min_coverage=min_coverage, min_jaccard=min_jaccard, min_shared_run=min_shared_run)
-    return OverlapResult(similarity, alignment, scores, None, story_groups(measures, units))
+    with _remembered_terms():  # each paragraph and sentence is tokenised once across the steps
+        ordered = _ordered_units(units)
+        problem = comparison_problem(ordered)
+        empty_scores = passage_scores(ordered, pd.DataFrame({"doc_a": [], "doc_b": []}))
+        if problem is not None:
+            empty_similarity = pd.DataFrame({c: pd.Series(dtype=float) for c in SIMILARITY_COLUMNS})
+            for c in ("doc_a", "doc_b", "relation", "best_passage_a", "best_passage_b"):
+                empty_similarity[c] = empty_similarity[c].astype(str)
+            alone = pd.DataFrame({"doc_id": sorted(ordered["doc_id"].unique())})
+            alone = alone.assign(story_id=alone["doc_id"], story_size=1, event_id=alone["doc_id"], event_size=1)
+            return OverlapResult(empty_similarity, empty_scores, empty_scores, problem,
+                                 alone[list(STORY_COLUMNS)].astype({"story_size": "int64", "event_size": "int64"}))
+        languages = _languages_by_doc(ordered)
+        with_terms = ordered[[bool(_content_terms(t, languages.get(d, "en")))
+                              for d, t in zip(ordered["doc_id"], ordered["text"])]]
+        docs = with_terms["doc_id"].unique()
+        ordered = ordered[ordered["doc_id"].isin(docs)].reset_index(drop=True)
+        measures = document_relations(ordered, k=k, candidates=candidates, n_perm=n_perm, bands=bands,
+                                      n_neighbors=n_neighbors, random_state=random_state, min_cosine=min_cosine,
+                                      min_above_beat=min_above_beat)
+        # paragraphs are compared only where the whole texts share a shingle: a shared passage (a run of
+        # min_shared_run content stems) and a near duplicate always do, so no relation depends on the other pairs.
+        # Pairs that can be near duplicates are scored in full (their alignment goes down to the lower threshold,
+        # and the thresholds figure shows all their scores); above MAX_ALL_PAIRS_DOCS documents the others only
+        # where a paragraph pair can reach min_passage_score, the least score they are ever aligned at.
+        pairs = measures.loc[measures["jaccard"] > 0, ["doc_a", "doc_b", "jaccard"]]
+        if all_scores is None:
+            all_scores = len(docs) <= MAX_ALL_PAIRS_DOCS
+        floor = 0.0 if all_scores else min_passage_score
+        pairs = pairs.assign(min_score=np.where(pairs["jaccard"] >= min_jaccard, 0.0, floor))
+        scores = passage_scores(ordered, pairs.drop(columns="jaccard"), min_segment_terms=min_segment_terms,
+                                splitter=splitter)
+        first = align_passages(scores, min_score=min_passage_score)
+        coverage = alignment_coverage(first, ordered, min_score=min_passage_score)
+        coverage = coverage.merge(measures[["doc_a", "doc_b", "jaccard"]].astype({"doc_a": str, "doc_b": str}),
+                                  on=["doc_a", "doc_b"], how="left")
+        near = coverage[(coverage["coverage_a"] >= min_coverage) & (coverage["coverage_b"] >= min_coverage)
+                        & (coverage["jaccard"].fillna(0.0) >= min_jaccard)].drop(columns="jaccard")
+        alignment = align_passages(scores, min_score=min_passage_score, near_duplicates=near,
+                                   near_duplicate_min_score=min_near_duplicate_score)
+        similarity = classify_relations(measures, alignment, ordered, min_passage_score=min_passage_score,
+                                        min_coverage=min_coverage, min_jaccard=min_jaccard,
+                                        min_shared_run=min_shared_run)
+        return OverlapResult(similarity, alignment, scores, None, story_groups(measures, units))
 
 
 # --------------------------------------------------------------------------------------------
