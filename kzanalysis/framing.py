@@ -140,7 +140,7 @@ def _check_units(units: pd.DataFrame) -> None:
 
 
 def find_terms(units: pd.DataFrame, lexicon: pd.DataFrame | None = None, *,
-               toks: pd.DataFrame | None = None) -> pd.DataFrame:
+               toks: pd.DataFrame | None = None, quoted: pd.DataFrame | None = None) -> pd.DataFrame:
     """Find every occurrence of the lexicon's families in the units, with its quotation and speaker.
 
     Matching runs on the package's tokens (``kz.tokens(units)``), so offsets locate each match
@@ -154,6 +154,7 @@ def find_terms(units: pd.DataFrame, lexicon: pd.DataFrame | None = None, *,
             framing counts (``kz.body_paragraphs(kz.paragraphs(corpus))``).
         lexicon: From :func:`load_lexicon` (the shipped lexicon when ``None``).
         toks: ``kz.tokens(units)`` if already computed (it is computed otherwise).
+        quoted: ``kz.quotes(units)`` if already computed (read from the units otherwise).
 
     Returns:
         One row per occurrence, sorted by ``doc_id, para_id, start``: ``doc_id``, ``para_id``,
@@ -187,13 +188,18 @@ def find_terms(units: pd.DataFrame, lexicon: pd.DataFrame | None = None, *,
     sent = toks["sent_id"].to_numpy()
     starts = toks["start"].to_numpy()
     ends = toks["end"].to_numpy()
-    # can token i be followed by token i + 1 inside a multi-word pattern?
-    joinable = np.zeros(n, dtype=bool)
-    if n > 1:
-        same = (doc[:-1] == doc[1:]) & (para[:-1] == para[1:]) & (sent[:-1] == sent[1:])
-        for i in np.flatnonzero(same):
-            gap = texts[(doc[i], int(para[i]))][ends[i]:starts[i + 1]]
-            joinable[i] = not gap.strip(" \t\u00a0" + "".join(QUOTE_MARKS))
+    token_ids = toks["token_id"].to_numpy()
+    gap_free: dict[int, bool] = {}
+
+    def joinable(i: int) -> bool:
+        """Can token i be followed by token i + 1 inside a multi-word pattern (same sentence, only spaces or
+        quote marks between)? Asked only where a pattern's words follow each other, so rarely."""
+        if i not in gap_free:
+            same = i + 1 < n and doc[i] == doc[i + 1] and para[i] == para[i + 1] and sent[i] == sent[i + 1]
+            gap = texts[(doc[i], int(para[i]))][ends[i]:starts[i + 1]] if same else ""
+            gap_free[i] = same and not gap.strip(" \t\u00a0" + "".join(QUOTE_MARKS))
+        return gap_free[i]
+
     codes, vocabulary = pd.factorize(lowers)  # each word type is tested once per pattern word
     piece_masks: dict[str, np.ndarray] = {}
 
@@ -211,12 +217,11 @@ def find_terms(units: pd.DataFrame, lexicon: pd.DataFrame | None = None, *,
         hit = mask(words[0]).copy()
         for k, word in enumerate(words[1:], start=1):
             shifted = np.zeros(n, dtype=bool)
-            shifted[:n - k] = mask(word)[k:] & joinable[k - 1:n - 1]
+            shifted[:n - k] = mask(word)[k:]
             hit &= shifted
-            if k > 1:
-                hit[:n - k] &= joinable[:n - k]  # every earlier link too
-        for i in np.flatnonzero(hit):
-            candidates.append((int(i), len(words), order, entry.kind, entry.family, entry.frame, entry.pattern))
+        for i in np.flatnonzero(hit):  # the words follow each other; now each link must join
+            if all(joinable(int(i) + k) for k in range(len(words) - 1)):
+                candidates.append((int(i), len(words), order, entry.kind, entry.family, entry.frame, entry.pattern))
     if not candidates:
         return empty
     excluded: dict[str, list[tuple[int, int]]] = {}
@@ -233,14 +238,14 @@ def find_terms(units: pd.DataFrame, lexicon: pd.DataFrame | None = None, *,
             kept.append(c)
     kept.sort(key=lambda c: c[0])
     # quotations need their document's earlier paragraphs (speakers carry over), so recompute per document
-    holding = _quotation_finder(units, {doc[c[0]] for c in kept})
+    holding = _quotation_finder(units, {doc[c[0]] for c in kept}, quoted=quoted)
     rows = []
     for i, length, _, _, family, frame, pattern in kept:
         key = (doc[i], int(para[i]))
         start, end = int(starts[i]), int(ends[i + length - 1])
         holder = holding(key, start, end)
         rows.append({"doc_id": key[0], "para_id": key[1], "sent_id": int(sent[i]),
-                     "token_id": int(toks["token_id"].iat[i]), "n_tokens": length, "start": start, "end": end,
+                     "token_id": int(token_ids[i]), "n_tokens": length, "start": start, "end": end,
                      "frame": frame, "family": family, "pattern": pattern, "match": texts[key][start:end],
                      "in_quotes": holder is not None, "quote_id": holder[2] if holder else -1,
                      "speaker": holder[3] if holder else ""})
@@ -451,13 +456,14 @@ def voice_matrix(table: pd.DataFrame, *, only_seen: bool = True) -> pd.DataFrame
 # --------------------------------------------------------------------------------------------
 
 
-def _quotation_finder(units: pd.DataFrame, docs: set[object]):  # type: ignore[no-untyped-def]
+def _quotation_finder(units: pd.DataFrame, docs: set[object], *,  # type: ignore[no-untyped-def]
+                      quoted: pd.DataFrame | None = None):
     """A lookup ``(doc_id, para_id), start, end -> (start, end, quote_id, speaker)`` of the outermost quotation that
     holds a match, or ``None``. Quotations are read per whole document (speakers carry over paragraphs), and only
-    for ``docs``."""
+    for ``docs``, unless ``quoted`` (``quotes(units)``) gives them."""
     by_unit: dict[tuple[object, int], list[tuple[int, int, int, str]]] = {}
     if docs:
-        quoted = quotes(units[units["doc_id"].isin(docs)])
+        quoted = quotes(units[units["doc_id"].isin(docs)]) if quoted is None else quoted[quoted["doc_id"].isin(docs)]
         for q in quoted[quoted["level"] == 0].itertuples(index=False):
             by_unit.setdefault((q.doc_id, int(q.para_id)), []).append(
                 (int(q.start), int(q.end), int(q.quote_id), str(q.speaker)))

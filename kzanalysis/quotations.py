@@ -665,10 +665,11 @@ def _documents(units: pd.DataFrame):  # type: ignore[no-untyped-def]
     ordered = units.sort_values(["doc_id", "para_id"], kind="stable")
     headings = ordered["is_heading"].fillna(False).astype(bool) if "is_heading" in ordered.columns else \
         pd.Series(False, index=ordered.index)
-    for doc_id, index in ordered.groupby("doc_id", sort=True).indices.items():
-        rows = ordered.iloc[index]
-        yield (doc_id, [int(p) for p in rows["para_id"]], [t if isinstance(t, str) else "" for t in rows["text"]],
-               headings.iloc[index].tolist())
+    para_ids = [int(p) for p in ordered["para_id"]]
+    texts = [t if isinstance(t, str) else "" for t in ordered["text"]]
+    flags = headings.tolist()
+    for doc_id, index in ordered.groupby("doc_id", sort=True).indices.items():  # rows of one document, in order
+        yield doc_id, [para_ids[i] for i in index], [texts[i] for i in index], [flags[i] for i in index]
 
 
 def quotes(units: pd.DataFrame, *, cues: Path | str = SPEECH_CUES_FILE) -> pd.DataFrame:

@@ -154,7 +154,7 @@ def _sentence_claims(sentence: str, cites: list[_Citation]) -> list[dict[str, ob
     return claims
 
 
-def extract_claims(units: pd.DataFrame, *, splitter: str = "auto") -> pd.DataFrame:
+def extract_claims(units: pd.DataFrame, *, splitter: str = "auto", sents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Numeric claims in body text: how many, of what (killed, injured, detained, other), who, on whose word.
 
     Works sentence by sentence. Each ``count`` number of :func:`number_mentions` (dates, years,
@@ -174,6 +174,7 @@ def extract_claims(units: pd.DataFrame, *, splitter: str = "auto") -> pd.DataFra
     Args:
         units: One row per analysis unit with ``doc_id``, ``para_id``, ``text``. Not modified.
         splitter: Sentence splitter, as in :func:`kzanalysis.sentences`.
+        sents: ``kz.sentences(units, splitter=splitter)`` if already computed (split here otherwise).
 
     Returns:
         One row per claim, sorted by ``doc_id, para_id`` and position: ``doc_id``, ``para_id``,
@@ -187,7 +188,7 @@ def extract_claims(units: pd.DataFrame, *, splitter: str = "auto") -> pd.DataFra
         >>> extract_claims(units)[["quantity", "qualifier", "unit_kind", "who", "attributed_to"]].values.tolist()
         [[3000, 'more than', 'detained', 'protesters', 'Police']]
     """
-    sents = _sentences(units, splitter).reset_index(drop=True)
+    sents = _sentences(units, splitter, sents).reset_index(drop=True)
     cites = _sentence_citations(units, sents)
     rows = []
     for sent, sent_cites in zip(sents.itertuples(index=False), cites):

@@ -167,13 +167,13 @@ def _mentions(sentence: str) -> list[_Mention]:
     return found
 
 
-def _sentences(units: pd.DataFrame, splitter: str) -> pd.DataFrame:
+def _sentences(units: pd.DataFrame, splitter: str, sents: pd.DataFrame | None = None) -> pd.DataFrame:
     from kzanalysis.tokenize import sentences
 
-    return sentences(units, splitter=splitter)  # type: ignore[arg-type]
+    return sentences(units, splitter=splitter) if sents is None else sents  # type: ignore[arg-type]
 
 
-def number_mentions(units: pd.DataFrame, *, splitter: str = "auto") -> pd.DataFrame:
+def number_mentions(units: pd.DataFrame, *, splitter: str = "auto", sents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every number in the body text, in digits or words, with what kind of number it is.
 
     Digits with separators ("3,000", "6,044"), "1.5 million", number words ("eighteen", "twenty-six",
@@ -189,6 +189,7 @@ def number_mentions(units: pd.DataFrame, *, splitter: str = "auto") -> pd.DataFr
     Args:
         units: One row per analysis unit with ``doc_id``, ``para_id``, ``text`` (``body_paragraphs``). Not modified.
         splitter: Sentence splitter, as in :func:`kzanalysis.sentences`.
+        sents: ``kz.sentences(units, splitter=splitter)`` if already computed (split here otherwise).
 
     Returns:
         One row per number mention, sorted by ``doc_id, para_id, start``: ``doc_id``, ``para_id``,
@@ -202,7 +203,7 @@ def number_mentions(units: pd.DataFrame, *, splitter: str = "auto") -> pd.DataFr
         >>> number_mentions(units)[["mention", "role"]].values.tolist()
         [['10', 'date'], ['18', 'count'], ['dozens', 'count']]
     """
-    sents = _sentences(units, splitter)
+    sents = _sentences(units, splitter, sents)
     rows = []
     for sent in sents.itertuples(index=False):
         for m in _mentions(sent.text):
