@@ -725,8 +725,29 @@ def citations(units: pd.DataFrame, *, cues: Path | str = SPEECH_CUES_FILE) -> pd
     return _read(units, cues)[1]
 
 
+_LAST_READ: tuple[tuple[object, ...], tuple[pd.DataFrame, pd.DataFrame]] | None = None
+"""The last reading of :func:`_read`, with the content it was read from: claims, sources and framing read the
+same units in turn, and a notebook pays for one reading."""
+
+
+def _units_key(units: pd.DataFrame, cues: Path | str) -> tuple[object, ...]:
+    """What a reading depends on: the cue list and the units' ids, texts and heading flags (a content hash)."""
+    columns = [c for c in ("doc_id", "para_id", "text", "is_heading") if c in units.columns]
+    sums = [int(pd.util.hash_pandas_object(units[columns], index=False, hash_key=key).sum()) if len(units) else 0
+            for key in ("0123456789123456", "kzanalysis-read2")]  # two independent 64-bit hashes of the rows
+    return (str(cues), len(units), tuple(columns), *sums)
+
+
 def _read(units: pd.DataFrame, cues: Path | str = SPEECH_CUES_FILE) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`quotes` and :func:`citations` of the same units from one reading of each document (claims needs both)."""
+    """:func:`quotes` and :func:`citations` of the same units from one reading of each document (claims needs both).
+
+    The last reading is kept: reading the same units again returns copies of it.
+    """
+    global _LAST_READ
+    _check_units(units)
+    key = _units_key(units, cues)
+    if _LAST_READ is not None and _LAST_READ[0] == key:
+        return _LAST_READ[1][0].copy(), _LAST_READ[1][1].copy()
     compiled = _cues(str(cues))
     quote_rows: list[dict[str, object]] = []
     citation_rows: list[tuple[object, ...]] = []
@@ -744,4 +765,5 @@ def _read(units: pd.DataFrame, cues: Path | str = SPEECH_CUES_FILE) -> tuple[pd.
         {"para_id": "int64", "quote_id": "int64", "start": "int64", "end": "int64", "level": "int64", "closed": bool})
     found_citations = pd.DataFrame(citation_rows, columns=list(CITATION_COLUMNS)).astype(
         {"para_id": "int64", "start": "int64", "end": "int64", "chained": bool})
-    return found_quotes, found_citations
+    _LAST_READ = (key, (found_quotes, found_citations))
+    return found_quotes.copy(), found_citations.copy()

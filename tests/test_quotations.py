@@ -115,3 +115,13 @@ def test_quotation_and_speaker_logic_lives_in_one_module() -> None:
         assert "_quote_spans" not in source and "def _is_apostrophe" not in source, path
         assert not re.search(r"said\|says\|", source), path
         assert "according to|" not in source and "_ANAPHORS" not in source, path
+
+
+def test_reading_the_same_units_again_gives_a_fresh_copy_and_changed_units_a_new_reading() -> None:
+    units = pd.DataFrame({"doc_id": ["a", "a"], "para_id": [0, 1], "text": [
+        "“We will restore order,” the president said.", "Protesters gathered in the square."]})
+    first = kz.quotes(units)
+    first.loc[0, "speaker"] = "changed by the caller"
+    assert kz.quotes(units).loc[0, "speaker"] == "president"
+    edited = units.assign(text=[units["text"][0], "“Enough,” a protester said."])
+    assert kz.quotes(edited)["speaker"].tolist() == ["president", "protester"]

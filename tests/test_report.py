@@ -134,13 +134,16 @@ def test_notebook_parameters_reads_defaults_and_injected() -> None:
 
 
 def test_plan_series_makes_table_readers_wait_for_earlier_notebooks(tmp_path: Path) -> None:
-    for name, reads in [("00-a.ipynb", False), ("01-b.ipynb", False), ("02-c.ipynb", True), ("03-d.ipynb", False)]:
+    for name, reads in [("00-a.ipynb", False), ("01-b.ipynb", False), ("02-c.ipynb", True), ("03-d.ipynb", False),
+                        ("04-e.ipynb", True)]:
         nb = nbformat.v4.new_notebook(metadata={"kzanalysis": {"reads_tables": reads}})
         nbformat.write(nb, tmp_path / name)
     plan = report.plan_series(sorted(tmp_path.glob("*.ipynb"), reverse=True))
-    assert [p.name for p in plan] == ["00-a.ipynb", "01-b.ipynb", "02-c.ipynb", "03-d.ipynb"]
+    assert [p.name for p in plan] == ["00-a.ipynb", "01-b.ipynb", "02-c.ipynb", "03-d.ipynb", "04-e.ipynb"]
     assert {p.name: [q.name for q in deps] for p, deps in plan.items()} == {
-        "00-a.ipynb": [], "01-b.ipynb": [], "02-c.ipynb": ["00-a.ipynb", "01-b.ipynb"], "03-d.ipynb": []}
+        "00-a.ipynb": [], "01-b.ipynb": [], "02-c.ipynb": ["00-a.ipynb", "01-b.ipynb"], "03-d.ipynb": [],
+        # a reader waits for the readers before it too: it may read their tables
+        "04-e.ipynb": ["00-a.ipynb", "01-b.ipynb", "02-c.ipynb", "03-d.ipynb"]}
 
 
 @pytest.mark.slow

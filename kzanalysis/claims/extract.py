@@ -294,12 +294,17 @@ def figures_by_outlet(comparison: pd.DataFrame) -> pd.DataFrame:
         ['detained', 'people', '4,404 (unattributed)', '6,044 (Police)']
     """
     outlets = sorted(comparison["outlet"].astype(str).unique()) if len(comparison) else []
-    rows = []
-    for (kind, who), group in comparison.groupby(["unit_kind", "who"], sort=False):
-        row: dict[str, object] = {"unit_kind": kind, "who": who}
-        for outlet in outlets:
-            mine = group[group["outlet"].astype(str) == outlet]
-            row[outlet] = " | ".join(dict.fromkeys(f"{f} ({a})" for f, a in zip(mine["figure"], mine["attributed_to"])))
-        row["n_distinct_figures"] = int(group["figure"].nunique())
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["unit_kind", "who", *outlets, "n_distinct_figures"])
+    columns = ["unit_kind", "who", *outlets, "n_distinct_figures"]
+    if comparison.empty:
+        return pd.DataFrame(columns=columns)
+    data = pd.DataFrame({"unit_kind": comparison["unit_kind"], "who": comparison["who"],
+                         "outlet": comparison["outlet"].astype(str), "figure": comparison["figure"],
+                         "cell": [f"{f} ({a})" for f, a in zip(comparison["figure"], comparison["attributed_to"])]})
+    groups = data.groupby(["unit_kind", "who"], sort=False)
+    table = groups["figure"].nunique().rename("n_distinct_figures").reset_index()  # groups in order of appearance
+    cells = (data.groupby(["unit_kind", "who", "outlet"], sort=False)["cell"]
+             .agg(lambda found: " | ".join(dict.fromkeys(found))).unstack("outlet"))
+    table = table.join(cells.reindex(columns=outlets), on=["unit_kind", "who"])
+    table[outlets] = table[outlets].fillna("")
+    table["n_distinct_figures"] = table["n_distinct_figures"].astype(int)
+    return table[columns].reset_index(drop=True)

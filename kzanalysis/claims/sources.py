@@ -75,7 +75,7 @@ def type_source(source: str, lexicon: pd.DataFrame | None = None) -> str:
 
 
 def extract_sources(units: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
-                    splitter: str = "auto") -> pd.DataFrame:
+                    splitter: str = "auto", sents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Who each article quotes or cites, typed by the source lexicon.
 
     A citation is a speech or reporting verb with its subject ("Police said", "the Kremlin said in
@@ -89,6 +89,7 @@ def extract_sources(units: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
         units: One row per analysis unit with ``doc_id``, ``para_id``, ``text``. Not modified.
         lexicon: Source typing rules (:func:`load_source_lexicon`; the shipped file when ``None``).
         splitter: Sentence splitter, as in :func:`kzanalysis.sentences`.
+        sents: ``kz.sentences(units, splitter=splitter)`` if already computed (split here otherwise).
 
     Returns:
         One row per citation, sorted by ``doc_id, para_id`` and position: ``doc_id``, ``para_id``,
@@ -102,7 +103,7 @@ def extract_sources(units: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
         [['Police', 'official', 'said'], ['TASS', 'state_media', 'according to']]
     """
     lexicon = load_source_lexicon() if lexicon is None else lexicon
-    sents = _sentences(units, splitter).reset_index(drop=True)
+    sents = _sentences(units, splitter, sents).reset_index(drop=True)
     rows = []
     for sent, cites in zip(sents.itertuples(index=False), _sentence_citations(units, sents, quoted_speakers=False)):
         for c in sorted(cites, key=lambda c: c.start):

@@ -42,6 +42,7 @@ _WHERE: dict[str, str] = {
     "package_versions": "tables",
     "provenance": "tables",
     "read_table": "tables",
+    "read_table_for": "tables",
     "show_table": "tables",
     "write_table": "tables",
 }
@@ -71,5 +72,6 @@ __all__ = [
     "copy_notebooks",
     "corpus_path", "discover_notebooks", "display_path", "escape", "execute_notebook", "inject_parameters",
     "notebook_parameters", "output_paths", "package_versions", "plan_series", "provenance", "read_table",
+    "read_table_for",
     "run_inputs", "run_series", "share_inputs", "show_table", "write_index", "write_table",
 ]

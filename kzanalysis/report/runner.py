@@ -342,8 +342,7 @@ def plan_series(notebooks: Sequence[Path | str]) -> dict[Path, list[Path]]:
     """Which notebooks each notebook must wait for.
 
     A notebook that reads other notebooks' tables (metadata ``{"kzanalysis": {"reads_tables": true}}``)
-    waits for every notebook numbered before it that does not itself read tables; every other
-    notebook can start at once.
+    waits for every notebook numbered before it; every other notebook can start at once.
 
     Returns:
         Each notebook (in numbering order) mapped to the notebooks it waits for.
@@ -358,8 +357,7 @@ def plan_series(notebooks: Sequence[Path | str]) -> dict[Path, list[Path]]:
     ordered = sorted(map(Path, notebooks), key=lambda p: p.name)
     readers = {p for p in ordered
                if nbformat.read(p, as_version=4).metadata.get("kzanalysis", {}).get(TABLE_READER_KEY)}
-    return {p: [q for q in ordered if q.name < p.name and q not in readers] if p in readers else []
-            for p in ordered}
+    return {p: [q for q in ordered if q.name < p.name] if p in readers else [] for p in ordered}
 
 
 def _run_planned(plan: dict[Path, list[Path]], workers: int, run: Callable[[Path], dict[str, Any]],

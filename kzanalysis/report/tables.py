@@ -7,7 +7,7 @@ import os
 import platform
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -198,6 +198,33 @@ def read_table(name: str, *, out_dir: Path | str | None = None) -> pd.DataFrame:
                                 f"first (kzanalysis report)")
     return restore_formulas(pd.read_csv(path, dtype={"doc_id": str, "doc_a": str, "doc_b": str},
                                         keep_default_na=False, lineterminator="\n"))
+
+
+def read_table_for(name: str, doc_ids: Iterable[object], *, out_dir: Path | str | None = None) -> pd.DataFrame | None:
+    """A table an earlier notebook of this report wrote about exactly these documents, or ``None``.
+
+    For a notebook that can reuse what an earlier one computed (notebook 02 reads notebook 01's ``stories``)
+    and computes it itself otherwise: ``None`` when the table is missing or is about other documents (a
+    report folder left from another corpus). Id columns (``*_id``, ``doc_a``, ``doc_b``) are read as text.
+
+    Example:
+        >>> import pandas as pd
+        >>> _ = write_table(pd.DataFrame({"doc_id": ["007"], "story_id": ["007"]}), "example", out_dir="/tmp/kz-ex")
+        >>> read_table_for("example", ["007"], out_dir="/tmp/kz-ex")["story_id"].tolist()
+        ['007']
+        >>> read_table_for("example", ["008"], out_dir="/tmp/kz-ex") is None
+        True
+    """
+    root = Path(out_dir if out_dir is not None else config.REPORTS_DIR).resolve()
+    path = OutputPaths(root).tables / f"{name}.csv"
+    if not path.exists():
+        return None
+    header = pd.read_csv(path, nrows=0).columns
+    ids = {c: str for c in header if (c.endswith("_id") and c != "para_id") or c in ("doc_a", "doc_b")}
+    table = restore_formulas(pd.read_csv(path, dtype=ids, keep_default_na=False, lineterminator="\n"))
+    if "doc_id" not in table.columns or set(table["doc_id"]) != {str(d) for d in doc_ids}:
+        return None
+    return table
 
 
 def package_versions(packages: Sequence[str] = REPORTED_PACKAGES) -> pd.DataFrame:
