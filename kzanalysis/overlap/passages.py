@@ -138,7 +138,7 @@ def _dice(coded_a: _Coded, i: int, coded_b: _Coded, j: int, weights: list[float]
 
 def _scorable_pairs(
     coded: _Coded, rows_a: np.ndarray, rows_b: np.ndarray, floors: np.ndarray, *, min_shared: int = 2,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Row pairs ``(i, j)`` of ``rows_a`` x ``rows_b`` that share ``min_shared`` terms and can score ``floors[j]``.
 
     A common subsequence holds only terms both rows have, so its weight is at most the weight of the terms of
@@ -146,7 +146,7 @@ def _scorable_pairs(
     Wb(b in a))``, and the Dice score is at most ``2 * min(...) / (W(a) + W(b))``. Pairs whose bound is below
     their floor (less half a unit of the rounding of scores) cannot reach it and are never scored: an exact
     filter, nothing that could pass is lost.
-    Returned as positions into ``rows_a`` and ``rows_b``, sorted.
+    Returned as positions into ``rows_a`` and ``rows_b``, sorted, with each pair's bound on its score.
     """
     binary_a, binary_b = coded.binary[rows_a], coded.binary[rows_b]
     shared = (binary_a @ binary_b.T).tocsr()
@@ -162,7 +162,7 @@ def _scorable_pairs(
     reach = floors[column] - 0.5 * 10.0 ** -_DECIMALS  # scores are rounded before they meet a threshold
     keep = (shared.data >= min_shared) & (bound >= reach * total - 1e-9)
     order = np.lexsort((column[keep], row[keep]))
-    return row[keep][order], column[keep][order]
+    return row[keep][order], column[keep][order], (bound / np.maximum(total, 1e-300))[keep][order]
 
 
 def _scored_pairs(pairs: pd.DataFrame, *, min_score: float) -> pd.DataFrame:
@@ -262,7 +262,7 @@ def passage_scores(
         floors = {d: float(floor_of[(doc_a, d)]) for d in partners}
         rows_b = np.concatenate([unit_rows[d] for d in partners])
         row_floor = np.concatenate([np.full(len(unit_rows[d]), floors[d]) for d in partners])
-        for i, j in zip(*_scorable_pairs(coded_units, rows_a, rows_b, row_floor)):
+        for i, j, _ in zip(*_scorable_pairs(coded_units, rows_a, rows_b, row_floor)):
             ua, ub = int(rows_a[i]), int(rows_b[j])
             records[(ua, ub)] = [_dice(coded_units, ua, coded_units, ub, weight_list), 0.0, "", ""]
         srows_a = seg_rows.get(doc_a)
@@ -271,11 +271,13 @@ def passage_scores(
             continue
         srows_b = np.concatenate([seg_rows[d] for d in with_segments])
         seg_floor = np.concatenate([np.full(len(seg_rows[d]), floors[d]) for d in with_segments])
-        for i, j in zip(*_scorable_pairs(coded_segs, srows_a, srows_b, seg_floor)):
+        for i, j, bound in zip(*_scorable_pairs(coded_segs, srows_a, srows_b, seg_floor)):
             sa, sb = int(srows_a[i]), int(srows_b[j])
-            score = _dice(coded_segs, sa, coded_segs, sb, weight_list)
             key = (int(seg_unit[sa]), int(seg_unit[sb]))
             record = records.get(key)
+            if record is not None and bound < record[1] - 1e-9:  # cannot beat the paragraph pair's best sentences
+                continue
+            score = _dice(coded_segs, sa, coded_segs, sb, weight_list)
             if record is None:  # the paragraphs could not reach the floor as wholes: score them all the same
                 record = records[key] = [_dice(coded_units, key[0], coded_units, key[1], weight_list), 0.0, "", ""]
             if score > record[1]:
@@ -293,7 +295,9 @@ def passage_scores(
         if len(seg_a) == 0 or len(seg_b) == 0:
             continue
         record[1:] = [0.0, "", ""]
-        for i, j in zip(*_scorable_pairs(coded_segs, seg_a, seg_b, np.zeros(len(seg_b)))):
+        for i, j, bound in zip(*_scorable_pairs(coded_segs, seg_a, seg_b, np.zeros(len(seg_b)))):
+            if bound < record[1] - 1e-9:
+                continue
             score = _dice(coded_segs, int(seg_a[i]), coded_segs, int(seg_b[j]), weight_list)
             if score > record[1]:
                 record[1:] = [score, seg_texts[seg_a[i]], seg_texts[seg_b[j]]]
