@@ -86,11 +86,12 @@ def _extrapolation(runs: list[dict]) -> list[str]:
     per_article = {name: t / n for name, (_, t) in largest["notebooks"].items()}
     serial_hours = sum(per_article.values()) * target / 3600
     memory_gib = largest["peak_gib"] / n * target
-    partition = 50_000
-    parts = target // partition
+    per_article_gib = largest["peak_gib"] / n
+    worker_gib = 8.0
+    partition = max(1000, int(worker_gib / per_article_gib) // 1000 * 1000)  # articles a worker of 8 GB holds
+    parts = -(-target // partition)
     bands = kz.overlap.measures.NEAR_DUPLICATE_BANDS
     shuffle_gib = target * bands * 16 / 2**30  # one (band hash, document) pair of 8-byte integers per band
-    worker_gib = largest["peak_gib"] / n * partition
     growth = ", ".join(f"{r['compared_pairs'] / r['size']:.1f} at {r['size']:,} articles"
                        for r in sorted(measured, key=lambda r: r["size"]) if r.get("compared_pairs", -1) >= 0)
     lines = ["", "## What changes at 10 million articles (extrapolated)", "",
@@ -101,12 +102,13 @@ def _extrapolation(runs: list[dict]) -> list[str]:
              f"that is {serial_hours:,.0f} hours of notebook time on one machine if every stage stayed linear. "
              "The overlap notebook stays linear only while the compared pairs per article stay bounded; here they "
              f"were {growth}.",
-             f"- **Memory.** The run's largest process held {largest['peak_gib'] / n * 1e6:.2f} GB per million "
-             f"articles: {memory_gib:,.0f} GB at 10 million, far beyond one machine. Every table the notebooks "
-             "hold whole (the corpus, paragraphs, tokens, pairs) has to become a partitioned Dask collection.",
-             f"- **Partitions.** Partitions of {partition:,} articles give {parts:,} partitions; at this run's "
-             f"memory per article a worker holding one needs about {worker_gib:.1f} GB, so workers of 8 GB can "
-             "work on a few partitions each.",
+             f"- **Memory.** The run's largest process held {largest['peak_gib']:.1f} GB at {n:,} articles, "
+             f"about {per_article_gib * 1e6:,.0f} GB per million articles: {memory_gib:,.0f} GB at 10 million, far "
+             "beyond one machine. Every table the notebooks hold whole (the corpus, paragraphs, tokens, pairs) has "
+             "to become a partitioned Dask collection.",
+             f"- **Partitions.** At that memory per article (an upper bound: it counts the whole notebook process), "
+             f"a worker of {worker_gib:.0f} GB holds about {partition:,} articles: partitions of that size give "
+             f"{parts:,} partitions, and memory per worker would then depend on the partition size, not on the corpus.",
              f"- **The LSH shuffle.** Near-duplicate candidates come from documents that share a MinHash band "
              f"({bands} bands per document): grouping by band hash is a shuffle of {target * bands / 1e9:.1f} "
              f"billion (band hash, document) pairs, {shuffle_gib:,.0f} GiB as two 8-byte integers each, which "
@@ -156,8 +158,12 @@ def main() -> None:
                         help="none: this machine's processes; local: a Dask LocalCluster of two workers")
     parser.add_argument("--timeout", type=int, default=3600, help="seconds a single notebook cell may run")
     parser.add_argument("--work", type=Path, default=Path("/tmp/kz-series-scale"))
+    parser.add_argument("--rewrite", action="store_true", help="only rewrite the .md from the runs in the .json")
     args = parser.parse_args()
     runs = json.loads(RAW.read_text(encoding="utf-8")) if RAW.exists() else []
+    if args.rewrite:
+        print(write_results(runs))
+        return
     for size in args.sizes:
         for scheduler in args.schedulers:
             result = run_size(size, args.work, timeout=args.timeout, scheduler=scheduler)
