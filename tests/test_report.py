@@ -292,6 +292,12 @@ def test_shared_inputs_are_read_only_for_the_corpus_they_were_made_from(tmp_path
     subset = here.corpus.iloc[:2]
     pd.testing.assert_frame_equal(shared.paragraphs(subset), kz.paragraphs(subset))
     pd.testing.assert_frame_equal(shared.tokens(units.iloc[:3]), kz.tokens(units.iloc[:3]))
+    # a table an earlier notebook of the same run wrote, about the same documents; none outside a run
+    report.write_table(pd.DataFrame({"doc_id": list(here.corpus["doc_id"]), "story_id": "s"}), "stories",
+                       out_dir=tmp_path)
+    assert shared.earlier_table("stories", here.corpus["doc_id"])["story_id"].tolist() == ["s"] * len(here.corpus)
+    assert shared.earlier_table("stories", here.corpus["doc_id"][:2]) is None
+    assert here.earlier_table("stories", here.corpus["doc_id"]) is None
     # an interrupted share (no key written) is not read
     (folder / "inputs.json").unlink()
     assert report.run_inputs(config.RAW_DIR, out_dir=tmp_path).folder is None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -153,6 +154,24 @@ class RunInputs:
         if units.equals(body_paragraphs(self._table("paragraphs"))):
             return self._table("tokens").copy()
         return tokens(units)
+
+
+    def earlier_table(self, name: str, doc_ids: Iterable[object]) -> pd.DataFrame | None:
+        """A table an earlier notebook of this same report run wrote about these documents, or ``None``.
+
+        Only inside a run that shared its inputs (``folder`` set): a report folder left from another run, or a
+        notebook run by hand, gives ``None``, and the notebook computes the table itself.
+
+        Example:
+            >>> import kzanalysis as kz
+            >>> RunInputs(kz.load_corpus()).earlier_table("stories", ["000"]) is None
+            True
+        """
+        from kzanalysis.report.tables import read_table_for
+
+        if self.folder is None:
+            return None
+        return read_table_for(name, doc_ids, out_dir=self.folder.parent)
 
 
 def run_inputs(
