@@ -25,10 +25,18 @@ def test_n_jobs_has_scikit_learn_s_meaning() -> None:
         parallel.workers(0, 10_000, min_items=10)
 
 
+def _sum_and_process(items: list[int]) -> tuple[int, int]:
+    return sum(items), os.getpid()
+
+
 def test_chunks_come_back_in_order_from_worker_processes() -> None:
     items = list(range(50))
     bounds = parallel.chunk_bounds(len(items), 2, chunk_size=7)
-    assert parallel.run_chunks(sum, items, bounds, (), n_jobs=2) == parallel.run_chunks(sum, items, bounds, (), n_jobs=1)
+    here = parallel.run_chunks(_sum_and_process, items, bounds, (), n_jobs=1)
+    there = parallel.run_chunks(_sum_and_process, items, bounds, (), n_jobs=2)
+    assert [total for total, _ in there] == [total for total, _ in here] == [sum(items[a:b]) for a, b in bounds]
+    assert {pid for _, pid in here} == {os.getpid()}
+    assert os.getpid() not in {pid for _, pid in there}  # the chunks ran in worker processes
 
 
 def test_a_scheduler_that_does_not_answer_is_named() -> None:

@@ -303,5 +303,17 @@ def test_shared_inputs_are_read_only_for_the_corpus_they_were_made_from(tmp_path
     assert report.run_inputs(config.RAW_DIR, out_dir=tmp_path).folder is None
 
 
-def test_the_finished_report_keeps_no_shared_inputs(seed_report: Path) -> None:
-    assert not (seed_report / report.SHARED_FOLDER).exists()
+def test_a_run_s_notebooks_read_the_inputs_it_shared_and_the_report_keeps_none(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    from conftest import two_notebook_series
+
+    code = ("import kzanalysis as kz\n"
+            "inputs = kz.report.run_inputs(corpus_dir, metadata=metadata_file, text_column=text_column,\n"
+            "                              id_column=id_column, out_dir=out_dir)\n"
+            "assert inputs.folder is not None, 'this run shared no inputs'\n"
+            "units = kz.body_paragraphs(inputs.paragraphs())\n"
+            "assert inputs.tokens(units).equals(kz.tokens(units))")
+    corpus, notebooks = two_notebook_series(tmp_path, {"00-shared.ipynb": code})
+    runs = report.run_series(corpus, out=tmp_path / "out", notebooks=notebooks, jobs=1)
+    assert runs["status"].tolist() == ["ok"], runs["error"].tolist()
+    assert not (tmp_path / "out" / report.SHARED_FOLDER).exists()

@@ -66,6 +66,10 @@ def segments(units: pd.DataFrame, *, min_terms: int = MIN_SEGMENT_TERMS, splitte
     return frame[list(SEGMENT_COLUMNS)].reset_index(drop=True)
 
 
+_HALF_UNIT = 0.5 * 10.0 ** -_DECIMALS
+"""Half the last digit scores are rounded to: a score this far below a floor still rounds up to it."""
+
+
 class _Coded:
     """Term sequences coded as integers, with idf weights, and row x term matrices for prefiltering.
 
@@ -159,7 +163,7 @@ def _scorable_pairs(
     column = shared.indices
     bound = 2.0 * np.minimum(bound_a.data, bound_b.data)
     total = coded.totals[rows_a][row] + coded.totals[rows_b][column]
-    reach = floors[column] - 0.5 * 10.0 ** -_DECIMALS  # scores are rounded before they meet a threshold
+    reach = floors[column] - _HALF_UNIT  # scores are rounded before they meet a threshold
     keep = (shared.data >= min_shared) & (bound >= reach * total - 1e-9)
     order = np.lexsort((column[keep], row[keep]))
     return row[keep][order], column[keep][order], (bound / np.maximum(total, 1e-300))[keep][order]
@@ -285,10 +289,9 @@ def passage_scores(
     # a paragraph pair listed on its whole-paragraph score may have had its sentence pairs skipped (none could
     # reach the floor): score them now, so that segment_score is the best sentence pair's for every listed row
     seg_start = np.searchsorted(seg_unit, np.arange(len(ordered) + 1))
-    reach = 0.5 * 10.0 ** -_DECIMALS
     for (ua, ub), record in records.items():
         floor = floor_of[(doc_ids[ua], doc_ids[ub])]
-        if floor <= 0 or record[0] < floor - reach or record[1] >= floor - reach:
+        if floor <= 0 or record[0] < floor - _HALF_UNIT or record[1] >= floor - _HALF_UNIT:
             continue
         seg_a = np.arange(seg_start[ua], seg_start[ua + 1])
         seg_b = np.arange(seg_start[ub], seg_start[ub + 1])
