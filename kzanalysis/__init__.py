@@ -24,6 +24,7 @@ _EXPORTS: dict[str, str] = {
     "check_corpus": "corpus",
     "read_text": "corpus",
     "corpus_fingerprint": "corpus",
+    "corpus_parts": "corpus",
     "paragraphs": "clean",
     "body_paragraphs": "clean",
     "body_text": "clean",

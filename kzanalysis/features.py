@@ -9,10 +9,12 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.preprocessing import normalize
 
+from .corpus import CorpusParts, check_part_ids
 from .languages import unit_languages
-from .parallel import chunk_bounds, run_chunks, workers
+from .parallel import chunk_bounds, compute, persist, run_chunks, workers
 from .tokenize import analysis_tokens
 
 Grain = Literal["document", "paragraph"]
@@ -138,8 +140,81 @@ def _check_df(min_df: int | float, max_df: int | float, n_rows: int) -> None:
         raise ValueError(f"max_df={max_df!r} keeps fewer rows than min_df={min_df!r} asks for")
 
 
+@dataclass(frozen=True, eq=False)
+class _Counts:
+    """Term counts of one block of rows (all rows, or one partition): CSR float64 over the block's own terms."""
+
+    ids: pd.DataFrame
+    matrix: sp.csr_matrix
+    terms: np.ndarray
+
+    @property
+    def document_frequencies(self) -> np.ndarray:
+        """Rows holding each of :attr:`terms`."""
+        return np.bincount(self.matrix.indices, minlength=len(self.terms)).astype(np.int64)
+
+
+def _count_terms(ids: pd.DataFrame, term_lists: list[list[str]]) -> _Counts:
+    """Count each row's terms over the block's own sorted vocabulary (scikit-learn's ``CountVectorizer``)."""
+    if not any(term_lists):
+        return _Counts(ids=ids, matrix=sp.csr_matrix((len(term_lists), 0)), terms=np.zeros(0, dtype=str))
+    vectorizer = CountVectorizer(analyzer=_as_is, lowercase=False, dtype=np.float64)
+    matrix = sp.csr_matrix(vectorizer.fit_transform(term_lists), dtype=np.float64)
+    return _Counts(ids=ids, matrix=matrix, terms=vectorizer.get_feature_names_out().astype(str))
+
+
+def _merged_frequencies(blocks: list[tuple[np.ndarray, np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray, int]:
+    """Terms (sorted), document frequencies and rows of several blocks' ``(terms, frequencies, rows)``."""
+    terms = np.concatenate([b[0] for b in blocks]) if blocks else np.zeros(0, dtype=str)
+    frequencies = np.concatenate([b[1] for b in blocks]) if blocks else np.zeros(0, dtype=np.int64)
+    merged, where = np.unique(terms, return_inverse=True)
+    return merged, np.bincount(where, weights=frequencies, minlength=len(merged)).astype(np.int64), \
+        sum(b[2] for b in blocks)
+
+
+def _vocabulary(terms: np.ndarray, frequencies: np.ndarray, n_rows: int, *, min_df: int | float,
+                max_df: int | float, grain: str) -> tuple[np.ndarray, np.ndarray]:
+    """The kept terms and their idf, as scikit-learn's ``TfidfVectorizer`` (smooth idf) keeps and weighs them."""
+    high = max_df if isinstance(max_df, Integral) else max_df * n_rows
+    low = min_df if isinstance(min_df, Integral) else min_df * n_rows
+    keep = (frequencies <= high) & (frequencies >= low)
+    if not keep.any():
+        raise ValueError(
+            f"empty vocabulary: min_df={min_df!r} and max_df={max_df!r} removed every term of"
+            f" {n_rows} {grain} rows; lower min_df or raise max_df"
+        )
+    df = frequencies[keep].astype(np.float64) + 1.0  # smoothing, exactly as TfidfTransformer.fit does it
+    idf = np.full_like(df, fill_value=n_rows + 1, dtype=np.float64)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    return terms[keep], idf
+
+
+def _weigh(counts: _Counts, vocabulary: np.ndarray, idf: np.ndarray, *, sublinear_tf: bool,
+           norm: str | None) -> sp.csr_matrix:
+    """The TF-IDF rows of a block of counts, over the whole corpus's ``vocabulary`` (sorted) and ``idf``."""
+    matrix = counts.matrix
+    position = np.searchsorted(vocabulary, counts.terms)
+    found = position < len(vocabulary)
+    found[found] = vocabulary[position[found]] == counts.terms[found]
+    column = np.where(found, position, -1)[matrix.indices]
+    keep = column >= 0
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))[keep]
+    weights = sp.csr_matrix((matrix.data[keep], (rows, column[keep])), shape=(matrix.shape[0], len(vocabulary)),
+                            dtype=np.float64)
+    weights.sort_indices()
+    if sublinear_tf:
+        np.log(weights.data, weights.data)
+        weights.data += 1.0
+    weights.data *= idf[weights.indices]
+    if norm is not None:
+        weights = sp.csr_matrix(normalize(weights, norm=norm, copy=False))
+    return weights
+
+
 def tfidf(
-    units: pd.DataFrame,
+    units: pd.DataFrame | CorpusParts,
     *,
     grain: Grain = "document",
     term: Term = "stem",
@@ -152,18 +227,24 @@ def tfidf(
     n_jobs: int | None = -1,
     parallel_min_texts: int = PARALLEL_MIN_TEXTS,
 ) -> Features:
-    """TF-IDF weights of terms per document or per paragraph: scikit-learn's ``TfidfVectorizer`` (smooth idf) over
-    the package's tokens (:func:`kzanalysis.analysis_tokens`, each text in its language).
+    """TF-IDF weights of terms per document or per paragraph: scikit-learn's ``TfidfVectorizer`` weighting (smooth
+    idf) over the package's tokens (:func:`kzanalysis.analysis_tokens`, each text in its language).
 
     ``idf = ln((1 + n) / (1 + df)) + 1`` with ``n`` rows and ``df`` the number of rows holding the term;
     the weight is ``tf * idf`` (``tf = 1 + ln(count)`` when ``sublinear_tf``), then each row is scaled
-    to unit ``norm``.
+    to unit ``norm``. Terms are counted per block of rows (scikit-learn's ``CountVectorizer``), the document
+    frequencies of the blocks merged, and each block weighed over the merged vocabulary: the whole frame is one
+    block; a corpus in parts is one block per part, as Dask tasks, with the same result to the last bit. (A
+    weight can differ from ``TfidfVectorizer``'s in its last bit: a row's squares are summed in term order.)
 
     Args:
         units: Either analysis units (``doc_id``, ``para_id``, ``text``; tokenized with
             :func:`kzanalysis.analysis_tokens`) or a tokens frame from :func:`kzanalysis.tokens`
             (recognised by its ``is_stop`` and ``stem``/``lower`` columns; use this to apply your own
-            stop words). Not modified.
+            stop words), or a corpus in parts (:func:`kzanalysis.corpus_parts`: each part is read, made into
+            body units with ``kz.body_paragraphs(kz.paragraphs(...))`` and counted as a task on the cluster of
+            :func:`kzanalysis.parallel.use_scheduler`, or in this process without one; ``n_jobs`` is not used).
+            Not modified.
         grain: ``"document"`` (a document's units joined in ``para_id`` order) or ``"paragraph"``.
         term: Count ``"stem"`` (Snowball stems) or ``"lower"`` (lower-cased words).
         drop_stop_words: Leave out stop words (for a tokens frame, the rows flagged ``is_stop``).
@@ -197,10 +278,13 @@ def tfidf(
     _check_choice("grain", grain, ("document", "paragraph"))
     _check_choice("term", term, ("stem", "lower"))
     _check_choice("norm", norm, ("l1", "l2", None))
+    options = {"grain": grain, "term": term, "drop_stop_words": drop_stop_words, "drop_numbers": drop_numbers}
+    if isinstance(units, CorpusParts):
+        return _tfidf_of_parts(units, options=options, min_df=min_df, max_df=max_df, sublinear_tf=sublinear_tf,
+                               norm=norm)
     columns = set(units.columns)
     if not {"doc_id", "para_id"} <= columns:
         raise ValueError("units need doc_id and para_id columns")
-    options = {"grain": grain, "term": term, "drop_stop_words": drop_stop_words, "drop_numbers": drop_numbers}
     if term in columns and "is_stop" in columns:
         ids, term_lists = _term_lists_from_tokens(units, **options)
     elif "text" in columns:
@@ -216,18 +300,69 @@ def tfidf(
             " or a number, or the texts are empty"
         )
     _check_df(min_df, max_df, len(term_lists))
-    vectorizer = TfidfVectorizer(analyzer=_as_is, lowercase=False, min_df=min_df, max_df=max_df, norm=norm,
-                                 use_idf=True, smooth_idf=True, sublinear_tf=sublinear_tf, dtype=np.float64)
-    try:
-        matrix = sp.csr_matrix(vectorizer.fit_transform(term_lists), dtype=np.float64)
-    except ValueError as err:  # scikit-learn: "After pruning, no terms remain"
-        raise ValueError(
-            f"empty vocabulary: min_df={min_df!r} and max_df={max_df!r} removed every term of"
-            f" {len(term_lists)} {grain} rows; lower min_df or raise max_df"
-        ) from err
-    matrix.sort_indices()
-    terms = vectorizer.get_feature_names_out().astype(str)
+    counts = _count_terms(ids.reset_index(drop=True), term_lists)
+    terms, idf = _vocabulary(counts.terms, counts.document_frequencies, len(term_lists), min_df=min_df,
+                             max_df=max_df, grain=grain)
+    matrix = _weigh(counts, terms, idf, sublinear_tf=sublinear_tf, norm=norm)
     return Features(matrix=matrix, ids=ids.reset_index(drop=True), terms=terms, grain=grain, term=term)
+
+
+def _part_counts(parts: CorpusParts, n: int, options: dict[str, Any]) -> _Counts:
+    """Term counts of part ``n``: its documents' body units (as ``kz.body_paragraphs(kz.paragraphs(...))``)."""
+    from .clean import body_paragraphs, paragraphs
+
+    units = body_paragraphs(paragraphs(parts.read(n)))
+    ids, term_lists = _term_lists_from_units(units, **options, n_jobs=1, min_parallel=len(units) + 1)
+    return _count_terms(ids.reset_index(drop=True), term_lists)
+
+
+def _ids_of(counts: _Counts) -> pd.DataFrame:
+    return counts.ids
+
+
+def _frequencies(counts: _Counts) -> tuple[np.ndarray, np.ndarray, int]:
+    return counts.terms, counts.document_frequencies, counts.matrix.shape[0]
+
+
+def _weighted_part(counts: _Counts, vocabulary: np.ndarray, idf: np.ndarray, sublinear_tf: bool,
+                   norm: str | None) -> tuple[pd.DataFrame, sp.csr_matrix]:
+    return counts.ids, _weigh(counts, vocabulary, idf, sublinear_tf=sublinear_tf, norm=norm)
+
+
+MERGE_FAN_IN = 8
+"""Partial document-frequency tables merged per task when :func:`tfidf` merges the parts' vocabularies."""
+
+
+def _tfidf_of_parts(parts: CorpusParts, *, options: dict[str, Any], min_df: int | float, max_df: int | float,
+                    sublinear_tf: bool, norm: str | None) -> Features:
+    """:func:`tfidf` of a corpus in parts, as Dask tasks: count each part's terms (kept where they were
+    computed), merge the document frequencies in a tree of tasks, then weigh each part over the merged
+    vocabulary. The same matrix as :func:`tfidf` of the whole corpus's body units, to the last bit."""
+    import dask
+
+    counts = persist(*[dask.delayed(_part_counts)(parts, n, options) for n in range(len(parts))])
+    ids = compute(*[dask.delayed(_ids_of)(c) for c in counts])
+    check_part_ids(parts, [frame["doc_id"].drop_duplicates().to_numpy(dtype=str) for frame in ids])
+    merged = [dask.delayed(_frequencies)(c) for c in counts]
+    while len(merged) > 1:
+        merged = [dask.delayed(_merged_frequencies)(merged[start:start + MERGE_FAN_IN])
+                  for start in range(0, len(merged), MERGE_FAN_IN)]
+    terms, frequencies, n_rows = compute(merged[0])[0]
+    grain = options["grain"]
+    if n_rows == 0:
+        raise ValueError("no rows: no part has a document with body text")
+    if not len(terms):
+        raise ValueError(f"empty vocabulary: none of the {n_rows} {grain} rows has a term left after tokenizing")
+    _check_df(min_df, max_df, n_rows)
+    vocabulary, idf = _vocabulary(terms, frequencies, n_rows, min_df=min_df, max_df=max_df, grain=grain)
+    shared_vocabulary, shared_idf = dask.delayed(vocabulary), dask.delayed(idf)
+    blocks = compute(*[dask.delayed(_weighted_part)(c, shared_vocabulary, shared_idf, sublinear_tf, norm)
+                       for c in counts])
+    all_ids = pd.concat([block[0] for block in blocks], ignore_index=True)
+    order = all_ids.sort_values(_ID_COLUMNS[grain], kind="stable").index.to_numpy()
+    matrix = sp.csr_matrix(sp.vstack([block[1] for block in blocks], format="csr")[order])
+    return Features(matrix=matrix, ids=all_ids.iloc[order].reset_index(drop=True), terms=vocabulary, grain=grain,
+                    term=options["term"])
 
 
 def top_terms(features: Features, *, n_terms: int = 10) -> pd.DataFrame:

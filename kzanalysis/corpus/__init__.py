@@ -3,7 +3,8 @@
 
 One job per module: ``decode`` (one file's bytes to text, strictly), ``folder`` (scanning a folder, every check),
 ``metadata`` (the metadata table and its match to the files), ``tables`` (files of articles), ``load`` (the
-public loaders). Every public name is importable from here (``kz.corpus.load_corpus``).
+public loaders), ``parts`` (a corpus kept as part files, read one part per task). Every public name is importable
+from here (``kz.corpus.load_corpus``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from .tables import (
 )
 from .load import (
     check_corpus, corpus_fingerprint, load_corpus,
+)
+from .parts import (
+    CorpusParts, PART_SUFFIXES, check_part_ids, corpus_parts,
 )
 
 __all__ = [
@@ -46,4 +50,8 @@ __all__ = [
     "check_corpus",
     "corpus_fingerprint",
     "load_corpus",
+    "CorpusParts",
+    "PART_SUFFIXES",
+    "check_part_ids",
+    "corpus_parts",
 ]

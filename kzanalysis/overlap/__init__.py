@@ -7,6 +7,7 @@ One job per module, in the order the data flows:
 - ``candidates``: pairs worth comparing (MinHash-LSH buckets, TF-IDF nearest neighbours), never all pairs of a
   large corpus;
 - ``measures``: document-pair cosine, shingle Jaccard and containment; near-duplicates at any scale;
+- ``parts``: near-duplicates of a corpus in part files, as Dask tasks (LSH bands grouped by a shuffle);
 - ``passages``: segments (sentences and quotations), paragraph-pair scores, their one-to-one alignment;
 - ``anchors``: numbers and names, which a translation keeps, and the run of them two texts share in order;
 - ``stories``: document-level relations (copies, translations, pairs standing out from their beat) and the

@@ -13,41 +13,65 @@ from ._base import (
 from .sketch import minhash_signatures, shingles
 
 
+def _band_key(block: np.ndarray) -> np.ndarray:
+    """One 64-bit key per row of a band's signature columns: rows agree on the whole band when their keys agree."""
+    key = np.zeros(len(block), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for column in range(block.shape[1]):
+            key = _mix64(key * _SHINGLE_BASE + block[:, column])
+    return key
+
+
+def _bucket_pairs(key: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair ``(first, second)`` of ``rows`` whose keys are equal (each unordered pair of a bucket once).
+
+    Buckets are runs of the sorted keys (numpy), not Python dictionaries.
+    """
+    order = np.argsort(key, kind="stable")
+    sorted_keys = key[order]
+    in_run = np.zeros(len(order), dtype=bool)
+    same = sorted_keys[1:] == sorted_keys[:-1]
+    in_run[1:] |= same
+    in_run[:-1] |= same
+    members = order[in_run]
+    run = np.cumsum(np.concatenate([[True], ~same]))[in_run]
+    first: list[np.ndarray] = []
+    second: list[np.ndarray] = []
+    for distance in range(1, len(members)):
+        together = run[distance:] == run[:-distance]
+        if not together.any():
+            break
+        first.append(rows[members[:-distance][together]])
+        second.append(rows[members[distance:][together]])
+    if not first:
+        return np.zeros(0, dtype=rows.dtype), np.zeros(0, dtype=rows.dtype)
+    return np.concatenate(first), np.concatenate(second)
+
+
 def _band_pairs(signatures: np.ndarray, bands: int) -> tuple[np.ndarray, np.ndarray]:
     """Row pairs ``(i, j)``, ``i < j``, that agree on at least one whole band; sorted, without repeats."""
     n_docs, n_perm = signatures.shape
     if bands < 1 or n_perm % bands:
         raise ValueError(f"bands ({bands}) must divide the signature length ({n_perm})")
     rows_per_band = n_perm // bands
-    rows = np.flatnonzero(~(signatures == np.iinfo(signatures.dtype).max).all(axis=1))
+    rows = _signed_rows(signatures)
     codes: list[np.ndarray] = []
     found: list[np.ndarray] = []
     for band in range(bands):
-        block = signatures[rows, band * rows_per_band:(band + 1) * rows_per_band]
-        key = np.zeros(len(rows), dtype=np.uint64)
-        with np.errstate(over="ignore"):
-            for column in range(rows_per_band):
-                key = _mix64(key * _SHINGLE_BASE + block[:, column])
-        order = np.argsort(key, kind="stable")
-        sorted_keys = key[order]
-        in_run = np.zeros(len(order), dtype=bool)
-        same = sorted_keys[1:] == sorted_keys[:-1]
-        in_run[1:] |= same
-        in_run[:-1] |= same
-        members = order[in_run]
-        run = np.cumsum(np.concatenate([[True], ~same]))[in_run]
-        for distance in range(1, len(members)):
-            together = run[distance:] == run[:-distance]
-            if not together.any():
-                break
-            first, second = rows[members[:-distance][together]], rows[members[distance:][together]]
-            found.append(np.minimum(first, second).astype(np.int64) * n_docs + np.maximum(first, second))
+        first, second = _bucket_pairs(
+            _band_key(signatures[rows, band * rows_per_band:(band + 1) * rows_per_band]), rows)
+        found.append(np.minimum(first, second).astype(np.int64) * n_docs + np.maximum(first, second))
         if sum(len(f) for f in found) > 4_000_000:
             codes.append(np.unique(np.concatenate(found)))
             found = []
     codes.append(np.concatenate(found) if found else np.zeros(0, dtype=np.int64))
     unique = np.unique(np.concatenate(codes))
     return unique // n_docs, unique % n_docs
+
+
+def _signed_rows(signatures: np.ndarray) -> np.ndarray:
+    """Rows of documents with at least one shingle (an empty document's signature is all the largest value)."""
+    return np.flatnonzero(~(signatures == np.iinfo(signatures.dtype).max).all(axis=1))
 
 
 def lsh_candidates(signatures: np.ndarray, doc_ids: np.ndarray, *, bands: int = 32) -> pd.DataFrame:

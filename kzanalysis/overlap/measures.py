@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -11,6 +13,7 @@ from ._base import (
 )
 from .candidates import _band_pairs, _doc_features, candidate_pairs
 from .sketch import Shingles, _sketch
+from ..corpus import CorpusParts
 
 
 def pair_measures(units: pd.DataFrame, pairs: pd.DataFrame | None = None, *, k: int = SHINGLE_SIZE) -> pd.DataFrame:
@@ -54,15 +57,17 @@ def pair_measures(units: pd.DataFrame, pairs: pd.DataFrame | None = None, *, k: 
     return result.round(_DECIMALS)[list(PAIR_COLUMNS)]
 
 
-def _shingle_overlap(sh: Shingles, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
-    """Exact ``jaccard``, ``containment_a_in_b`` and ``containment_b_in_a`` of the row pairs ``(i[n], j[n])``.
+def _shingle_overlap(sh: Shingles, i: np.ndarray, j: np.ndarray, other: Shingles | None = None) -> dict[str, np.ndarray]:
+    """Exact ``jaccard``, ``containment_a_in_b`` and ``containment_b_in_a`` of the row pairs ``(i[n], j[n])``:
+    row ``i[n]`` of ``sh`` with row ``j[n]`` of ``other`` (default: ``sh`` too).
 
     Shared shingles are counted by intersecting the two rows' sorted hash arrays, one pair at a time: memory
     stays that of two documents, however many pairs (a sparse row-wise product would copy both rows per pair).
     """
-    shared = np.fromiter((len(np.intersect1d(sh.row(a), sh.row(b), assume_unique=True)) for a, b in zip(i, j)),
+    other = sh if other is None else other
+    shared = np.fromiter((len(np.intersect1d(sh.row(a), other.row(b), assume_unique=True)) for a, b in zip(i, j)),
                          dtype=np.float64, count=len(i))
-    size_a, size_b = sh.sizes[i].astype(float), sh.sizes[j].astype(float)
+    size_a, size_b = sh.sizes[i].astype(float), other.sizes[j].astype(float)
     union = size_a + size_b - shared
     with np.errstate(invalid="ignore", divide="ignore"):
         return {"jaccard": np.where(union > 0, shared / union, 0.0),
@@ -88,17 +93,62 @@ probability 0.004 to 0.04. The full check then keeps pairs agreeing on at least 
 (a pair at 0.2 falls below with probability about 4e-11)."""
 
 
-def _signature_agreement(signatures: np.ndarray, i: np.ndarray, j: np.ndarray, *, chunk: int = 20_000) -> np.ndarray:
-    """Share of equal signature entries of each row pair (the MinHash estimate of their Jaccard)."""
+def _signature_agreement(signatures: np.ndarray, i: np.ndarray, j: np.ndarray, other: np.ndarray | None = None, *,
+                         chunk: int = 20_000) -> np.ndarray:
+    """Share of equal signature entries of each row pair, row ``i[n]`` of ``signatures`` with row ``j[n]`` of
+    ``other`` (default: ``signatures``): the MinHash estimate of their Jaccard."""
+    other = signatures if other is None else other
     agreement = np.empty(len(i), dtype=np.float64)
     for start in range(0, len(i), chunk):
         stop = start + chunk
-        agreement[start:stop] = (signatures[i[start:stop]] == signatures[j[start:stop]]).mean(axis=1)
+        agreement[start:stop] = (signatures[i[start:stop]] == other[j[start:stop]]).mean(axis=1)
     return agreement
 
 
+@dataclass(frozen=True, eq=False)
+class _Sketch:
+    """The shingles and MinHash signatures of some documents (all of a corpus, or one part of it)."""
+
+    shingles: Shingles
+    signatures: np.ndarray
+
+
+def _verified_pairs(a: _Sketch, i: np.ndarray, b: _Sketch, j: np.ndarray, *, threshold: float) -> pd.DataFrame:
+    """The candidate row pairs ``(i[n]`` of ``a``, ``j[n]`` of ``b)`` that are near duplicates, with their exact
+    measures (unrounded); ``doc_a < doc_b`` in each row.
+
+    Most candidates are chance collisions: a look at the first :data:`_FIRST_LOOK` bins drops them, then the
+    pairs whose signatures agree on less than half of ``threshold`` go, and the rest are measured exactly.
+    """
+    if a.signatures.shape[1] >= 4 * _FIRST_LOOK:
+        likely = _signature_agreement(a.signatures[:, :_FIRST_LOOK], i, j, b.signatures[:, :_FIRST_LOOK]) \
+            >= threshold / 4
+        i, j = i[likely], j[likely]
+    likely = _signature_agreement(a.signatures, i, j, b.signatures) >= threshold / 2
+    i, j = i[likely], j[likely]
+    measures = pd.DataFrame({"doc_a": a.shingles.doc_ids[i], "doc_b": b.shingles.doc_ids[j],
+                             **_shingle_overlap(a.shingles, i, j, b.shingles)})
+    measures = measures[measures["jaccard"] >= threshold]
+    swap = (measures["doc_a"] > measures["doc_b"]).to_numpy()
+    if not swap.any():
+        return measures
+    columns = {c: measures[c].to_numpy() for c in NEAR_DUPLICATE_COLUMNS}
+    return pd.DataFrame({**{c: np.where(swap, columns[mirror], columns[c]) for c, mirror in (
+        ("doc_a", "doc_b"), ("doc_b", "doc_a"), ("containment_a_in_b", "containment_b_in_a"),
+        ("containment_b_in_a", "containment_a_in_b"))}, "jaccard": columns["jaccard"]})[list(NEAR_DUPLICATE_COLUMNS)]
+
+
+def _near_duplicate_table(measures: list[pd.DataFrame]) -> pd.DataFrame:
+    """The near-duplicate table from verified pairs: rounded, sorted by ``doc_a, doc_b``."""
+    found = [m for m in measures if not m.empty]
+    if not found:
+        return pd.DataFrame({c: pd.Series(dtype=str if c.startswith("doc") else float) for c in NEAR_DUPLICATE_COLUMNS})
+    table = pd.concat(found, ignore_index=True).round(_DECIMALS)
+    return table.sort_values(["doc_a", "doc_b"], kind="stable").reset_index(drop=True)[list(NEAR_DUPLICATE_COLUMNS)]
+
+
 def near_duplicates(
-    corpus_or_units: pd.DataFrame,
+    corpus_or_units: pd.DataFrame | CorpusParts,
     *,
     threshold: float = NEAR_DUPLICATE_JACCARD,
     k: int = SHINGLE_SIZE,
@@ -125,7 +175,11 @@ def near_duplicates(
         corpus_or_units: Either a corpus (one row per document with ``doc_id`` and ``text``, as from
             :func:`kzanalysis.load_corpus`: body paragraphs are then made with :func:`kzanalysis.paragraphs`
             and :func:`kzanalysis.body_paragraphs`, in the worker processes), or units (``doc_id``, ``para_id``,
-            ``text``, e.g. ``kz.body_paragraphs(paras)``), recognised by their ``para_id`` column. Not modified.
+            ``text``, e.g. ``kz.body_paragraphs(paras)``), recognised by their ``para_id`` column, or a corpus
+            in parts (:func:`kzanalysis.corpus_parts`; each part read and sketched as a task, the LSH bands
+            grouped by a Dask shuffle, on the cluster of :func:`kzanalysis.parallel.use_scheduler` or in this
+            process without one; ``n_jobs``, ``progress`` and the chunk options are not used; see
+            :mod:`kzanalysis.overlap.parts`). Not modified.
         threshold: Lowest exact shingle Jaccard of a near-duplicate pair.
         k: Words per shingle.
         n_perm: MinHash bins.
@@ -158,6 +212,11 @@ def near_duplicates(
     if n_perm < 1 or bands < 1 or n_perm % bands:
         raise ValueError(f"bands ({bands}) must divide n_perm ({n_perm}), both positive")
     frame = corpus_or_units
+    if isinstance(frame, CorpusParts):
+        from .parts import near_duplicates_of_parts
+
+        return near_duplicates_of_parts(frame, threshold=threshold, k=k, n_perm=n_perm, bands=bands,
+                                        random_state=random_state)
     if "para_id" not in frame.columns and not {"doc_id", "text"} <= set(frame.columns):
         raise ValueError("near_duplicates needs a corpus (doc_id, text) or units (doc_id, para_id, text); "
                          f"got columns {list(frame.columns)}")
@@ -165,19 +224,8 @@ def near_duplicates(
         frame, corpus="para_id" not in frame.columns, k=k, n_perm=n_perm, random_state=random_state, n_jobs=n_jobs,
         desc="near duplicates", show=progress, chunk_docs=chunk_docs, parallel_min_docs=parallel_min_docs,
     )
-    empty = pd.DataFrame({c: pd.Series(dtype=str if c.startswith("doc") else float) for c in NEAR_DUPLICATE_COLUMNS})
     if signatures is None or len(doc_ids) < 2:
-        return empty
-    sh = Shingles(doc_ids=doc_ids, indptr=indptr, values=values, k=k)
+        return _near_duplicate_table([])
+    sketch = _Sketch(Shingles(doc_ids=doc_ids, indptr=indptr, values=values, k=k), signatures)
     i, j = _band_pairs(signatures, bands)
-    if n_perm >= 4 * _FIRST_LOOK:  # most candidates are chance collisions: a look at a few bins drops them
-        likely = _signature_agreement(signatures[:, :_FIRST_LOOK], i, j) >= threshold / 4
-        i, j = i[likely], j[likely]
-    likely = _signature_agreement(signatures, i, j) >= threshold / 2
-    i, j = i[likely], j[likely]
-    measures = pd.DataFrame({"doc_a": doc_ids[i], "doc_b": doc_ids[j], **_shingle_overlap(sh, i, j)})
-    measures = measures[measures["jaccard"] >= threshold]
-    if measures.empty:
-        return empty
-    measures = measures.round(_DECIMALS).sort_values(["doc_a", "doc_b"], kind="stable").reset_index(drop=True)
-    return measures[list(NEAR_DUPLICATE_COLUMNS)]
+    return _near_duplicate_table([_verified_pairs(sketch, i, sketch, j, threshold=threshold)])

@@ -156,6 +156,17 @@ def _sketch_corpus(
     return _sketch_units(body_paragraphs(paragraphs(corpus)), k, n_perm, random_state)
 
 
+def _sketch_source(corpus: pd.DataFrame) -> pd.DataFrame:
+    """What the sketch of a corpus reads: ``doc_id`` (as text), ``text`` and the language columns, sorted by id."""
+    keep = ["doc_id", "text", *[c for c in ("detected_language", "language") if c in corpus.columns]]
+    source = corpus[keep].assign(doc_id=corpus["doc_id"].astype(str))
+    if source["doc_id"].duplicated().any():
+        raise ValueError("a corpus must have one row per doc_id; found duplicates")
+    if not source["doc_id"].is_monotonic_increasing:
+        source = source.sort_values("doc_id", kind="stable")
+    return source
+
+
 def _sketch(
     frame: pd.DataFrame, *, corpus: bool, k: int, n_perm: int, random_state: int, n_jobs: int | None, desc: str,
     show: bool | None, chunk_docs: int = CHUNK_DOCS, parallel_min_docs: int = PARALLEL_MIN_DOCS,
@@ -167,12 +178,7 @@ def _sketch(
     Python strings.
     """
     if corpus:
-        keep = ["doc_id", "text", *[c for c in ("detected_language", "language") if c in frame.columns]]
-        source = frame[keep].assign(doc_id=frame["doc_id"].astype(str))
-        if source["doc_id"].duplicated().any():
-            raise ValueError("a corpus must have one row per doc_id; found duplicates")
-        if not source["doc_id"].is_monotonic_increasing:
-            source = source.sort_values("doc_id", kind="stable")
+        source = _sketch_source(frame)
         doc_starts = np.arange(len(source) + 1)
         function = _sketch_corpus
     else:

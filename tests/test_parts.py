@@ -1,0 +1,134 @@
+"""Tests for a corpus in parts (kz.corpus_parts) and the partitioned stages: TF-IDF and near duplicates as Dask
+tasks give the tables of the whole corpus in memory, in this process and on a LocalCluster."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import kzanalysis as kz
+from kzanalysis import overlap, parallel
+from kzanalysis.corpus import CorpusError, corpus_parts
+
+pytest.importorskip("dask")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+
+def _write_parts(articles: pd.DataFrame, folder: Path, n_parts: int, *, suffix: str = ".parquet") -> Path:
+    """The articles in ``n_parts`` part files of shuffled rows (as an export or a Dask job writes them)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shuffled = np.random.default_rng(0).permutation(len(articles))
+    for n, rows in enumerate(np.array_split(shuffled, n_parts)):
+        part = articles.iloc[np.sort(rows)]
+        if suffix == ".parquet":
+            part.to_parquet(folder / f"part-{n:04d}.parquet", index=False)
+        else:
+            part.to_json(folder / f"part-{n:04d}.jsonl", orient="records", lines=True, force_ascii=False)
+    return folder
+
+
+def _same_features(a: kz.Features, b: kz.Features) -> None:
+    assert a.terms.tolist() == b.terms.tolist()
+    pd.testing.assert_frame_equal(a.ids, b.ids)
+    for name in ("indptr", "indices", "data"):  # to the last bit
+        assert np.array_equal(getattr(a.matrix, name), getattr(b.matrix, name)), name
+
+
+@pytest.fixture(scope="module")
+def seed_parts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    seeds = kz.load_corpus()[["doc_id", "outlet", "text"]]
+    return _write_parts(seeds, tmp_path_factory.mktemp("seeds") / "by_year" / "year=2022", 2, suffix=".jsonl").parent
+
+
+def test_parts_are_the_part_files_of_a_folder_and_its_subfolders(seed_parts: Path) -> None:
+    (seed_parts / "_SUCCESS").write_text("")
+    (seed_parts / "notes.txt").write_text("not a part")
+    parts = corpus_parts(seed_parts)
+    assert [f.name for f in parts.files] == ["part-0000.jsonl", "part-0001.jsonl"]
+    whole = parts.load()
+    assert whole["doc_id"].tolist() == sorted(kz.load_corpus()["doc_id"].tolist())
+    assert whole["text"].tolist() == kz.load_corpus().sort_values("doc_id")["text"].tolist()
+
+
+def test_bad_parts_are_named(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="no such file or folder"):
+        corpus_parts(tmp_path / "missing")
+    with pytest.raises(CorpusError, match="no part files"):
+        corpus_parts(tmp_path)
+    (tmp_path / "part-0.jsonl").write_text(json.dumps({"id": "a", "text": "Dockers walked out."}) + "\n")
+    (tmp_path / "part-1.jsonl").write_text(json.dumps({"id": "b", "text": "Port shut."}) + "\n{broken\n")
+    with pytest.raises(CorpusError, match=r"part-1\.jsonl, line 2: not valid JSON"):
+        kz.tfidf(corpus_parts(tmp_path))
+    (tmp_path / "part-1.jsonl").write_text(json.dumps({"id": "a", "text": "The port shut."}) + "\n")
+    for stage in (kz.tfidf, overlap.near_duplicates):
+        with pytest.raises(CorpusError, match=r"part-1\.jsonl: doc_id 'a' is also in .*part-0\.jsonl"):
+            stage(corpus_parts(tmp_path))
+    with pytest.raises(CorpusError, match="is also in"):
+        corpus_parts(tmp_path).load()
+
+
+@pytest.mark.parametrize("grain", ["document", "paragraph"])
+def test_tfidf_of_parts_is_tfidf_of_the_whole_corpus(seed_parts: Path, grain: str) -> None:
+    parts = corpus_parts(seed_parts)
+    units = kz.body_paragraphs(kz.paragraphs(parts.load()))
+    for options in ({}, {"min_df": 2, "max_df": 0.5}, {"sublinear_tf": False, "norm": "l1"}):
+        _same_features(kz.tfidf(parts, grain=grain, **options), kz.tfidf(units, grain=grain, **options))
+    with pytest.raises(ValueError, match="max_df=3 keeps fewer rows than min_df=4"):
+        kz.tfidf(parts, grain=grain, min_df=4, max_df=3)
+
+
+def test_the_weights_are_scikit_learn_s(seed_parts: Path) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from kzanalysis.features import _term_lists_from_units
+
+    units = kz.body_paragraphs(kz.paragraphs(corpus_parts(seed_parts).load()))
+    ours = kz.tfidf(units, min_df=2)
+    _, term_lists = _term_lists_from_units(units, grain="document", term="stem", drop_stop_words=True,
+                                           drop_numbers=True, n_jobs=1, min_parallel=10**9)
+    theirs = TfidfVectorizer(analyzer=lambda terms: terms, lowercase=False, min_df=2, sublinear_tf=True)
+    matrix = theirs.fit_transform(term_lists)
+    assert theirs.get_feature_names_out().tolist() == ours.terms.tolist()
+    # equal up to the order in which a row's squares are summed for its norm
+    assert abs(matrix - ours.matrix).max() < 1e-15
+
+
+@pytest.fixture(scope="module")
+def planted_parts(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, Path]:
+    synthetic = pytest.importorskip("synthetic")
+    articles = synthetic.make_corpus(2000, words_per_doc=150, random_state=0).articles
+    return articles, _write_parts(articles, tmp_path_factory.mktemp("planted"), 8)
+
+
+def test_partitioned_stages_give_the_tables_of_the_whole_corpus_on_a_local_cluster(
+    planted_parts: tuple[pd.DataFrame, Path],
+) -> None:
+    pytest.importorskip("distributed")
+    articles, folder = planted_parts
+    parts = corpus_parts(folder)
+    whole = parts.load()
+    here_pairs = overlap.near_duplicates(whole)
+    here_features = kz.tfidf(kz.body_paragraphs(kz.paragraphs(whole)))
+    assert len(here_pairs) > 50
+    in_process = overlap.near_duplicates(parts)  # no cluster: the tasks run in this process
+    pd.testing.assert_frame_equal(in_process, here_pairs)
+    try:
+        parallel.use_scheduler("local")
+        from distributed import get_task_stream
+
+        with get_task_stream() as tasks:
+            cluster_pairs = overlap.near_duplicates(parts)
+            cluster_features = kz.tfidf(parts)
+        keys = [task["key"][0] if isinstance(task["key"], tuple) else task["key"] for task in tasks.data]
+        ran = {key.split("-")[0] for key in keys}
+    finally:
+        parallel.use_scheduler(None)
+    assert {"_sketch_part", "_band_rows", "_verify_block", "_part_counts", "_weighted_part"} <= ran
+    assert any(name.startswith("shuffle") for name in ran), ran  # the band rows went through a Dask shuffle
+    pd.testing.assert_frame_equal(cluster_pairs, here_pairs)
+    _same_features(cluster_features, here_features)
