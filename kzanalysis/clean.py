@@ -8,12 +8,15 @@ names the rule that made it, so an audit can always go back from a table to the 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from . import config
+from .corpus import CorpusParts
 from .layout import FURNITURE_KIND, classify_units, looks_like_heading
 
 _RULE_COLUMNS = ("rule", "scope", "kind", "pattern", "replacement", "description")
@@ -368,6 +371,55 @@ def body_paragraphs(paras: pd.DataFrame, *, include_boilerplate: bool = False) -
         units["language"] = units["doc_id"].map(paras.drop_duplicates("doc_id").set_index("doc_id")["language"])
     units = units.astype({"para_id": "int64", "n_lines": "int64"})
     return units.sort_values(["doc_id", "para_id"], kind="stable").reset_index(drop=True)
+
+
+def part_units(parts: CorpusParts, n: int) -> pd.DataFrame:
+    """The analysis units of part ``n`` of a corpus in parts: ``body_paragraphs(paragraphs(parts.read(n)))``.
+
+    Example:
+        >>> import kzanalysis as kz, tempfile, pathlib
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "part-0.jsonl").write_text('{"id": "a", "text": "Dockers walked out."}\\n')
+        >>> part_units(kz.corpus_parts(folder), 0)[["doc_id", "para_id", "text"]].values.tolist()
+        [['a', 0, 'Dockers walked out.']]
+    """
+    return body_paragraphs(paragraphs(parts.read(n)))
+
+
+def _apply_to_part(parts: CorpusParts, n: int, function: Callable[..., pd.DataFrame],
+                   options: dict[str, Any]) -> pd.DataFrame:
+    return function(part_units(parts, n), **options)
+
+
+def map_body_units(function: Callable[..., pd.DataFrame], parts: CorpusParts, **options: Any) -> pd.DataFrame:
+    """``function(units, **options)`` on the analysis units of each part, as Dask tasks; all parts' rows together.
+
+    For the per-document stages (``kz.framing.find_terms``, ``kz.claims.extract_claims``, ...), which call
+    it when given a :class:`kzanalysis.corpus.CorpusParts`: a document's rows depend on that document only, so
+    the rows of the parts, ordered by ``doc_id`` (each document's rows in the order ``function`` gave them),
+    are the rows of the whole corpus. The tasks run on the cluster of
+    :func:`kzanalysis.parallel.use_scheduler`, or one after another in this process without one.
+
+    Args:
+        function: A top-level function taking units first and returning a DataFrame with ``doc_id``.
+        parts: From :func:`kzanalysis.corpus_parts`.
+        **options: Passed to ``function``.
+
+    Example:
+        >>> import kzanalysis as kz, tempfile, pathlib
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "part-0.jsonl").write_text('{"id": "b", "text": "Dockers walked out."}\\n')
+        >>> _ = (folder / "part-1.jsonl").write_text('{"id": "a", "text": "The port shut."}\\n')
+        >>> map_body_units(pd.DataFrame.head, kz.corpus_parts(folder), n=1)["doc_id"].tolist()
+        ['a', 'b']
+    """
+    import dask
+
+    from .parallel import compute
+
+    frames = list(compute(*[dask.delayed(_apply_to_part)(parts, n, function, options) for n in range(len(parts))]))
+    found = [frame for frame in frames if len(frame)] or frames[:1]
+    return pd.concat(found, ignore_index=True).sort_values("doc_id", kind="stable").reset_index(drop=True)
 
 
 def body_text(paras: pd.DataFrame) -> pd.DataFrame:

@@ -308,10 +308,10 @@ def tfidf(
 
 
 def _part_counts(parts: CorpusParts, n: int, options: dict[str, Any]) -> _Counts:
-    """Term counts of part ``n``: its documents' body units (as ``kz.body_paragraphs(kz.paragraphs(...))``)."""
-    from .clean import body_paragraphs, paragraphs
+    """Term counts of part ``n``: its documents' body units (:func:`kzanalysis.clean.part_units`)."""
+    from .clean import part_units
 
-    units = body_paragraphs(paragraphs(parts.read(n)))
+    units = part_units(parts, n)
     ids, term_lists = _term_lists_from_units(units, **options, n_jobs=1, min_parallel=len(units) + 1)
     return _count_terms(ids.reset_index(drop=True), term_lists)
 

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 from . import config
+from .clean import map_body_units
+from .corpus import CorpusParts
 from .quotations import QUOTE_MARKS, quotes
 
 __all__ = [
@@ -139,7 +141,7 @@ def _check_units(units: pd.DataFrame) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def find_terms(units: pd.DataFrame, lexicon: pd.DataFrame | None = None, *,
+def find_terms(units: pd.DataFrame | CorpusParts, lexicon: pd.DataFrame | None = None, *,
                toks: pd.DataFrame | None = None, quoted: pd.DataFrame | None = None) -> pd.DataFrame:
     """Find every occurrence of the lexicon's families in the units, with its quotation and speaker.
 
@@ -152,6 +154,8 @@ def find_terms(units: pd.DataFrame, lexicon: pd.DataFrame | None = None, *,
     Args:
         units: One row per analysis unit with ``doc_id``, ``para_id``, ``text``; body text only for
             framing counts (``kz.body_paragraphs(kz.paragraphs(corpus))``).
+            Or a corpus in parts (:func:`kzanalysis.corpus_parts`): each part's body units as a Dask task
+            (:func:`kzanalysis.clean.map_body_units`); ``toks`` and ``quoted`` must then be ``None``.
         lexicon: From :func:`load_lexicon` (the shipped lexicon when ``None``).
         toks: ``kz.tokens(units)`` if already computed (it is computed otherwise).
         quoted: ``kz.quotes(units)`` if already computed (read from the units otherwise).
@@ -170,6 +174,10 @@ def find_terms(units: pd.DataFrame, lexicon: pd.DataFrame | None = None, *,
         >>> find_terms(units)[["family", "match", "in_quotes", "speaker"]].values.tolist()
         [['criminal', 'armed criminals', True, 'Police'], ['protest', 'protesters', False, '']]
     """
+    if isinstance(units, CorpusParts):
+        if toks is not None or quoted is not None:
+            raise ValueError("toks and quoted are made part by part from a corpus in parts; pass None")
+        return map_body_units(find_terms, units, lexicon=lexicon)
     _check_units(units)
     lexicon = load_lexicon() if lexicon is None else lexicon
     if toks is None:

@@ -98,6 +98,20 @@ def test_the_weights_are_scikit_learn_s(seed_parts: Path) -> None:
     assert abs(matrix - ours.matrix).max() < 1e-15
 
 
+def test_per_document_stages_of_parts_give_the_rows_of_the_whole_corpus(seed_parts: Path) -> None:
+    parts = corpus_parts(seed_parts)
+    units = kz.body_paragraphs(kz.paragraphs(parts.load()))
+    for stage in (kz.framing.find_terms, kz.claims.number_mentions, kz.claims.extract_claims,
+                  kz.claims.extract_sources):
+        whole = stage(units)
+        assert len(whole) > 10, stage.__name__
+        pd.testing.assert_frame_equal(stage(parts), whole)
+    with pytest.raises(ValueError, match="pass None"):
+        kz.framing.find_terms(parts, quoted=kz.quotes(units))
+    with pytest.raises(ValueError, match="pass sents=None"):
+        kz.claims.extract_claims(parts, sents=kz.sentences(units))
+
+
 @pytest.fixture(scope="module")
 def planted_parts(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, Path]:
     synthetic = pytest.importorskip("synthetic")
@@ -124,11 +138,15 @@ def test_partitioned_stages_give_the_tables_of_the_whole_corpus_on_a_local_clust
         with get_task_stream() as tasks:
             cluster_pairs = overlap.near_duplicates(parts)
             cluster_features = kz.tfidf(parts)
+            cluster_terms = kz.framing.find_terms(parts)
         keys = [task["key"][0] if isinstance(task["key"], tuple) else task["key"] for task in tasks.data]
         ran = {key.split("-")[0] for key in keys}
     finally:
         parallel.use_scheduler(None)
-    assert {"_sketch_part", "_band_rows", "_verify_block", "_part_counts", "_weighted_part"} <= ran
+    assert {"_sketch_part", "_band_rows", "_verify_block", "_part_counts", "_weighted_part", "_apply_to_part"} <= ran
     assert any(name.startswith("shuffle") for name in ran), ran  # the band rows went through a Dask shuffle
     pd.testing.assert_frame_equal(cluster_pairs, here_pairs)
     _same_features(cluster_features, here_features)
+    here_terms = kz.framing.find_terms(kz.body_paragraphs(kz.paragraphs(whole)))
+    assert len(here_terms) > 100
+    pd.testing.assert_frame_equal(cluster_terms, here_terms)

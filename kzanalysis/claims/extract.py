@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ._base import CASUALTY_KINDS, CLAIM_COLUMNS
+from ..clean import map_body_units
+from ..corpus import CorpusParts
 from .numbers import (
     VAGUE_RANGES, _AS_OF, _HEDGES, _KIND_BEFORE, _KIND_NOUNS, _KIND_PATTERNS, _NUMBER, _QUALIFIER_BEFORE,
     _WEAK_VAGUE, _WHO_SKIP, _WHO_STOP, _WHO_WORD, _mentions, _sentences,
@@ -154,7 +156,8 @@ def _sentence_claims(sentence: str, cites: list[_Citation]) -> list[dict[str, ob
     return claims
 
 
-def extract_claims(units: pd.DataFrame, *, splitter: str = "auto", sents: pd.DataFrame | None = None) -> pd.DataFrame:
+def extract_claims(units: pd.DataFrame | CorpusParts, *, splitter: str = "auto",
+                   sents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Numeric claims in body text: how many, of what (killed, injured, detained, other), who, on whose word.
 
     Works sentence by sentence. Each ``count`` number of :func:`number_mentions` (dates, years,
@@ -173,6 +176,8 @@ def extract_claims(units: pd.DataFrame, *, splitter: str = "auto", sents: pd.Dat
 
     Args:
         units: One row per analysis unit with ``doc_id``, ``para_id``, ``text``. Not modified.
+            Or a corpus in parts (:func:`kzanalysis.corpus_parts`): each part's body units as a Dask task
+            (:func:`kzanalysis.clean.map_body_units`); ``sents`` must then be ``None``.
         splitter: Sentence splitter, as in :func:`kzanalysis.sentences`.
         sents: ``kz.sentences(units, splitter=splitter)`` if already computed (split here otherwise).
 
@@ -188,6 +193,10 @@ def extract_claims(units: pd.DataFrame, *, splitter: str = "auto", sents: pd.Dat
         >>> extract_claims(units)[["quantity", "qualifier", "unit_kind", "who", "attributed_to"]].values.tolist()
         [[3000, 'more than', 'detained', 'protesters', 'Police']]
     """
+    if isinstance(units, CorpusParts):
+        if sents is not None:
+            raise ValueError("sentences are split part by part from a corpus in parts; pass sents=None")
+        return map_body_units(extract_claims, units, splitter=splitter)
     sents = _sentences(units, splitter, sents).reset_index(drop=True)
     cites = _sentence_citations(units, sents)
     rows = []

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ._base import NUMBER_COLUMNS
+from ..clean import map_body_units
+from ..corpus import CorpusParts
 
 
 # --------------------------------------------------------------------------------------------------
@@ -173,7 +175,8 @@ def _sentences(units: pd.DataFrame, splitter: str, sents: pd.DataFrame | None = 
     return sentences(units, splitter=splitter) if sents is None else sents  # type: ignore[arg-type]
 
 
-def number_mentions(units: pd.DataFrame, *, splitter: str = "auto", sents: pd.DataFrame | None = None) -> pd.DataFrame:
+def number_mentions(units: pd.DataFrame | CorpusParts, *, splitter: str = "auto",
+                    sents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every number in the body text, in digits or words, with what kind of number it is.
 
     Digits with separators ("3,000", "6,044"), "1.5 million", number words ("eighteen", "twenty-six",
@@ -188,6 +191,8 @@ def number_mentions(units: pd.DataFrame, *, splitter: str = "auto", sents: pd.Da
 
     Args:
         units: One row per analysis unit with ``doc_id``, ``para_id``, ``text`` (``body_paragraphs``). Not modified.
+            Or a corpus in parts (:func:`kzanalysis.corpus_parts`): each part's body units as a Dask task
+            (:func:`kzanalysis.clean.map_body_units`); ``sents`` must then be ``None``.
         splitter: Sentence splitter, as in :func:`kzanalysis.sentences`.
         sents: ``kz.sentences(units, splitter=splitter)`` if already computed (split here otherwise).
 
@@ -203,6 +208,10 @@ def number_mentions(units: pd.DataFrame, *, splitter: str = "auto", sents: pd.Da
         >>> number_mentions(units)[["mention", "role"]].values.tolist()
         [['10', 'date'], ['18', 'count'], ['dozens', 'count']]
     """
+    if isinstance(units, CorpusParts):
+        if sents is not None:
+            raise ValueError("sentences are split part by part from a corpus in parts; pass sents=None")
+        return map_body_units(number_mentions, units, splitter=splitter)
     sents = _sentences(units, splitter, sents)
     rows = []
     for sent in sents.itertuples(index=False):

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..clean import map_body_units
+from ..corpus import CorpusParts
 from ._base import SOURCE_COLUMNS, SOURCE_LEXICON, SOURCE_SUMMARY_COLUMNS, SOURCE_TYPE_ORDER, UNCLASSIFIED
 from .extract import _sentence_citations
 from .numbers import _sentences
@@ -74,7 +76,7 @@ def type_source(source: str, lexicon: pd.DataFrame | None = None) -> str:
     return UNCLASSIFIED
 
 
-def extract_sources(units: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
+def extract_sources(units: pd.DataFrame | CorpusParts, *, lexicon: pd.DataFrame | None = None,
                     splitter: str = "auto", sents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Who each article quotes or cites, typed by the source lexicon.
 
@@ -87,6 +89,8 @@ def extract_sources(units: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
 
     Args:
         units: One row per analysis unit with ``doc_id``, ``para_id``, ``text``. Not modified.
+            Or a corpus in parts (:func:`kzanalysis.corpus_parts`): each part's body units as a Dask task
+            (:func:`kzanalysis.clean.map_body_units`); ``sents`` must then be ``None``.
         lexicon: Source typing rules (:func:`load_source_lexicon`; the shipped file when ``None``).
         splitter: Sentence splitter, as in :func:`kzanalysis.sentences`.
         sents: ``kz.sentences(units, splitter=splitter)`` if already computed (split here otherwise).
@@ -102,6 +106,10 @@ def extract_sources(units: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
         >>> extract_sources(units)[["source", "source_type", "cue"]].values.tolist()
         [['Police', 'official', 'said'], ['TASS', 'state_media', 'according to']]
     """
+    if isinstance(units, CorpusParts):
+        if sents is not None:
+            raise ValueError("sentences are split part by part from a corpus in parts; pass sents=None")
+        return map_body_units(extract_sources, units, lexicon=lexicon, splitter=splitter)
     lexicon = load_source_lexicon() if lexicon is None else lexicon
     sents = _sentences(units, splitter, sents).reset_index(drop=True)
     rows = []
