@@ -24,6 +24,31 @@ _ID_COLUMNS: dict[str, list[str]] = {"document": ["doc_id"], "paragraph": ["doc_
 
 
 @dataclass(frozen=True, eq=False)
+class Weighting:
+    """How a :class:`Features` weighed its terms, so that other rows can be weighed the same way (:func:`transform`).
+
+    Attributes:
+        idf: The idf of each of the features' terms (float64, same order).
+        drop_stop_words: Whether stop words were left out.
+        drop_numbers: Whether pure numbers were left out.
+        sublinear_tf: Whether ``1 + ln(count)`` replaced the count.
+        norm: ``"l2"``, ``"l1"`` or ``None``.
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0],
+        ...                       "text": ["Protesters met police.", "Police met the army."]})
+        >>> tfidf(units).weighting.idf.round(3).tolist()  # armi, met, polic, protest
+        [1.405, 1.0, 1.0, 1.405]
+    """
+
+    idf: np.ndarray
+    drop_stop_words: bool
+    drop_numbers: bool
+    sublinear_tf: bool
+    norm: str | None
+
+
+@dataclass(frozen=True, eq=False)
 class Features:
     """A term-weight matrix that travels with its row ids and terms.
 
@@ -34,6 +59,8 @@ class Features:
         terms: The column terms (``np.ndarray`` of str), sorted.
         grain: ``"document"`` or ``"paragraph"``.
         term: ``"stem"`` or ``"lower"``: what the terms are.
+        weighting: How the terms were weighed (:func:`tfidf` sets it), for :func:`transform`; ``None`` for a
+            matrix made elsewhere.
 
     Example:
         >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0],
@@ -48,6 +75,7 @@ class Features:
     terms: np.ndarray
     grain: Grain
     term: Term
+    weighting: Weighting | None = None
 
     def __post_init__(self) -> None:
         if self.grain not in _ID_COLUMNS:
@@ -64,6 +92,8 @@ class Features:
             raise ValueError(
                 f"matrix shape {self.matrix.shape} does not match {len(self.ids)} ids x {len(self.terms)} terms"
             )
+        if self.weighting is not None and self.weighting.idf.shape != self.terms.shape:
+            raise ValueError(f"weighting has {len(self.weighting.idf)} idf values for {len(self.terms)} terms")
 
 
 def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
@@ -304,7 +334,10 @@ def tfidf(
     terms, idf = _vocabulary(counts.terms, counts.document_frequencies, len(term_lists), min_df=min_df,
                              max_df=max_df, grain=grain)
     matrix = _weigh(counts, terms, idf, sublinear_tf=sublinear_tf, norm=norm)
-    return Features(matrix=matrix, ids=ids.reset_index(drop=True), terms=terms, grain=grain, term=term)
+    weighting = Weighting(idf=idf, drop_stop_words=drop_stop_words, drop_numbers=drop_numbers,
+                          sublinear_tf=sublinear_tf, norm=norm)
+    return Features(matrix=matrix, ids=ids.reset_index(drop=True), terms=terms, grain=grain, term=term,
+                    weighting=weighting)
 
 
 def _part_counts(parts: CorpusParts, n: int, options: dict[str, Any]) -> _Counts:
@@ -361,8 +394,43 @@ def _tfidf_of_parts(parts: CorpusParts, *, options: dict[str, Any], min_df: int 
     all_ids = pd.concat([block[0] for block in blocks], ignore_index=True)
     order = all_ids.sort_values(_ID_COLUMNS[grain], kind="stable").index.to_numpy()
     matrix = sp.csr_matrix(sp.vstack([block[1] for block in blocks], format="csr")[order])
+    weighting = Weighting(idf=idf, drop_stop_words=options["drop_stop_words"], drop_numbers=options["drop_numbers"],
+                          sublinear_tf=sublinear_tf, norm=norm)
     return Features(matrix=matrix, ids=all_ids.iloc[order].reset_index(drop=True), terms=vocabulary, grain=grain,
-                    term=options["term"])
+                    term=options["term"], weighting=weighting)
+
+
+def transform(features: Features, units: pd.DataFrame) -> Features:
+    """Other units weighed as ``features`` weighed its rows: its terms, idf, tokens and norm (terms it does not
+    have are left out). Rows of the same units come out equal, to the last bit, to the rows of ``features``.
+
+    Args:
+        features: From :func:`tfidf` (its ``weighting`` is needed).
+        units: Analysis units (``doc_id``, ``para_id``, ``text``), at the features' grain. Not modified.
+
+    Returns:
+        A :class:`Features` over the same terms, one row per unit (paragraph grain) or document.
+
+    Raises:
+        ValueError: If ``features`` has no weighting (it was not made by :func:`tfidf`).
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0],
+        ...                       "text": ["Protesters met police.", "Police met the army."]})
+        >>> new = pd.DataFrame({"doc_id": ["c"], "para_id": [0], "text": ["The army met protesters at dawn."]})
+        >>> transform(tfidf(units), new).matrix.toarray().round(3).tolist()  # armi, met, polic, protest
+        [[0.632, 0.449, 0.0, 0.632]]
+    """
+    if features.weighting is None:
+        raise ValueError("these features carry no weighting (make them with kz.tfidf) to weigh other units")
+    w = features.weighting
+    ids, term_lists = _term_lists_from_units(units, grain=features.grain, term=features.term,
+                                             drop_stop_words=w.drop_stop_words, drop_numbers=w.drop_numbers,
+                                             n_jobs=1, min_parallel=len(units) + 1)
+    matrix = _weigh(_count_terms(ids.reset_index(drop=True), term_lists), features.terms, w.idf,
+                    sublinear_tf=w.sublinear_tf, norm=w.norm)
+    return Features(matrix=matrix, ids=ids.reset_index(drop=True), terms=features.terms, grain=features.grain,
+                    term=features.term, weighting=w)
 
 
 def top_terms(features: Features, *, n_terms: int = 10) -> pd.DataFrame:

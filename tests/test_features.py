@@ -221,3 +221,20 @@ def test_tfidf_agrees_with_scikit_learn_vectorizer(min_df: int | float, max_df: 
 def test_max_df_below_min_df_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="max_df=1 keeps fewer rows than min_df=3"):
         kz.tfidf(_toy_units(10), grain="paragraph", min_df=3, max_df=1)
+
+
+def test_transform_weighs_other_units_as_the_features_weighed_theirs() -> None:
+    from kzanalysis.features import transform
+
+    units = kz.body_paragraphs(kz.paragraphs(kz.load_corpus()))
+    features = kz.tfidf(units, grain="paragraph", min_df=2, sublinear_tf=False, norm="l1")
+    again = transform(features, units)
+    for name in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(again.matrix, name), getattr(features.matrix, name))
+    new = pd.DataFrame({"doc_id": ["x"], "para_id": [0], "text": ["Zzyzx qwerty protesters protesters."]})
+    row = transform(features, new)
+    assert row.terms is features.terms and row.matrix.nnz == 1  # unknown words are left out
+    assert row.matrix[0, list(features.terms).index("protest")] == 1.0  # l1 norm of one term
+    bare = kz.Features(features.matrix, features.ids, features.terms, "paragraph", "stem")
+    with pytest.raises(ValueError, match="no weighting"):
+        transform(bare, new)

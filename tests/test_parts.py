@@ -112,6 +112,39 @@ def test_per_document_stages_of_parts_give_the_rows_of_the_whole_corpus(seed_par
         kz.claims.extract_claims(parts, sents=kz.sentences(units))
 
 
+def test_a_sample_of_parts_does_not_depend_on_how_the_corpus_is_cut(seed_parts: Path, tmp_path: Path) -> None:
+    synthetic = pytest.importorskip("synthetic")
+    articles = synthetic.make_corpus(600, words_per_doc=60, random_state=2).articles
+    two, five = (corpus_parts(_write_parts(articles, tmp_path / str(n), n)) for n in (2, 5))
+    sample = two.sample(fraction=0.25, random_state=3)
+    assert 100 < len(sample) < 200  # about 150 of 600
+    other_cut = five.sample(fraction=0.25, random_state=3)
+    pd.testing.assert_frame_equal(sample[["doc_id", "text"]], other_cut[["doc_id", "text"]])
+    assert set(sample["doc_id"]) != set(two.sample(fraction=0.25, random_state=4)["doc_id"])
+    pd.testing.assert_frame_equal(two.sample(fraction=1.0), two.load())
+    with pytest.raises(ValueError, match="fraction"):
+        two.sample(fraction=0)
+
+
+@pytest.mark.parametrize("method", ["kmeans", "nmf"])
+def test_topics_fitted_on_a_sample_are_assigned_to_every_paragraph_of_the_parts(seed_parts: Path, method: str) -> None:
+    parts = corpus_parts(seed_parts)
+    units = kz.body_paragraphs(kz.paragraphs(parts.load()))
+    model = kz.topics.fit_topics(units, method=method, n_topics=4, n_restarts=2)
+    own = kz.topics.paragraph_topics(model)
+    pd.testing.assert_frame_equal(kz.topics.assign_topics(model, units), own)  # the same rows, one batch
+    assigned = kz.topics.assign_topics(model, parts)
+    merged = own.merge(assigned, on=["doc_id", "para_id", "topic"], how="outer", suffixes=("_own", "_parts"))
+    assert merged[["weight_own", "weight_parts"]].notna().all().all() or method == "nmf"
+    difference = (merged["weight_own"].fillna(0) - merged["weight_parts"].fillna(0)).abs().max()
+    assert difference == 0 if method == "kmeans" else difference <= 2e-4  # NMF: batches stop on their own error
+    sample = units[units["doc_id"].isin(sorted(units["doc_id"].unique())[:3])]
+    from_sample = kz.topics.fit_topics(sample, method=method, n_topics=3, n_restarts=2)
+    everything = kz.topics.assign_topics(from_sample, parts)
+    assert set(map(tuple, everything[["doc_id", "para_id"]].drop_duplicates().to_numpy())) == set(
+        map(tuple, units[["doc_id", "para_id"]].to_numpy()))  # every paragraph has a row
+
+
 @pytest.fixture(scope="module")
 def planted_parts(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, Path]:
     synthetic = pytest.importorskip("synthetic")

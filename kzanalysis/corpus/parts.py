@@ -8,6 +8,7 @@ stage (``kz.tfidf(parts)``, ``kz.overlap.near_duplicates(parts)``) reads its own
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,12 +58,57 @@ class CorpusParts:
         Raises:
             CorpusError: As :func:`load_article_table` for a bad part, or when two parts hold the same ``doc_id``.
         """
-        tables = [self.read(n) for n in range(len(self))]
+        return self._joined([self.read(n) for n in range(len(self))])
+
+    def sample(self, *, fraction: float, random_state: int = 0) -> pd.DataFrame:
+        """A random share of the documents, in this process: e.g. to fit topics on (``kz.topics.assign_topics``
+        then puts every paragraph of the parts on them).
+
+        A document is kept when a hash of its id and ``random_state`` falls below ``fraction``, so the sample
+        does not depend on how the corpus is cut into parts, and each part is read by its own task (on the
+        cluster of :func:`kzanalysis.parallel.use_scheduler`, or in this process).
+
+        Args:
+            fraction: Expected share of documents kept, in (0, 1].
+            random_state: Seed of the hash.
+
+        Returns:
+            The kept documents as one corpus table sorted by ``doc_id`` (about ``fraction`` of them).
+
+        Example:
+            >>> import tempfile, pathlib, json
+            >>> folder = pathlib.Path(tempfile.mkdtemp())
+            >>> rows = [json.dumps({"id": f"d{n}", "text": "Dockers walked out."}) for n in range(1000)]
+            >>> _ = (folder / "part-0.jsonl").write_text("\\n".join(rows))
+            >>> len(corpus_parts(folder).sample(fraction=0.1))
+            109
+        """
+        if not 0 < fraction <= 1:
+            raise ValueError(f"fraction must be in (0, 1], not {fraction}")
+        import dask
+
+        from ..parallel import compute
+
+        return self._joined(list(compute(*[dask.delayed(_sampled_part)(self, n, fraction, random_state)
+                                           for n in range(len(self))])))
+
+    def _joined(self, tables: list[pd.DataFrame]) -> pd.DataFrame:
+        """Tables of the parts as one corpus table, sorted by ``doc_id``; an id in two parts is an error."""
         check_part_ids(self, [table["doc_id"].to_numpy(dtype=str) for table in tables])
         corpus = pd.concat(tables, ignore_index=True)
         blank = [c for c in corpus.columns if corpus[c].dtype == object and corpus[c].isna().any()]
         corpus[blank] = corpus[blank].fillna("")  # a metadata column only some parts have is blank elsewhere
         return corpus.sort_values("doc_id", kind="stable").reset_index(drop=True)
+
+
+def _sampled_part(parts: CorpusParts, n: int, fraction: float, random_state: int) -> pd.DataFrame:
+    """The documents of part ``n`` whose id hashes below ``fraction``."""
+    corpus = parts.read(n)
+    if fraction >= 1:
+        return corpus
+    draws = np.array([int.from_bytes(hashlib.blake2b(f"{random_state}:{doc_id}".encode(), digest_size=8).digest(),
+                                     "little") for doc_id in corpus["doc_id"]], dtype=np.uint64)
+    return corpus[draws < np.uint64(int(fraction * 2**64))].reset_index(drop=True)
 
 
 def corpus_parts(path: Path | str, *, text_column: str | None = None, id_column: str | None = None) -> CorpusParts:

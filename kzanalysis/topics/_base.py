@@ -69,6 +69,8 @@ class TopicModel:
         run_labels: Array (runs x fitted paragraphs): each run's dominant topic per fitted paragraph.
         run_top_terms: For each run, the set of top-term column indices of each of its topics.
         random_state: The seed everything was derived from.
+        estimator: The fitted scikit-learn model (``NMF`` or ``KMeans``) that weighs paragraphs, for
+            :func:`assign_topics` on paragraphs it was not fitted on.
 
     Example:
         >>> import kzanalysis as kz
@@ -91,3 +93,4 @@ class TopicModel:
     run_labels: np.ndarray
     run_top_terms: tuple[tuple[frozenset[int], ...], ...]
     random_state: int
+    estimator: object = None

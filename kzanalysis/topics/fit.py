@@ -47,6 +47,19 @@ def _fit_once(matrix, k: int, *, method: Method, init: str, seed: int, max_iter:
         return np.eye(k)[labels], model.cluster_centers_, model
 
 
+def _topic_weights(estimator: object, method: Method, k: int, matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Loadings of the rows of ``matrix`` on a fitted model's topics, and the same scaled to sum to 1 per row."""
+    if method == "nmf":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            loadings = estimator.transform(matrix)  # type: ignore[attr-defined]
+    else:
+        loadings = np.eye(k)[estimator.predict(matrix)]  # type: ignore[attr-defined]
+    loadings = np.where(loadings > 1e-12, loadings, 0.0)
+    totals = loadings.sum(axis=1, keepdims=True)
+    return loadings, np.divide(loadings, totals, out=np.zeros_like(loadings), where=totals > 0)
+
+
 def _dominant(loadings: np.ndarray) -> np.ndarray:
     labels = loadings.argmax(axis=1)
     labels[loadings.max(axis=1) <= 0] = NO_TOPIC
@@ -284,15 +297,7 @@ def fit_topics(
     names = [*names, other]
     run_labels = np.vstack([labels, _dominant(other_loadings)[None, :]])
     run_top_terms = (*top_terms, _top_columns(other_components, n_terms))
-    if method == "nmf":
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            all_loadings = reference.transform(features.matrix)
-    else:
-        all_loadings = np.eye(k)[reference.predict(features.matrix)]
-    all_loadings = np.where(all_loadings > 1e-12, all_loadings, 0.0)
-    totals = all_loadings.sum(axis=1, keepdims=True)
-    weights = np.divide(all_loadings, totals, out=np.zeros_like(all_loadings), where=totals > 0)
+    all_loadings, weights = _topic_weights(reference, method, k, features.matrix)
     return TopicModel(
         features=features,
         method=method,
@@ -307,4 +312,5 @@ def fit_topics(
         run_labels=run_labels,
         run_top_terms=tuple(run_top_terms),
         random_state=random_state,
+        estimator=reference,
     )

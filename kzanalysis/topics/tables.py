@@ -117,8 +117,12 @@ def paragraph_topics(model: TopicModel) -> pd.DataFrame:
     Example:
         >>> # paragraph_topics(model).groupby(["doc_id", "para_id"])["weight"].sum()  # about 1 each
     """
-    ids = model.features.ids
-    weights = np.round(model.weights, _ROUND)
+    return _topic_rows(model.features.ids, model.weights)
+
+
+def _topic_rows(ids: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
+    """The :func:`paragraph_topics` rows of paragraphs ``ids`` with topic ``weights`` (paragraphs x topics)."""
+    weights = np.round(weights, _ROUND)
     rows, cols = np.nonzero(weights > 0)
     empty = np.flatnonzero(weights.sum(axis=1) == 0)
     frame = pd.DataFrame({
