@@ -303,6 +303,21 @@ def test_shared_inputs_are_read_only_for_the_corpus_they_were_made_from(tmp_path
     assert report.run_inputs(config.RAW_DIR, out_dir=tmp_path).folder is None
 
 
+def test_shared_paragraphs_and_tokens_made_in_chunks_are_those_of_the_whole_corpus(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kzanalysis.report import shared
+
+    corpus = kz.load_corpus()
+    whole = shared._paragraphs_and_tokens(corpus, n_jobs=1)
+    monkeypatch.setattr(shared, "PARALLEL_MIN_DOCS", 0)
+    monkeypatch.setattr(shared, "CHUNK_DOCS", 2)
+    chunked = shared._paragraphs_and_tokens(corpus, n_jobs=2)  # three chunks, in two worker processes
+    pd.testing.assert_frame_equal(chunked[0], whole[0])
+    pd.testing.assert_frame_equal(chunked[1], whole[1])
+    pd.testing.assert_frame_equal(whole[1], kz.tokens(kz.body_paragraphs(kz.paragraphs(corpus))))
+
+
 def test_a_run_s_notebooks_read_the_inputs_it_shared_and_the_report_keeps_none(tmp_path: Path) -> None:
     pytest.importorskip("pyarrow")
     from conftest import two_notebook_series

@@ -70,9 +70,7 @@ def share_inputs(
         >>> run_inputs(config.RAW_DIR, out_dir=out).folder == folder
         True
     """
-    from kzanalysis.clean import body_paragraphs, paragraphs
     from kzanalysis.corpus import load_corpus
-    from kzanalysis.tokenize import tokens
 
     if not _parquet_available():
         return None
@@ -80,8 +78,8 @@ def share_inputs(
     folder.mkdir(parents=True, exist_ok=True)
     if corpus is None:
         corpus = load_corpus(corpus_dir, metadata=metadata, text_column=text_column, id_column=id_column)
-    paras = paragraphs(corpus)
-    tables = {"corpus": corpus, "paragraphs": paras, "tokens": tokens(body_paragraphs(paras))}
+    paras, toks = _paragraphs_and_tokens(corpus, n_jobs=-1)
+    tables = {"corpus": corpus, "paragraphs": paras, "tokens": toks}
     for name in _TABLES:
         partial = folder / f"{name}.parquet.partial"
         tables[name].to_parquet(partial)
@@ -89,6 +87,38 @@ def share_inputs(
     # the key is written last: a folder without it (an interrupted share) is never read
     (folder / _KEY_FILE).write_text(json.dumps(_key(corpus_dir, metadata, text_column, id_column)), encoding="utf-8")
     return folder
+
+
+PARALLEL_MIN_DOCS = 2_000
+"""From this many documents :func:`share_inputs` splits paragraphs and tokenises in worker processes."""
+CHUNK_DOCS = 1_000
+"""Documents per chunk of that work."""
+
+
+def _paragraphs_and_tokens_of(corpus: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``kz.paragraphs(corpus)`` and ``kz.tokens`` of its body units (top level, for worker processes)."""
+    from kzanalysis.clean import body_paragraphs, paragraphs
+    from kzanalysis.tokenize import tokens
+
+    paras = paragraphs(corpus)
+    return paras, tokens(body_paragraphs(paras))
+
+
+def _paragraphs_and_tokens(corpus: pd.DataFrame, *, n_jobs: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`_paragraphs_and_tokens_of` the whole corpus, in chunks of whole documents on ``n_jobs`` workers.
+
+    Both steps work document by document and the corpus is sorted by ``doc_id``, so the chunks' tables, one
+    after the other, are the tables of the whole corpus.
+    """
+    from kzanalysis.parallel import chunk_bounds, run_chunks, workers
+
+    n_workers = workers(n_jobs, len(corpus), min_items=PARALLEL_MIN_DOCS)
+    if n_workers == 1:
+        return _paragraphs_and_tokens_of(corpus)
+    found = run_chunks(_paragraphs_and_tokens_of, corpus, chunk_bounds(len(corpus), n_workers, chunk_size=CHUNK_DOCS),
+                       (), n_jobs=n_workers, desc="paragraphs and tokens", show=False)
+    return (pd.concat([paras for paras, _ in found], ignore_index=True),
+            pd.concat([toks for _, toks in found], ignore_index=True))
 
 
 @dataclass
