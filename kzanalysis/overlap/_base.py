@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -163,23 +163,40 @@ def _check_units(units: pd.DataFrame) -> None:
         raise ValueError("units must have one row per (doc_id, para_id); found duplicates")
 
 
+T = TypeVar("T")
+
 _TERM_MEMO: dict[tuple[str, str], list[str]] | None = None
 """Content stems already computed, while :func:`_remembered_terms` is active (one ``source_overlap`` call)."""
+_UNITS_MEMO: dict[tuple[str, object], object] | None = None
+"""Results computed from the whole units frame in that same block (:func:`_remembered_for_units`)."""
 
 
 @contextmanager
 def _remembered_terms() -> Iterator[None]:
     """Within the block, :func:`_content_terms` computes each (text, language) once: the comparison reads every
-    paragraph and sentence at several steps (candidates, scores, coverage, shared runs). Forgotten at the end."""
-    global _TERM_MEMO
+    paragraph and sentence at several steps (candidates, scores, coverage, shared runs); and
+    :func:`_remembered_for_units` keeps what was computed from the same units. Forgotten at the end."""
+    global _TERM_MEMO, _UNITS_MEMO
     if _TERM_MEMO is not None:  # already inside one
         yield
         return
-    _TERM_MEMO = {}
+    _TERM_MEMO, _UNITS_MEMO = {}, {}
     try:
         yield
     finally:
-        _TERM_MEMO = None
+        _TERM_MEMO = _UNITS_MEMO = None
+
+
+def _remembered_for_units(name: str, units: pd.DataFrame, compute: Callable[[], T]) -> T:
+    """``compute()``, once per content of ``units`` (its ids and texts) inside :func:`_remembered_terms`;
+    always computed outside it."""
+    if _UNITS_MEMO is None:
+        return compute()
+    hashed = pd.util.hash_pandas_object(units[["doc_id", "para_id", "text"]], index=False).to_numpy()
+    key = (name, (len(hashed), hashed.tobytes()))
+    if key not in _UNITS_MEMO:
+        _UNITS_MEMO[key] = compute()
+    return _UNITS_MEMO[key]  # type: ignore[return-value]
 
 
 def _content_terms(text: object, language: str = "en") -> list[str]:

@@ -8,7 +8,7 @@ import scipy.sparse as sp
 
 from ._base import (
     CandidateMethod, MAX_ALL_PAIRS_DOCS, MIN_NEIGHBOR_COSINE, SHINGLE_SIZE, _SHINGLE_BASE, _mix64,
-    _ordered_units, _pairs_frame,
+    _ordered_units, _pairs_frame, _remembered_for_units,
 )
 from .sketch import minhash_signatures, shingles
 
@@ -151,12 +151,15 @@ def _doc_features(units: pd.DataFrame, *, k: int):
     """Shingles and document TF-IDF (stems, stop words and numbers out) of the same documents, same row order."""
     from ..features import tfidf
 
-    ordered = _ordered_units(units)
-    sh = shingles(ordered, k=k)
-    features = tfidf(ordered, grain="document")
-    if features.ids["doc_id"].astype(str).tolist() != sh.doc_ids.tolist():  # pragma: no cover - both sort doc ids
-        raise RuntimeError("shingle and TF-IDF rows disagree")
-    return sh, features
+    def compute():
+        ordered = _ordered_units(units)
+        sh = shingles(ordered, k=k)
+        features = tfidf(ordered, grain="document")
+        if features.ids["doc_id"].astype(str).tolist() != sh.doc_ids.tolist():  # pragma: no cover - both sort ids
+            raise RuntimeError("shingle and TF-IDF rows disagree")
+        return sh, features
+
+    return _remembered_for_units(f"doc_features-{k}", units, compute)  # candidates and measures of one run
 
 
 def candidate_pairs(
