@@ -76,6 +76,20 @@ def run_size(size: int, work: Path, *, timeout: int, scheduler: str) -> dict[str
             "stderr": "\n".join(done.stderr.strip().splitlines()[:-1])[-2000:] if done.returncode else ""}
 
 
+def _partitioned_figures() -> str:
+    """The largest run of ``partitioned_scale.py``: its client's peak memory against the in-memory way's."""
+    store = RESULTS.parent / "partitioned_scale.json"
+    if not store.exists():
+        return ""
+    rows = json.loads(store.read_text())
+    size = max(row["n_docs"] for row in rows)
+    peak = {row["way"]: row["peak_mb"] / 1024 for row in rows if row["n_docs"] == size}
+    if set(peak) != {"memory", "parts"}:
+        return ""
+    return (f": {size:,} articles, peak memory of the client process {peak['parts']:.1f} GB on parts against "
+            f"{peak['memory']:.1f} GB in memory")
+
+
 def _extrapolation(runs: list[dict]) -> list[str]:
     """What 10 million articles would cost, from the largest in-memory run's per-article figures."""
     measured = [r for r in runs if r["scheduler"] == "none" and r["returncode"] == 0]
@@ -90,7 +104,7 @@ def _extrapolation(runs: list[dict]) -> list[str]:
     worker_gib = 8.0
     partition = max(1000, int(worker_gib / per_article_gib) // 1000 * 1000)  # articles a worker of 8 GB holds
     parts = -(-target // partition)
-    bands = kz.overlap.measures.NEAR_DUPLICATE_BANDS
+    bands = kz.overlap.duplicates.NEAR_DUPLICATE_BANDS
     shuffle_gib = target * bands * 16 / 2**30  # one (band hash, document) pair of 8-byte integers per band
     growth = ", ".join(f"{r['compared_pairs'] / r['size']:.1f} at {r['size']:,} articles"
                        for r in sorted(measured, key=lambda r: r["size"]) if r.get("compared_pairs", -1) >= 0)
@@ -114,10 +128,14 @@ def _extrapolation(runs: list[dict]) -> list[str]:
              f"billion (band hash, document) pairs, {shuffle_gib:,.0f} GiB as two 8-byte integers each, which "
              "Dask's shuffle spreads over workers and disk; the pairs it yields are verified partition by "
              "partition.",
-             "- **What runs on a cluster today.** Only the chunked work of `kz.tfidf` and of the near-duplicate "
-             "sketches (tokenising, shingling, MinHash) goes to the Dask workers; passage scoring, topics, "
-             "framing and claims run in each notebook's process, so this series does not yet scale past one "
-             "machine's memory."]
+             "- **What runs on a cluster today.** In this series, only the chunked work of `kz.tfidf` and of the "
+             "near-duplicate sketches (tokenising, shingling, MinHash) goes to the Dask workers; passage scoring, "
+             "topics, framing and claims run in each notebook's process, so the series does not scale past one "
+             "machine's memory. Outside the series, a corpus kept as part files (`kz.corpus_parts`) goes through "
+             "near duplicates (the LSH shuffle above), TF-IDF (document frequencies merged across parts), framing "
+             "terms, claims and sources, and topic assignment from a model fitted on a sample, as Dask tasks that "
+             "give the in-memory tables (NMF topic weights to about 1e-4; "
+             f"`benchmarks/results/partitioned_scale.md`{_partitioned_figures()})."]
     return lines
 
 

@@ -6,8 +6,8 @@ One job per module, in the order the data flows:
 - ``sketch``: each document as a set of hashed shingles (runs of content stems) and its MinHash signature;
 - ``candidates``: pairs worth comparing (MinHash-LSH buckets, TF-IDF nearest neighbours), never all pairs of a
   large corpus;
-- ``measures``: document-pair cosine, shingle Jaccard and containment; near-duplicates at any scale;
-- ``parts``: near-duplicates of a corpus in part files, as Dask tasks (LSH bands grouped by a shuffle);
+- ``measures``: document-pair cosine, shingle Jaccard and containment;
+- ``duplicates``: near-duplicates at any scale, in memory or over a corpus in part files as Dask tasks;
 - ``passages``: segments (sentences and quotations), paragraph-pair scores, their one-to-one alignment;
 - ``anchors``: numbers and names, which a translation keeps, and the run of them two texts share in order;
 - ``stories``: document-level relations (copies, translations, pairs standing out from their beat) and the
@@ -36,8 +36,11 @@ from .candidates import (
     candidate_pairs, lsh_candidates, neighbor_candidates,
 )
 from .measures import (
+    pair_measures,
+)
+from .duplicates import (
     NEAR_DUPLICATE_BANDS, NEAR_DUPLICATE_COLUMNS, NEAR_DUPLICATE_JACCARD, NEAR_DUPLICATE_PERMUTATIONS,
-    near_duplicates, pair_measures,
+    near_duplicates,
 )
 from .passages import (
     align_passages, alignment_coverage, passage_scores, segments,
