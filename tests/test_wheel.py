@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import site
 import subprocess
@@ -76,3 +77,31 @@ def test_the_installed_command_runs_the_series_and_copies_the_notebooks(installe
     html = tmp_path / "seed-report" / "html" / "00-corpus-overview.html"
     assert html.exists() and "Findings on this corpus" in html.read_text(encoding="utf-8")
     assert not (config.PROJECT_ROOT / "seed-report").exists()
+
+
+def test_the_installed_package_runs_the_partitioned_stages_on_a_local_cluster(installed: Path, tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    code = (
+        "import json, pathlib\n"
+        "import kzanalysis as kz\n"
+        "if __name__ == '__main__':\n"
+        "    folder = pathlib.Path('parts'); folder.mkdir()\n"
+        "    corpus = kz.load_corpus()\n"
+        "    for n, rows in enumerate([corpus.iloc[::2], corpus.iloc[1::2]]):  # the seed pair in two parts\n"
+        "        rows[['doc_id', 'outlet', 'text']].to_json(folder / f'part-{n}.jsonl', orient='records', lines=True)\n"
+        "    parts = kz.corpus_parts(folder)\n"
+        "    whole = parts.load()\n"
+        "    kz.parallel.use_scheduler('local')\n"
+        "    pairs = kz.overlap.near_duplicates(parts, threshold=0.1)\n"
+        "    features = kz.tfidf(parts)\n"
+        "    kz.parallel.use_scheduler(None)\n"
+        "    same = pairs.equals(kz.overlap.near_duplicates(whole, threshold=0.1))\n"
+        "    here = kz.tfidf(kz.body_paragraphs(kz.paragraphs(whole)))\n"
+        "    print(json.dumps([len(pairs), same, (features.matrix != here.matrix).nnz, kz.__file__]))\n"
+    )
+    (tmp_path / "parts_run.py").write_text(code, encoding="utf-8")
+    out = _run(installed, str(installed / "bin" / "python"), "parts_run.py", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-3000:]
+    n_pairs, same, differing, module = json.loads(out.stdout.strip().splitlines()[-1])
+    assert n_pairs == 1 and same and differing == 0
+    assert str(installed) in module
