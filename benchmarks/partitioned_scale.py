@@ -112,6 +112,73 @@ def same_tables(folder: Path) -> bool:
                 and all(np.array_equal(tfidf_a[k], tfidf_b[k]) for k in ("indptr", "indices", "data", "terms")))
 
 
+REAL_STAGES = ("near_duplicates", "tfidf", "find_terms", "extract_claims", "extract_sources")
+
+
+def _real_stage(name: str, data: object) -> object:
+    """One partitioned stage by name, on parts or on the whole corpus's units (near duplicates: on the corpus)."""
+    from kzanalysis import claims, framing, overlap
+
+    return {"near_duplicates": lambda: overlap.near_duplicates(data, threshold=0.1),
+            "tfidf": lambda: kz.tfidf(data), "find_terms": lambda: framing.find_terms(data),
+            "extract_claims": lambda: claims.extract_claims(data),
+            "extract_sources": lambda: claims.extract_sources(data)}[name]()
+
+
+def check_real(name: str, corpus: pd.DataFrame, work: Path) -> list[str]:
+    """The partitioned stages on a real corpus cut into four parts, against the whole corpus in memory."""
+    from kzanalysis import parallel
+
+    folder = work / f"real-{name}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("part-*.parquet"):
+        old.unlink()
+    keep = [c for c in corpus.columns if c not in ("file", "encoding", "detected_language")]
+    for n, rows in enumerate(np.array_split(np.random.default_rng(0).permutation(len(corpus)), 4)):
+        corpus.iloc[np.sort(rows)][keep].to_parquet(folder / f"part-{n}.parquet", index=False)
+    parts = kz.corpus_parts(folder)
+    whole = parts.load()
+    units = kz.body_paragraphs(kz.paragraphs(whole))
+    parallel.use_scheduler("local")
+    try:
+        started = time.perf_counter()
+        on_parts = {stage: _real_stage(stage, parts) for stage in REAL_STAGES}
+        seconds = time.perf_counter() - started
+    finally:
+        parallel.use_scheduler(None)
+    lines = [f"| {name} | {len(whole)} | {seconds:.0f} s |"]
+    for stage in REAL_STAGES:
+        here = _real_stage(stage, whole if stage == "near_duplicates" else units)
+        there = on_parts[stage]
+        if stage == "tfidf":
+            same = (here.terms.tolist() == there.terms.tolist() and here.ids.equals(there.ids)
+                    and all(np.array_equal(getattr(here.matrix, k), getattr(there.matrix, k))
+                            for k in ("indptr", "indices", "data")))
+            size = f"{here.matrix.shape[0]} x {here.matrix.shape[1]}"
+        else:
+            same, size = bool(here.equals(there)), f"{len(here):,} rows"
+        lines[0] += f" {size}, {'same' if same else 'DIFFERENT'} |"
+    return lines
+
+
+def write_real(lines: list[str]) -> str:
+    return "\n".join([
+        "# The partitioned stages on real corpora cut into parts",
+        "",
+        f"`kzanalysis` {kz.__version__}; each corpus cut into four Parquet parts of shuffled rows, every stage run "
+        "over the parts on a LocalCluster of two workers, then on the whole corpus in memory (near duplicates at "
+        "Jaccard 0.1, so that the small corpora have pairs). Only counts: neither corpus has a licence file.",
+        "",
+        "| corpus | documents | all stages on parts | " + " | ".join(f"`{s}`" for s in REAL_STAGES) + " |",
+        "|---|---|---|" + "---|" * len(REAL_STAGES),
+        *lines,
+        "",
+        "\"same\": equal tables (TF-IDF: terms, ids and matrix to the last bit).",
+        "",
+        "Reproduce: `.venv/bin/python benchmarks/partitioned_scale.py --sizes --basil PATH --chains PATH`.",
+    ]) + "\n"
+
+
 def write_results(rows: list[dict]) -> str:
     lines = [
         "# Near duplicates and TF-IDF of a corpus in parts, as Dask tasks",
@@ -150,7 +217,9 @@ def write_results(rows: list[dict]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100_000])
+    parser.add_argument("--basil", type=Path, help="a local clone of launchnlp/BASIL")
+    parser.add_argument("--chains", type=Path, help="a local clone of fatih-gedikli/news_story_chains-2021-06")
     parser.add_argument("--parts", type=int, default=20)
     parser.add_argument("--work", type=Path, default=Path("/tmp/kz-parts"))
     parser.add_argument("--way", choices=WAYS, help=argparse.SUPPRESS)  # one way, in this process (internal)
@@ -174,6 +243,16 @@ def main() -> None:
         rows += [{**row, "same_tables": same} for row in found]
         store.write_text(json.dumps(rows, indent=1) + "\n")
         (RESULTS / "partitioned_scale.md").write_text(write_results(rows))
+    real: list[str] = []
+    if args.basil or args.chains:
+        import real_corpora
+
+        if args.basil:
+            real += check_real("BASIL", real_corpora.basil(args.basil)[0], args.work)
+        if args.chains:
+            real += check_real("story chains", real_corpora.chains(args.chains)[0], args.work)
+        (RESULTS / "partitioned_real.md").write_text(write_real(real))
+        print("\n".join(real))
 
 
 if __name__ == "__main__":
