@@ -11,7 +11,9 @@ output never depends on the number of workers or on where they are.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
@@ -186,7 +188,25 @@ def compute(*collections: Any) -> tuple[Any, ...]:
     """
     import dask
 
-    return dask.compute(*collections, scheduler=_CLIENT if _CLIENT is not None else "sync")
+    with _quiet_shuffle_notes():
+        return dask.compute(*collections, scheduler=_CLIENT if _CLIENT is not None else "sync")
+
+
+_SHUFFLE_NOTES = "distributed.shuffle._scheduler_plugin"
+"""The logger of Dask's shuffle that notes, as WARNING, when each shuffle starts and ends on a cluster."""
+
+
+@contextmanager
+def _quiet_shuffle_notes() -> Iterator[None]:
+    """Within the block, Dask's shuffle notes (not errors) are not logged: a notebook would show two red lines per
+    shuffle of the near-duplicate bands, saying nothing is wrong. A failed shuffle still raises."""
+    logger = logging.getLogger(_SHUFFLE_NOTES)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def persist(*collections: Any) -> tuple[Any, ...]:

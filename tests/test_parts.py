@@ -4,6 +4,7 @@ tasks give the tables of the whole corpus in memory, in this process and on a Lo
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -153,7 +154,7 @@ def planted_parts(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFram
 
 
 def test_partitioned_stages_give_the_tables_of_the_whole_corpus_on_a_local_cluster(
-    planted_parts: tuple[pd.DataFrame, Path],
+    planted_parts: tuple[pd.DataFrame, Path], caplog: pytest.LogCaptureFixture,
 ) -> None:
     pytest.importorskip("distributed")
     articles, folder = planted_parts
@@ -168,7 +169,7 @@ def test_partitioned_stages_give_the_tables_of_the_whole_corpus_on_a_local_clust
         parallel.use_scheduler("local")
         from distributed import get_task_stream
 
-        with get_task_stream() as tasks:
+        with get_task_stream() as tasks, caplog.at_level(logging.INFO, logger=parallel._SHUFFLE_NOTES):
             cluster_pairs = overlap.near_duplicates(parts)
             cluster_features = kz.tfidf(parts)
             cluster_terms = kz.framing.find_terms(parts)
@@ -178,6 +179,7 @@ def test_partitioned_stages_give_the_tables_of_the_whole_corpus_on_a_local_clust
         parallel.use_scheduler(None)
     assert {"_sketch_part", "_band_rows", "_verify_block", "_part_counts", "_weighted_part", "_apply_to_part"} <= ran
     assert any(name.startswith("shuffle") for name in ran), ran  # the band rows went through a Dask shuffle
+    assert not [r for r in caplog.records if r.name == parallel._SHUFFLE_NOTES]  # its notes are not shown
     pd.testing.assert_frame_equal(cluster_pairs, here_pairs)
     _same_features(cluster_features, here_features)
     here_terms = kz.framing.find_terms(kz.body_paragraphs(kz.paragraphs(whole)))
