@@ -358,8 +358,8 @@ def _frequencies(counts: _Counts) -> tuple[np.ndarray, np.ndarray, int]:
 
 
 def _weighted_part(counts: _Counts, vocabulary: np.ndarray, idf: np.ndarray, sublinear_tf: bool,
-                   norm: str | None) -> tuple[pd.DataFrame, sp.csr_matrix]:
-    return counts.ids, _weigh(counts, vocabulary, idf, sublinear_tf=sublinear_tf, norm=norm)
+                   norm: str | None) -> sp.csr_matrix:
+    return _weigh(counts, vocabulary, idf, sublinear_tf=sublinear_tf, norm=norm)
 
 
 MERGE_FAN_IN = 8
@@ -391,9 +391,9 @@ def _tfidf_of_parts(parts: CorpusParts, *, options: dict[str, Any], min_df: int 
     shared_vocabulary, shared_idf = dask.delayed(vocabulary), dask.delayed(idf)
     blocks = compute(*[dask.delayed(_weighted_part)(c, shared_vocabulary, shared_idf, sublinear_tf, norm)
                        for c in counts])
-    all_ids = pd.concat([block[0] for block in blocks], ignore_index=True)
+    all_ids = pd.concat(ids, ignore_index=True)  # the parts' rows, in the order of the blocks
     order = all_ids.sort_values(_ID_COLUMNS[grain], kind="stable").index.to_numpy()
-    matrix = sp.csr_matrix(sp.vstack([block[1] for block in blocks], format="csr")[order])
+    matrix = sp.csr_matrix(sp.vstack(blocks, format="csr")[order])
     weighting = Weighting(idf=idf, drop_stop_words=options["drop_stop_words"], drop_numbers=options["drop_numbers"],
                           sublinear_tf=sublinear_tf, norm=norm)
     return Features(matrix=matrix, ids=all_ids.iloc[order].reset_index(drop=True), terms=vocabulary, grain=grain,

@@ -171,13 +171,12 @@ def run_chunks(
             for a, b in progress(bounds, total=len(bounds), desc=desc, enabled=show)]
 
 
-
 def compute(*collections: Any) -> tuple[Any, ...]:
     """The values of Dask collections (delayed objects, dataframes): on the cluster of :func:`use_scheduler`, or,
     without one, task after task in this process.
 
-    This is how the partitioned stages (``kz.tfidf`` and ``kz.overlap.near_duplicates`` of a
-    :class:`kzanalysis.corpus.CorpusParts`) run. Dask's local process pool is not used: it would copy every
+    This is how the stages given a :class:`kzanalysis.corpus.CorpusParts` (``kz.tfidf``,
+    ``kz.overlap.near_duplicates``, ``kz.clean.map_body_units``, ...) run. Dask's local process pool is not used: it would copy every
     kept part into each task that reads it (measured: slower than one process on 2,000 planted articles in 8
     parts); ``use_scheduler("local")`` gives this machine's cores to the parts instead.
 

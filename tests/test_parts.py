@@ -185,3 +185,13 @@ def test_partitioned_stages_give_the_tables_of_the_whole_corpus_on_a_local_clust
     here_terms = kz.framing.find_terms(kz.body_paragraphs(kz.paragraphs(whole)))
     assert len(here_terms) > 100
     pd.testing.assert_frame_equal(cluster_terms, here_terms)
+
+
+def test_a_bucket_is_one_band_s_key() -> None:
+    from kzanalysis.overlap.duplicates import _pairs_of_buckets
+
+    frame = pd.DataFrame({"band": np.array([0, 1, 0, 1, 0], dtype=np.int64),
+                          "key": np.array([5, 5, 5, 7, 9], dtype=np.uint64),
+                          "row": np.array([3, 4, 1, 8, 2], dtype=np.int64)})
+    # rows 3 and 1 share band 0's key 5; row 4 has the same key in band 1, another bucket
+    assert _pairs_of_buckets(frame).values.tolist() == [[1, 3]]

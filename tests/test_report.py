@@ -312,7 +312,7 @@ def test_shared_paragraphs_and_tokens_made_in_chunks_are_those_of_the_whole_corp
     whole = shared._paragraphs_and_tokens(corpus, n_jobs=1)
     monkeypatch.setattr(shared, "PARALLEL_MIN_DOCS", 0)
     monkeypatch.setattr(shared, "CHUNK_DOCS", 2)
-    chunked = shared._paragraphs_and_tokens(corpus, n_jobs=2)  # three chunks, in two worker processes
+    chunked = shared._paragraphs_and_tokens(corpus, n_jobs=2)  # one chunk per document, two processes
     pd.testing.assert_frame_equal(chunked[0], whole[0])
     pd.testing.assert_frame_equal(chunked[1], whole[1])
     pd.testing.assert_frame_equal(whole[1], kz.tokens(kz.body_paragraphs(kz.paragraphs(corpus))))

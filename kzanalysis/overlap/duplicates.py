@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._base import CHUNK_DOCS, _DECIMALS, NEAR_DUPLICATE_JACCARD, PARALLEL_MIN_DOCS, SHINGLE_SIZE, _mix64
+from ._base import CHUNK_DOCS, _DECIMALS, NEAR_DUPLICATE_JACCARD, PARALLEL_MIN_DOCS, SHINGLE_SIZE
 from .candidates import _band_key, _band_pairs, _bucket_pairs, _signed_rows
 from .measures import _shingle_overlap
 from .sketch import Shingles, _sketch, _sketch_corpus, _sketch_source
@@ -222,18 +222,14 @@ def _band_rows(sketched: tuple[np.ndarray, _Sketch], offset: int, bands: int) ->
 
 
 def _pairs_of_buckets(frame: pd.DataFrame) -> pd.DataFrame:
-    """The row pairs sharing a bucket, a bucket being one band's key; ``first < second``, without repeats."""
+    """The row pairs sharing a bucket (one band's key): ``first < second``, without repeats."""
     if frame.empty:
         return _PAIR_META.copy()
-    band = frame["band"].to_numpy()
-    # the band goes into the key, so that equal keys of different bands are different buckets
-    key = _mix64(frame["key"].to_numpy(dtype=np.uint64) ^ _mix64(band.astype(np.uint64) + np.uint64(1)))
-    first, second = _bucket_pairs(key, np.arange(len(frame)))
-    same_band = band[first] == band[second]
-    first, second = first[same_band], second[same_band]
-    same_key = frame["key"].to_numpy()[first] == frame["key"].to_numpy()[second]  # a collision of the mixed keys
-    rows = frame["row"].to_numpy()
-    a, b = rows[first[same_key]], rows[second[same_key]]
+    order = np.argsort(frame["band"].to_numpy(), kind="stable")
+    band, key, rows = (frame[c].to_numpy()[order] for c in ("band", "key", "row"))
+    starts = np.flatnonzero(np.concatenate([[True], band[1:] != band[:-1]]))
+    found = [_bucket_pairs(key[a:b], rows[a:b]) for a, b in zip(starts, np.append(starts[1:], len(band)))]
+    a, b = np.concatenate([f for f, _ in found]), np.concatenate([s for _, s in found])
     pairs = np.unique(np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1), axis=0)
     return pd.DataFrame({"first": pairs[:, 0], "second": pairs[:, 1]}) if len(pairs) else _PAIR_META.copy()
 

@@ -185,7 +185,6 @@ class RunInputs:
             return self._table("tokens").copy()
         return tokens(units)
 
-
     def earlier_table(self, name: str, doc_ids: Iterable[object]) -> pd.DataFrame | None:
         """A table an earlier notebook of this same report run wrote about these documents, or ``None``.
 

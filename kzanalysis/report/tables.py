@@ -191,13 +191,23 @@ def read_table(name: str, *, out_dir: Path | str | None = None) -> pd.DataFrame:
         >>> read_table("example", out_dir="/tmp/kz-example-report")["a"].tolist()
         ['=1+1']
     """
-    root = Path(out_dir if out_dir is not None else config.REPORTS_DIR).resolve()
-    path = OutputPaths(root).tables / f"{name}.csv"  # reading creates no folders
+    path = _table_file(name, out_dir)
     if not path.exists():
         raise FileNotFoundError(f"tables/{name}.csv does not exist in this report: run the notebook that writes it "
                                 f"first (kzanalysis report)")
-    return restore_formulas(pd.read_csv(path, dtype={"doc_id": str, "doc_a": str, "doc_b": str},
-                                        keep_default_na=False, lineterminator="\n"))
+    return _read_csv_table(path, ("doc_id", "doc_a", "doc_b"))
+
+
+def _table_file(name: str, out_dir: Path | str | None) -> Path:
+    """Where a report's table ``name`` is (reading creates no folders)."""
+    root = Path(out_dir if out_dir is not None else config.REPORTS_DIR).resolve()
+    return OutputPaths(root).tables / f"{name}.csv"
+
+
+def _read_csv_table(path: Path, text_columns: Iterable[str]) -> pd.DataFrame:
+    """A table as :func:`write_table` wrote it: ``text_columns`` as text, blanks kept, formula guards removed."""
+    return restore_formulas(pd.read_csv(path, dtype={c: str for c in text_columns}, keep_default_na=False,
+                                        lineterminator="\n"))
 
 
 def read_table_for(name: str, doc_ids: Iterable[object], *, out_dir: Path | str | None = None) -> pd.DataFrame | None:
@@ -215,13 +225,12 @@ def read_table_for(name: str, doc_ids: Iterable[object], *, out_dir: Path | str 
         >>> read_table_for("example", ["008"], out_dir="/tmp/kz-ex") is None
         True
     """
-    root = Path(out_dir if out_dir is not None else config.REPORTS_DIR).resolve()
-    path = OutputPaths(root).tables / f"{name}.csv"
+    path = _table_file(name, out_dir)
     if not path.exists():
         return None
     header = pd.read_csv(path, nrows=0).columns
-    ids = {c: str for c in header if (c.endswith("_id") and c != "para_id") or c in ("doc_a", "doc_b")}
-    table = restore_formulas(pd.read_csv(path, dtype=ids, keep_default_na=False, lineterminator="\n"))
+    ids = [c for c in header if (c.endswith("_id") and c != "para_id") or c in ("doc_a", "doc_b")]
+    table = _read_csv_table(path, ids)
     if "doc_id" not in table.columns or set(table["doc_id"]) != {str(d) for d in doc_ids}:
         return None
     return table

@@ -1,6 +1,6 @@
 """Topics of paragraphs a model was not fitted on: new units, or every paragraph of a corpus in parts.
 
-For a corpus too large to fit topics on whole, fit them on a sample (``kz.corpus.sample_parts`` then
+For a corpus too large to fit topics on whole, fit them on a sample (``parts.sample(fraction=...)``, then
 :func:`~kzanalysis.topics.fit_topics`) and assign every paragraph of the parts to the fitted topics here, one
 Dask task per part.
 """
