@@ -809,3 +809,26 @@ def test_each_document_gets_its_detected_language_and_metadata_language_wins(tmp
     assert languages.document_languages(corpus).to_dict() == {"de": "en", "en": "en"}  # the researcher said so
     kept, skipped = languages.split_by_language(corpus.drop(columns=["language"]))
     assert kept["doc_id"].tolist() == ["en"] and skipped[["doc_id", "language"]].values.tolist() == [["de", "de"]]
+
+
+def test_check_corpus_checks_without_detecting_languages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check reads and checks every record but does not detect languages (a quarter of loading 10,000 articles)."""
+    import kzanalysis.languages
+
+    table = tmp_path / "articles.jsonl"
+    table.write_text('{"id": "1", "text": "Dockers walked out."}\n{"id": "2", "text": ""}\n', encoding="utf-8")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Dockers walked out.", encoding="utf-8")
+
+    def refuse(text: str) -> str:
+        raise AssertionError("check_corpus detected a language")
+
+    monkeypatch.setattr(kzanalysis.languages, "detect_language", refuse)
+    bad = kz.check_corpus(table)
+    assert not bad["ok"].iloc[0] and "line 2" in bad["problem"].iloc[0]
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"id": "1", "text": "Dockers walked out."}\n', encoding="utf-8")
+    assert kz.check_corpus(good)["ok"].all() and kz.check_corpus(folder)["ok"].all()
+    with pytest.raises(AssertionError, match="detected a language"):
+        kz.load_corpus(folder)

@@ -40,11 +40,11 @@ class _Scan(NamedTuple):
     problems: list[str]
 
 
-def _scan(path: Path | str, metadata: Path | str | pd.DataFrame | None) -> _Scan:
+def _scan(path: Path | str, metadata: Path | str | pd.DataFrame | None, *, build: bool = True) -> _Scan:
     """Check a corpus folder, collecting every problem instead of stopping at the first.
 
     Raises CorpusError only when ``path`` is not an existing folder. ``corpus`` is built only when
-    there are no problems (otherwise it is an empty frame).
+    there are no problems and ``build`` (otherwise it is an empty frame; a check needs no languages).
     """
     folder = Path(path)
     if not folder.exists():
@@ -80,7 +80,7 @@ def _scan(path: Path | str, metadata: Path | str | pd.DataFrame | None) -> _Scan
         columns=list(CHECK_COLUMNS),
     )
     report["ok"] = report["ok"].astype(bool)
-    if problems or records is None:
+    if problems or records is None or not build:
         corpus = pd.DataFrame(columns=[*CORPUS_COLUMNS, "outlet"])
     else:
         corpus = _corpus_table(records, meta.columns if meta is not None else [])

@@ -10,7 +10,7 @@ import pandas as pd
 from .. import config
 from ._base import CHECK_COLUMNS, CorpusError
 from .folder import _scan
-from .tables import load_article_table, TABLE_SUFFIXES
+from .tables import _article_rows, load_article_table, TABLE_SUFFIXES
 
 # --------------------------------------------------------------------------------------------
 # Public loaders
@@ -117,13 +117,13 @@ def check_corpus(
     """
     if Path(path).is_file() and Path(path).suffix.lower() in TABLE_SUFFIXES:
         try:
-            load_article_table(path, text_column=text_column, id_column=id_column)
+            _article_rows(path, text_column=text_column, id_column=id_column)  # the checks, not the languages
             problem = ""
         except CorpusError as err:
             problem = str(err)
         return pd.DataFrame([{"file": Path(path).name, "ok": not problem,
                               "encoding": "" if problem else "utf-8", "problem": problem}], columns=list(CHECK_COLUMNS))
-    return _scan(path, metadata).report
+    return _scan(path, metadata, build=False).report
 
 
 def corpus_fingerprint(corpus: pd.DataFrame) -> str:

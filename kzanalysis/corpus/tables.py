@@ -127,6 +127,13 @@ def load_article_table(path: Path | str, *, text_column: str | None = None,
         >>> load_article_table(path)[["doc_id", "file", "outlet", "title"]].values.tolist()
         [['7', 'export.csv#2', 'Harbour Gazette', 'Strike']]
     """
+    return _corpus_table(*_article_rows(path, text_column=text_column, id_column=id_column))
+
+
+def _article_rows(path: Path | str, *, text_column: str | None,
+                  id_column: str | None) -> tuple[list[dict[str, Any]], list[str]]:
+    """The checked records of a file of articles and their metadata columns: every check of
+    :func:`load_article_table`, without building the corpus table (no language detection)."""
     path = Path(path)
     name = path.name
     if not path.exists():
@@ -181,4 +188,4 @@ def load_article_table(path: Path | str, *, text_column: str | None = None,
                      "encoding": doc_encoding, **row})
     if not rows:
         raise CorpusError(f"{name}: no articles in the file")
-    return _corpus_table(rows, extra)
+    return rows, extra
