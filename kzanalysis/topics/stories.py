@@ -11,13 +11,19 @@ from ._base import MIN_PARAGRAPHS, MIN_PARAGRAPHS_PER_TOPIC
 # --------------------------------------------------------------------------------------------- checks
 
 
-def _content_paragraphs(units: pd.DataFrame) -> int:
-    """Number of units with at least one content term (stems, stop words and numbers out)."""
+def _content_paragraphs(units: pd.DataFrame, *, enough: int | None = None) -> int:
+    """Number of units with at least one content term (stems, stop words and numbers out), counted up to
+    ``enough`` when given (a check needs no more: the first few paragraphs of a large corpus settle it)."""
     from kzanalysis.languages import unit_languages
     from kzanalysis.tokenize import analysis_tokens
 
-    return sum(1 for text, language in zip(units["text"].tolist(), unit_languages(units))
-               if isinstance(text, str) and analysis_tokens(text, language=language))
+    count = 0
+    for text, language in zip(units["text"].tolist(), unit_languages(units)):
+        if isinstance(text, str) and analysis_tokens(text, language=language):
+            count += 1
+            if enough is not None and count >= enough:
+                break
+    return count
 
 
 def clustering_problem(
@@ -53,17 +59,17 @@ def clustering_problem(
         return f"n_topics must be at least 2, not {n_topics}"
     needed = max(min_paragraphs, MIN_PARAGRAPHS_PER_TOPIC * (n_topics or 2))
     why = f" for n_topics={n_topics} ({MIN_PARAGRAPHS_PER_TOPIC} per topic)" if n_topics else ""
-    n_content = _content_paragraphs(units)
+    n_content = _content_paragraphs(units, enough=needed)
     if n_content < needed:
         return (f"topic clustering needs at least {needed} paragraphs with a content term{why};"
                 f" this corpus has {n_content}")
     if groups is not None:
         stories = _stories(units, groups=groups)
         kept = units[units["doc_id"].astype(str).isin(set(stories.loc[stories["fitted"], "doc_id"]))]
-        n_kept = _content_paragraphs(kept)
+        n_kept = _content_paragraphs(kept, enough=needed)
         if n_kept < needed:
             return (f"topic clustering needs at least {needed} paragraphs with a content term{why};"
-                    f" this corpus has {n_content}, but only {n_kept} when each story is counted once")
+                    f" this corpus has {_content_paragraphs(units)}, but only {n_kept} when each story is counted once")
     return None
 
 
