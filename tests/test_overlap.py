@@ -472,3 +472,15 @@ def test_shingles_drop_each_language_s_own_stop_words() -> None:
     as_german = overlap.pair_measures(units.assign(language="de"))
     assert as_english["jaccard"].iloc[0] > 0  # "und auf dem" counted as shared content under English rules
     assert as_german["jaccard"].iloc[0] == 0  # German function words are not evidence of shared text
+
+
+def test_sentences_split_once_give_the_same_segments_and_overlap(seed_units: pd.DataFrame) -> None:
+    """A report run passes its shared sentences (of every body paragraph) to source_overlap: same tables."""
+    sents = kz.sentences(seed_units)
+    pd.testing.assert_frame_equal(overlap.segments(seed_units, sents=sents), overlap.segments(seed_units))
+    some = seed_units[seed_units["doc_id"] != seed_units["doc_id"].iloc[0]]  # sentences of other paragraphs left out
+    pd.testing.assert_frame_equal(overlap.segments(some, sents=sents), overlap.segments(some))
+    assert set(overlap.segments(seed_units, sents=sents.iloc[:0])["kind"]) == {"quote"}  # the given ones are used
+    given, split = overlap.source_overlap(seed_units, sents=sents), overlap.source_overlap(seed_units)
+    for name in ("similarity", "alignment", "scores", "stories"):
+        pd.testing.assert_frame_equal(getattr(given, name), getattr(split, name))

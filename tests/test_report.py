@@ -303,19 +303,40 @@ def test_shared_inputs_are_read_only_for_the_corpus_they_were_made_from(tmp_path
     assert report.run_inputs(config.RAW_DIR, out_dir=tmp_path).folder is None
 
 
-def test_shared_paragraphs_and_tokens_made_in_chunks_are_those_of_the_whole_corpus(
+def test_shared_paragraphs_tokens_and_sentences_made_in_chunks_are_those_of_the_whole_corpus(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from kzanalysis.report import shared
 
     corpus = kz.load_corpus()
-    whole = shared._paragraphs_and_tokens(corpus, n_jobs=1)
+    whole = shared._shared_tables(corpus, n_jobs=1)
     monkeypatch.setattr(shared, "PARALLEL_MIN_DOCS", 0)
     monkeypatch.setattr(shared, "CHUNK_DOCS", 2)
-    chunked = shared._paragraphs_and_tokens(corpus, n_jobs=2)  # one chunk per document, two processes
-    pd.testing.assert_frame_equal(chunked[0], whole[0])
-    pd.testing.assert_frame_equal(chunked[1], whole[1])
-    pd.testing.assert_frame_equal(whole[1], kz.tokens(kz.body_paragraphs(kz.paragraphs(corpus))))
+    chunked = shared._shared_tables(corpus, n_jobs=2)  # two documents per chunk, two processes
+    assert list(chunked) == list(whole) == ["paragraphs", "tokens", "sentences"]
+    for name in whole:
+        pd.testing.assert_frame_equal(chunked[name], whole[name])
+    units = kz.body_paragraphs(kz.paragraphs(corpus))
+    pd.testing.assert_frame_equal(whole["tokens"], kz.tokens(units))
+    pd.testing.assert_frame_equal(whole["sentences"], kz.sentences(units))
+
+
+def test_shared_sentences_are_given_only_for_the_whole_body_and_the_splitter_they_were_split_with(
+    tmp_path: Path,
+) -> None:
+    pytest.importorskip("pyarrow")
+    report.share_inputs(config.RAW_DIR, out_dir=tmp_path)
+    inputs = report.run_inputs(config.RAW_DIR, out_dir=tmp_path)
+    units = kz.body_paragraphs(inputs.paragraphs())
+    shared = inputs.sentences(units)
+    pd.testing.assert_frame_equal(shared, kz.sentences(units))
+    used = shared["splitter"].iloc[0]
+    other = "punkt_tab" if used == "punkt_abbrev" else "punkt_abbrev"
+    assert inputs.sentences(units, splitter=used).equals(shared)
+    if other == "punkt_abbrev":  # the other splitter is split anew (punkt_tab needs NLTK data this machine lacks)
+        assert (inputs.sentences(units, splitter=other)["splitter"] == other).all()
+    first = units[units["doc_id"] == units["doc_id"].iloc[0]]
+    pd.testing.assert_frame_equal(inputs.sentences(first), kz.sentences(first))
 
 
 def test_a_run_s_notebooks_read_the_inputs_it_shared_and_the_report_keeps_none(tmp_path: Path) -> None:

@@ -20,7 +20,8 @@ from ._base import (
 # --------------------------------------------------------------------------------------------
 
 
-def segments(units: pd.DataFrame, *, min_terms: int = MIN_SEGMENT_TERMS, splitter: str = "auto") -> pd.DataFrame:
+def segments(units: pd.DataFrame, *, min_terms: int = MIN_SEGMENT_TERMS, splitter: str = "auto",
+             sents: pd.DataFrame | None = None) -> pd.DataFrame:
     """The sentences and quotations of each paragraph that are long enough to be evidence of shared text.
 
     Quotations (text between “ ”, " " or « ») are segments of their own as well as part of their sentence, so
@@ -31,6 +32,8 @@ def segments(units: pd.DataFrame, *, min_terms: int = MIN_SEGMENT_TERMS, splitte
         units: Body paragraphs (``doc_id``, ``para_id``, ``text``). Not modified.
         min_terms: Segments with fewer content words (stems, stop words out, numbers kept) are left out.
         splitter: Sentence splitter, as in :func:`kzanalysis.sentences`.
+        sents: ``kz.sentences(units, splitter=splitter)`` if already computed (split here otherwise); sentences
+            of paragraphs not in ``units`` are left out.
 
     Returns:
         One row per segment, sorted by ``doc_id, para_id, seg_id``: ``doc_id``, ``para_id``, ``seg_id``
@@ -47,7 +50,12 @@ def segments(units: pd.DataFrame, *, min_terms: int = MIN_SEGMENT_TERMS, splitte
 
     ordered = _ordered_units(units)
     rows: list[tuple[str, int, str, str]] = []
-    sents = sentences(ordered, splitter=splitter)  # type: ignore[arg-type]
+    if sents is None:
+        sents = sentences(ordered, splitter=splitter)  # type: ignore[arg-type]
+    else:
+        keys = set(zip(ordered["doc_id"].astype(str), ordered["para_id"].astype("int64")))
+        sents = sents[np.asarray([key in keys for key in zip(sents["doc_id"].astype(str),
+                                                             sents["para_id"].astype("int64"))], dtype=bool)]
     for doc_id, para_id, text in zip(sents["doc_id"], sents["para_id"], sents["text"]):
         rows.append((str(doc_id), int(para_id), "sentence", text))
     for doc_id, para_id, text in zip(ordered["doc_id"], ordered["para_id"], ordered["text"]):
@@ -189,6 +197,7 @@ def passage_scores(
     min_segment_terms: int = MIN_SEGMENT_TERMS,
     min_score: float = 0.0,
     splitter: str = "auto",
+    sents: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Score every paragraph pair of the given document pairs for shared text, robust to rewording and order.
 
@@ -216,6 +225,7 @@ def passage_scores(
         min_score: Floor of the listed scores (for pairs without a ``min_score`` column). Listed rows are
             scored in full: the same ``para_score`` and ``segment_score`` as with no floor.
         splitter: Sentence splitter, as in :func:`kzanalysis.sentences`.
+        sents: ``kz.sentences(units, splitter=splitter)`` if already computed (split here otherwise).
 
     Returns:
         One row per scored paragraph pair, sorted by ``doc_a, para_a, doc_b, para_b``: ``doc_a``, ``para_a``,
@@ -239,7 +249,7 @@ def passage_scores(
         return empty
     languages = _languages_by_doc(ordered)
     unit_terms = [_content_terms(t, languages.get(d, "en")) for d, t in zip(ordered["doc_id"], ordered["text"])]
-    segs = segments(ordered, min_terms=min_segment_terms, splitter=splitter)
+    segs = segments(ordered, min_terms=min_segment_terms, splitter=splitter, sents=sents)
     seg_terms = [_content_terms(t, languages.get(d, "en")) for d, t in zip(segs["doc_id"], segs["text"])]
     idf = _term_weights(unit_terms)
     vocabulary = {t: n for n, t in enumerate(sorted(set(idf) | {t for terms in seg_terms for t in terms}))}

@@ -207,6 +207,7 @@ def source_overlap(
     n_neighbors: int = 10,
     random_state: int = 0,
     splitter: str = "auto",
+    sents: pd.DataFrame | None = None,
     all_scores: bool | None = None,
 ) -> OverlapResult:
     """Compare documents end to end: candidates, measures, passage scores, alignment and relations.
@@ -238,6 +239,8 @@ def source_overlap(
         n_neighbors: Nearest neighbours per document (large corpora only).
         random_state: Seed of the MinHash permutations.
         splitter: Sentence splitter, as in :func:`kzanalysis.sentences`.
+        sents: ``kz.sentences(units, splitter=splitter)`` if already computed (split here otherwise), e.g. a
+            report run's shared sentences (``inputs.sentences(units)``).
         all_scores: Score every paragraph pair of the compared pairs, even those that cannot be aligned.
             ``None``: when the corpus has at most :data:`MAX_ALL_PAIRS_DOCS` documents (above, scoring them
             costs most of the run: 2.9 million sentence pairs on 1,000 planted articles, against 80,000).
@@ -283,7 +286,7 @@ def source_overlap(
         floor = 0.0 if all_scores else min_passage_score
         pairs = pairs.assign(min_score=np.where(pairs["jaccard"] >= min_jaccard, 0.0, floor))
         scores = passage_scores(ordered, pairs.drop(columns="jaccard"), min_segment_terms=min_segment_terms,
-                                splitter=splitter)
+                                splitter=splitter, sents=sents)
         first = align_passages(scores, min_score=min_passage_score)
         coverage = alignment_coverage(first, ordered, min_score=min_passage_score)
         coverage = coverage.merge(measures[["doc_a", "doc_b", "jaccard"]].astype({"doc_a": str, "doc_b": str}),

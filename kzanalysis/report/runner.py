@@ -612,7 +612,7 @@ def run_series(
 
         try:
             with _stop_on_sigterm():
-                # corpus, paragraphs and body tokens once for every notebook (kzanalysis.report.shared)
+                # corpus, paragraphs, body tokens and sentences once for every notebook (kzanalysis.report.shared)
                 share_inputs(corpus_dir, out_dir=staging, metadata=metadata_file, text_column=text_column,
                              id_column=id_column, corpus=loaded)
                 runs = _run_planned(plan_series(todo), workers, run, kernels)

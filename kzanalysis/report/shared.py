@@ -1,7 +1,7 @@
-"""Inputs computed once per report run and shared by its notebooks: the corpus, its paragraphs and body tokens.
+"""Inputs computed once per report run and shared by its notebooks: the corpus, paragraphs, body tokens and sentences.
 
-``kzanalysis report`` loads the corpus, splits it into paragraphs and tokenises the body paragraphs once, before
-any notebook starts, and writes the three tables as Parquet files in ``<run folder>/shared/`` with the arguments
+``kzanalysis report`` loads the corpus, splits it into paragraphs, tokenises the body paragraphs and splits them into
+sentences once, before any notebook starts, and writes the four tables as Parquet files in ``<run folder>/shared/`` with the arguments
 they were made from (:func:`share_inputs`). Each notebook asks :func:`run_inputs` for them: it reads the shared
 files when they were made from the same corpus and options, and computes them itself otherwise (a notebook run by
 hand, a corpus subset, no pyarrow). Either way it gets the same tables; the shared folder is removed when the
@@ -20,7 +20,7 @@ import pandas as pd
 SHARED_FOLDER = "shared"
 """Folder of the shared tables inside a run's report folder."""
 _KEY_FILE = "inputs.json"
-_TABLES = ("corpus", "paragraphs", "tokens")
+_TABLES = ("corpus", "paragraphs", "tokens", "sentences")
 
 
 def _key(corpus_dir: Path | str, metadata: Path | str | None, text_column: str | None,
@@ -47,7 +47,7 @@ def share_inputs(
     id_column: str | None = None,
     corpus: pd.DataFrame | None = None,
 ) -> Path | None:
-    """Compute the corpus, its paragraphs and its body tokens once and write them for a run's notebooks.
+    """Compute the corpus, its paragraphs, body tokens and sentences once and write them for a run's notebooks.
 
     Args:
         corpus_dir: The corpus, as given to :func:`kzanalysis.load_corpus`.
@@ -66,7 +66,7 @@ def share_inputs(
         >>> out = tempfile.mkdtemp()
         >>> folder = share_inputs(config.RAW_DIR, out_dir=out)
         >>> sorted(p.name for p in folder.iterdir())
-        ['corpus.parquet', 'inputs.json', 'paragraphs.parquet', 'tokens.parquet']
+        ['corpus.parquet', 'inputs.json', 'paragraphs.parquet', 'sentences.parquet', 'tokens.parquet']
         >>> run_inputs(config.RAW_DIR, out_dir=out).folder == folder
         True
     """
@@ -78,8 +78,7 @@ def share_inputs(
     folder.mkdir(parents=True, exist_ok=True)
     if corpus is None:
         corpus = load_corpus(corpus_dir, metadata=metadata, text_column=text_column, id_column=id_column)
-    paras, toks = _paragraphs_and_tokens(corpus, n_jobs=-1)
-    tables = {"corpus": corpus, "paragraphs": paras, "tokens": toks}
+    tables = {"corpus": corpus, **_shared_tables(corpus, n_jobs=-1)}
     for name in _TABLES:
         partial = folder / f"{name}.parquet.partial"
         tables[name].to_parquet(partial)
@@ -95,35 +94,37 @@ CHUNK_DOCS = 1_000
 """Documents per chunk of that work."""
 
 
-def _paragraphs_and_tokens_of(corpus: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``kz.paragraphs(corpus)`` and ``kz.tokens`` of its body units (top level, for worker processes)."""
+def _shared_tables_of(corpus: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """``kz.paragraphs(corpus)``, and ``kz.tokens`` and ``kz.sentences`` of its body units (top level, for worker
+    processes)."""
     from kzanalysis.clean import body_paragraphs, paragraphs
-    from kzanalysis.tokenize import tokens
+    from kzanalysis.tokenize import sentences, tokens
 
     paras = paragraphs(corpus)
-    return paras, tokens(body_paragraphs(paras))
+    units = body_paragraphs(paras)
+    return {"paragraphs": paras, "tokens": tokens(units), "sentences": sentences(units)}
 
 
-def _paragraphs_and_tokens(corpus: pd.DataFrame, *, n_jobs: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`_paragraphs_and_tokens_of` the whole corpus, in chunks of whole documents on ``n_jobs`` workers.
+def _shared_tables(corpus: pd.DataFrame, *, n_jobs: int | None) -> dict[str, pd.DataFrame]:
+    """:func:`_shared_tables_of` the whole corpus, in chunks of whole documents on ``n_jobs`` workers.
 
-    Both steps work document by document and the corpus is sorted by ``doc_id``, so the chunks' tables, one
+    Every step works document by document and the corpus is sorted by ``doc_id``, so the chunks' tables, one
     after the other, are the tables of the whole corpus.
     """
     from kzanalysis.parallel import chunk_bounds, run_chunks, workers
 
     n_workers = workers(n_jobs, len(corpus), min_items=PARALLEL_MIN_DOCS)
     if n_workers == 1:
-        return _paragraphs_and_tokens_of(corpus)
-    found = run_chunks(_paragraphs_and_tokens_of, corpus, chunk_bounds(len(corpus), n_workers, chunk_size=CHUNK_DOCS),
-                       (), n_jobs=n_workers, desc="paragraphs and tokens", show=False)
-    return (pd.concat([paras for paras, _ in found], ignore_index=True),
-            pd.concat([toks for _, toks in found], ignore_index=True))
+        return _shared_tables_of(corpus)
+    found = run_chunks(_shared_tables_of, corpus, chunk_bounds(len(corpus), n_workers, chunk_size=CHUNK_DOCS),
+                       (), n_jobs=n_workers, desc="paragraphs, tokens and sentences", show=False)
+    return {name: pd.concat([tables[name] for tables in found], ignore_index=True) for name in found[0]}
 
 
 @dataclass
 class RunInputs:
-    """The corpus of a notebook and, on request, its paragraphs and body tokens: shared by the run or computed.
+    """The corpus of a notebook and, on request, its paragraphs, body tokens and sentences: shared by the run or
+    computed.
 
     Attributes:
         corpus: One row per document (:func:`kzanalysis.load_corpus`).
@@ -143,14 +144,15 @@ class RunInputs:
     def _table(self, name: str) -> pd.DataFrame:
         if name not in self._cache:
             from kzanalysis.clean import body_paragraphs, paragraphs
-            from kzanalysis.tokenize import tokens
+            from kzanalysis.tokenize import sentences, tokens
 
             if self.folder is not None:
                 self._cache[name] = pd.read_parquet(self.folder / f"{name}.parquet")
             elif name == "paragraphs":
                 self._cache[name] = paragraphs(self.corpus)
             else:
-                self._cache[name] = tokens(body_paragraphs(self._table("paragraphs")))
+                split = tokens if name == "tokens" else sentences
+                self._cache[name] = split(body_paragraphs(self._table("paragraphs")))
         return self._cache[name]
 
     def paragraphs(self, corpus: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -178,12 +180,37 @@ class RunInputs:
             >>> inputs.tokens(units).equals(kz.tokens(units))
             True
         """
-        from kzanalysis.clean import body_paragraphs
         from kzanalysis.tokenize import tokens
 
-        if units.equals(body_paragraphs(self._table("paragraphs"))):
+        if self._whole_body(units):
             return self._table("tokens").copy()
         return tokens(units)
+
+    def sentences(self, units: pd.DataFrame, *, splitter: str = "auto") -> pd.DataFrame:
+        """``kz.sentences(units, splitter=splitter)``: shared when ``units`` are the body paragraphs of the whole
+        corpus and the shared sentences were split that way (``"auto"`` resolves to the same splitter everywhere
+        on one machine).
+
+        Example:
+            >>> import kzanalysis as kz
+            >>> inputs = run_inputs(kz.config.RAW_DIR)
+            >>> units = kz.body_paragraphs(inputs.paragraphs())
+            >>> inputs.sentences(units, splitter="punkt_abbrev").equals(kz.sentences(units, splitter="punkt_abbrev"))
+            True
+        """
+        from kzanalysis.tokenize import sentences
+
+        if self._whole_body(units):
+            shared = self._table("sentences")
+            if splitter == "auto" or (len(shared) and (shared["splitter"] == splitter).all()):
+                return shared.copy()
+        return sentences(units, splitter=splitter)  # type: ignore[arg-type]
+
+    def _whole_body(self, units: pd.DataFrame) -> bool:
+        """Whether ``units`` are the body paragraphs of the whole corpus (what the shared tables are made of)."""
+        from kzanalysis.clean import body_paragraphs
+
+        return units.equals(body_paragraphs(self._table("paragraphs")))
 
     def earlier_table(self, name: str, doc_ids: Iterable[object]) -> pd.DataFrame | None:
         """A table an earlier notebook of this same report run wrote about these documents, or ``None``.
