@@ -593,7 +593,7 @@ def keyness_problem(groups: pd.DataFrame, toks: pd.DataFrame) -> str | None:
         >>> keyness_problem(pd.DataFrame({"doc_id": ["a"], "group": ["a"]}), pd.DataFrame({"doc_id": ["a"]}))
         'keyness compares each group with the rest, so it needs at least two groups with body text; found 1 (a).'
     """
-    present = groups[groups["doc_id"].isin(set(toks["doc_id"]))] if not toks.empty else groups.iloc[:0]
+    present = groups[groups["doc_id"].isin(toks["doc_id"].unique())] if not toks.empty else groups.iloc[:0]
     names = sorted(present["group"].astype(str).unique())
     if len(names) < 2:
         return ("keyness compares each group with the rest, so it needs at least two groups with body text; "
