@@ -307,3 +307,20 @@ def test_tiny_report_tables(tiny_report) -> None:
     provenance = report.read_table("provenance", out_dir=tiny_report)
     assert ("third-article", "credit", "Reuters (credit format)") in set(
         zip(provenance["doc_id"], provenance["signal"], provenance["value"]))
+
+
+def test_provenance_summary_joins_each_document_s_distinct_values_and_counts_translation_signs() -> None:
+    corpus = pd.DataFrame({"doc_id": ["b", "a", "c"], "outlet": ["Y", "X", "Z"]})
+    signals = pd.DataFrame({
+        "doc_id": ["a", "a", "a", "b", "b", "b", "a"],
+        "signal": ["credit", "credit", "wire_mention", "translation_sign", "translation_sign", "dateline", "credit"],
+        "value": ["Reuters", "AFP", "TASS", "doubled full stop", "doubled full stop", "Moscow (CNN)", "AFP"],
+    })
+    table = claims.provenance_summary(signals, corpus)
+    assert table.to_dict("records") == [
+        {"doc_id": "a", "outlet": "X", "dateline": "", "credit": "AFP, Reuters", "wire_mention": "TASS",
+         "n_translation_signs": 0},
+        {"doc_id": "b", "outlet": "Y", "dateline": "Moscow (CNN)", "credit": "", "wire_mention": "",
+         "n_translation_signs": 2},
+        {"doc_id": "c", "outlet": "Z", "dateline": "", "credit": "", "wire_mention": "", "n_translation_signs": 0},
+    ]

@@ -133,12 +133,15 @@ def provenance_summary(signals: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFr
     """
     rows = []
     outlets = dict(zip(corpus["doc_id"], corpus["outlet"])) if "outlet" in corpus else {}
+    values: dict[tuple[object, object], set[object]] = {}  # (doc_id, signal) -> its values: one pass over signals
+    for doc_id, signal, value in zip(signals["doc_id"], signals["signal"], signals["value"]):
+        values.setdefault((doc_id, signal), set()).add(value)
+    signs = signals.loc[signals["signal"] == "translation_sign", "doc_id"].value_counts().to_dict()
     for doc_id in sorted(corpus["doc_id"]):
-        mine = signals[signals["doc_id"] == doc_id]
         row: dict[str, object] = {"doc_id": doc_id, "outlet": str(outlets.get(doc_id, "unknown"))}
         for signal in ("dateline", "credit", "wire_mention"):
-            row[signal] = ", ".join(sorted(set(mine.loc[mine["signal"] == signal, "value"])))
-        row["n_translation_signs"] = int((mine["signal"] == "translation_sign").sum())
+            row[signal] = ", ".join(sorted(values.get((doc_id, signal), ())))
+        row["n_translation_signs"] = int(signs.get(doc_id, 0))
         rows.append(row)
     return pd.DataFrame(rows, columns=["doc_id", "outlet", "dateline", "credit", "wire_mention",
                                        "n_translation_signs"])

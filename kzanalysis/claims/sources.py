@@ -113,9 +113,12 @@ def extract_sources(units: pd.DataFrame | CorpusParts, *, lexicon: pd.DataFrame 
     lexicon = load_source_lexicon() if lexicon is None else lexicon
     sents = _sentences(units, splitter, sents).reset_index(drop=True)
     rows = []
+    types: dict[str, str] = {}  # each distinct source typed once (a corpus cites the same few sources again and again)
     for sent, cites in zip(sents.itertuples(index=False), _sentence_citations(units, sents, quoted_speakers=False)):
         for c in sorted(cites, key=lambda c: c.start):
-            rows.append((sent.doc_id, sent.para_id, c.source, type_source(c.source, lexicon), c.cue, sent.text))
+            if c.source not in types:
+                types[c.source] = type_source(c.source, lexicon)
+            rows.append((sent.doc_id, sent.para_id, c.source, types[c.source], c.cue, sent.text))
     table = pd.DataFrame(rows, columns=SOURCE_COLUMNS)
     table["para_id"] = table["para_id"].astype("int64")
     return table.sort_values(["doc_id", "para_id"], kind="stable").reset_index(drop=True)
