@@ -364,9 +364,8 @@ def body_paragraphs(paras: pd.DataFrame, *, include_boilerplate: bool = False) -
     """
     keep = paras if include_boilerplate else paras[~paras["is_boilerplate"]]
     units = _join_units(keep)
-    heads = paras.set_index(["doc_id", "para_id"])["is_heading"]
-    keys = list(zip(units["doc_id"], units["para_id"]))
-    units["is_heading"] = [bool(heads.get(k, False)) for k in keys]
+    heads = dict(zip(zip(paras["doc_id"], paras["para_id"].tolist()), paras["is_heading"].tolist()))
+    units["is_heading"] = [bool(heads.get(k, False)) for k in zip(units["doc_id"], units["para_id"].tolist())]
     if "language" in paras.columns:
         units["language"] = units["doc_id"].map(paras.drop_duplicates("doc_id").set_index("doc_id")["language"])
     units = units.astype({"para_id": "int64", "n_lines": "int64"})

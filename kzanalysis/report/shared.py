@@ -210,7 +210,9 @@ class RunInputs:
         """Whether ``units`` are the body paragraphs of the whole corpus (what the shared tables are made of)."""
         from kzanalysis.clean import body_paragraphs
 
-        return units.equals(body_paragraphs(self._table("paragraphs")))
+        if "body" not in self._cache:
+            self._cache["body"] = body_paragraphs(self._table("paragraphs"))
+        return units.equals(self._cache["body"])
 
     def earlier_table(self, name: str, doc_ids: Iterable[object]) -> pd.DataFrame | None:
         """A table an earlier notebook of this same report run wrote about these documents, or ``None``.
