@@ -484,3 +484,38 @@ def test_sentences_split_once_give_the_same_segments_and_overlap(seed_units: pd.
     given, split = overlap.source_overlap(seed_units, sents=sents), overlap.source_overlap(seed_units)
     for name in ("similarity", "alignment", "scores", "stories"):
         pd.testing.assert_frame_equal(getattr(given, name), getattr(split, name))
+
+
+def _shared_run_by_full_table(text_a: str, text_b: str) -> tuple[str, bool]:
+    """shared_run's definition computed cell by cell over the whole table (the first longest run wins)."""
+    from kzanalysis.overlap._base import _content_terms
+    from kzanalysis.overlap.relations import _WORD
+
+    def content(text: str) -> list:
+        return [(_content_terms(m.group(0), "en")[0], m) for m in _WORD.finditer(text)
+                if _content_terms(m.group(0), "en")]
+
+    a, b = content(text_a), content(text_b)
+    best, end = 0, 0
+    previous = [0] * (len(b) + 1)
+    for i in range(1, len(a) + 1):
+        current = [0] * (len(b) + 1)
+        for j in range(1, len(b) + 1):
+            if a[i - 1][0] == b[j - 1][0]:
+                current[j] = previous[j - 1] + 1
+                if current[j] > best:
+                    best, end = current[j], i
+        previous = current
+    if not best:
+        return "", False
+    words = [match for _, match in a[end - best:end]]
+    return text_a[words[0].start():words[-1].end()], all(m.group(0)[:1].isupper() for m in words)
+
+
+def test_shared_run_is_the_first_longest_run_of_the_full_table() -> None:
+    rng = np.random.default_rng(7)
+    words = ["troops", "Almaty", "protest", "fuel", "prices", "Tokayev", "order", "the", "of", "killed", "curfew"]
+    for _ in range(300):
+        text_a = " ".join(rng.choice(words, size=int(rng.integers(0, 25))))
+        text_b = " ".join(rng.choice(words, size=int(rng.integers(0, 25))))
+        assert overlap.shared_run(text_a, text_b) == _shared_run_by_full_table(text_a, text_b), (text_a, text_b)

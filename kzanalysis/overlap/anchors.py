@@ -10,6 +10,7 @@ Those anchors, and the longest run of them the two texts have in the same order,
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 
 import numpy as np
@@ -30,6 +31,7 @@ MIN_NAME_CHARS = 3
 _SPELLINGS = (("ph", "f"), ("ck", "k"), ("c", "k"), ("q", "k"), ("w", "v"), ("j", "y"), ("x", "ks"))
 
 
+@lru_cache(maxsize=1 << 16)  # a corpus names the same people and places again and again
 def _fold(word: str) -> str:
     """One spelling of a name across languages: lower case, no accents, and the letters that transliterations
     swap made one (w/v, j/y, c/k/q, ph/f), doubled letters single: "Tokajew", "Tokaïev" and "Tokayev" are one

@@ -41,15 +41,19 @@ def shared_run(text_a: str, text_b: str, *, language: str = "en") -> tuple[str, 
         return found
 
     a, b = content(text_a), content(text_b)
+    positions: dict[str, list[int]] = {}
+    for j, (stem, _) in enumerate(b, 1):
+        positions.setdefault(stem, []).append(j)
+    # the run ending at (i, j) extends the one ending at (i - 1, j - 1); only equal words are visited, in the order
+    # of the full table, so the first longest run is kept
     best, end = 0, 0
-    previous = [0] * (len(b) + 1)
-    for i in range(1, len(a) + 1):
-        current = [0] * (len(b) + 1)
-        for j in range(1, len(b) + 1):
-            if a[i - 1][0] == b[j - 1][0]:
-                current[j] = previous[j - 1] + 1
-                if current[j] > best:
-                    best, end = current[j], i
+    previous: dict[int, int] = {}
+    for i, (stem, _) in enumerate(a, 1):
+        current: dict[int, int] = {}
+        for j in positions.get(stem, ()):
+            run = current[j] = previous.get(j - 1, 0) + 1
+            if run > best:
+                best, end = run, i
         previous = current
     if not best:
         return "", False
