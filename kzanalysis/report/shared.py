@@ -146,7 +146,7 @@ class RunInputs:
             from kzanalysis.clean import body_paragraphs, paragraphs
             from kzanalysis.tokenize import sentences, tokens
 
-            if self.folder is not None:
+            if self.folder is not None and (self.folder / f"{name}.parquet").is_file():  # (not: an older version's)
                 self._cache[name] = pd.read_parquet(self.folder / f"{name}.parquet")
             elif name == "paragraphs":
                 self._cache[name] = paragraphs(self.corpus)
