@@ -337,6 +337,9 @@ def test_shared_sentences_are_given_only_for_the_whole_body_and_the_splitter_the
         assert (inputs.sentences(units, splitter=other)["splitter"] == other).all()
     first = units[units["doc_id"] == units["doc_id"].iloc[0]]
     pd.testing.assert_frame_equal(inputs.sentences(first), kz.sentences(first))
+    (tmp_path / "shared" / "sentences.parquet").unlink()  # a shared folder of a version that did not share them
+    again = report.run_inputs(config.RAW_DIR, out_dir=tmp_path)
+    pd.testing.assert_frame_equal(again.sentences(units), kz.sentences(units))
 
 
 def test_a_run_s_notebooks_read_the_inputs_it_shared_and_the_report_keeps_none(tmp_path: Path) -> None:
