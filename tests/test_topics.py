@@ -288,3 +288,22 @@ def test_large_corpus_chooses_k_on_a_sample_and_fits_every_paragraph() -> None:
     assert dominant.groupby("theme")["topic"].nunique().eq(1).all()
     again = topics.fit_topics(units, k_values=range(2, 6), n_restarts=3, selection_sample=60, random_state=0)
     assert again.selection.equals(sampled.selection)
+
+
+@pytest.mark.parametrize(("n_topics", "selection_sample"), [(None, 60), (None, None), (3, None)])
+def test_runs_on_workers_give_the_model_of_one_process(monkeypatch: pytest.MonkeyPatch, n_topics, selection_sample
+                                                       ) -> None:
+    """Restarts and the cross-check fitted in two worker processes: the same selection, runs and weights."""
+    from kzanalysis.topics import fit
+
+    units = _themed_units(40)[["doc_id", "para_id", "text"]]  # 120 paragraphs
+    options = dict(n_topics=n_topics, k_values=range(2, 6), n_restarts=3, selection_sample=selection_sample)
+    here = topics.fit_topics(units, **options, n_jobs=1)
+    monkeypatch.setattr(fit, "PARALLEL_MIN_PARAGRAPHS", 0)
+    spread = topics.fit_topics(units, **options, n_jobs=2)
+    pd.testing.assert_frame_equal(spread.selection, here.selection)
+    np.testing.assert_array_equal(spread.run_labels, here.run_labels)
+    assert spread.runs == here.runs and spread.run_top_terms == here.run_top_terms
+    pd.testing.assert_frame_equal(topics.paragraph_topics(spread), topics.paragraph_topics(here))
+    pd.testing.assert_frame_equal(topics.topic_terms(spread), topics.topic_terms(here))
+    np.testing.assert_array_equal(spread.weights, here.weights)

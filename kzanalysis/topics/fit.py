@@ -98,20 +98,37 @@ def _mean_pairwise_ari(labels: np.ndarray) -> tuple[float, float]:
     return float(np.mean(scores)), float(np.min(scores))
 
 
-def _restarts(matrix, k: int, *, method: Method, n_restarts: int, random_state: int, max_iter: int = _MAX_ITER
-              ) -> tuple[list[str], list[np.ndarray], list[np.ndarray], object]:
-    """The reference fit and ``n_restarts - 1`` random restarts: (names, loadings, components, reference estimator)."""
+PARALLEL_MIN_PARAGRAPHS = 5_000
+"""From this many paragraphs the runs of one fit go to ``n_jobs`` workers (below, workers cost more than they save)."""
+
+
+def _fit_runs(runs: Sequence[tuple[int, Method, str, int]], matrix, max_iter: int) -> list[tuple]:
+    """:func:`_fit_once` of each ``(k, method, init, seed)`` (top level, for worker processes)."""
+    return [_fit_once(matrix, k, method=method, init=init, seed=seed, max_iter=max_iter)
+            for k, method, init, seed in runs]
+
+
+def _fit_all(matrix, runs: Sequence[tuple[int, Method, str, int]], *, max_iter: int, n_jobs: int | None
+             ) -> list[tuple]:
+    """Every run fitted, one run per chunk on ``n_jobs`` workers for a large matrix: each run is the same fit
+    wherever it runs, so the results do not depend on the workers."""
+    from kzanalysis.parallel import chunk_bounds, run_chunks, workers
+
+    n_workers = workers(n_jobs, matrix.shape[0], min_items=PARALLEL_MIN_PARAGRAPHS)
+    if n_workers == 1:
+        return _fit_runs(runs, matrix, max_iter)
+    chunks = run_chunks(_fit_runs, list(runs), chunk_bounds(len(runs), n_workers, chunk_size=1), (matrix, max_iter),
+                        n_jobs=n_workers, desc="topic runs", show=False)
+    return [fit for chunk in chunks for fit in chunk]
+
+
+def _starts(k: int, *, method: Method, n_restarts: int, random_state: int) -> tuple[list[str], list[tuple]]:
+    """Names and ``(k, method, init, seed)`` of the reference run and ``n_restarts - 1`` random restarts."""
     seeds = np.random.default_rng(random_state).integers(0, 2**31 - 1, size=max(n_restarts - 1, 1)).tolist()
     reference = "nndsvda" if method == "nmf" else "k-means++"
     names = [f"{method}-{reference}"] + [f"{method}-seed-{s}" for s in seeds[: n_restarts - 1]]
-    inits = [(reference, random_state)] + [("random", int(s)) for s in seeds[: n_restarts - 1]]
-    loadings, components, estimators = [], [], []
-    for init, seed in inits:
-        load, comp, estimator = _fit_once(matrix, k, method=method, init=init, seed=seed, max_iter=max_iter)
-        loadings.append(load)
-        components.append(comp)
-        estimators.append(estimator)
-    return names, loadings, components, estimators[0]
+    inits = [(k, method, reference, random_state)] + [(k, method, "random", int(s)) for s in seeds[: n_restarts - 1]]
+    return names, inits
 
 
 def select_n_topics(
@@ -157,14 +174,16 @@ def select_n_topics(
     """
     _check_method(method)
     matrix = features.matrix if rows is None else features.matrix[np.flatnonzero(rows)]
-    selection, _ = _select(matrix, method=method, k_values=k_values, n_restarts=n_restarts, n_terms=n_terms,
+    selection, _, _ = _select(matrix, method=method, k_values=k_values, n_restarts=n_restarts, n_terms=n_terms,
                            tolerance=tolerance, random_state=random_state)
     return selection
 
 
 def _select(matrix, *, method: Method, k_values: Sequence[int], n_restarts: int, n_terms: int,
-            tolerance: float, random_state: int, max_iter: int = _MAX_ITER) -> tuple[pd.DataFrame, dict[int, tuple]]:
-    """The selection table, and for each k tried: (run names, dominant labels, top-term sets, reference estimator)."""
+            tolerance: float, random_state: int, max_iter: int = _MAX_ITER, n_jobs: int | None = None,
+            also: Sequence[tuple[int, Method, str, int]] = ()) -> tuple[pd.DataFrame, dict[int, tuple], list[tuple]]:
+    """The selection table; for each k tried: (run names, dominant labels, top-term sets, reference estimator);
+    and the fits of the runs ``also`` asks for (fitted with the others, so that workers share them out)."""
     if n_restarts < 2:
         raise ValueError(f"n_restarts must be at least 2 to measure stability, not {n_restarts}")
     n_rows, n_vocabulary = matrix.shape
@@ -178,9 +197,13 @@ def _select(matrix, *, method: Method, k_values: Sequence[int], n_restarts: int,
     binary = (matrix > 0).astype(np.float64).tocsc()
     records = []
     runs: dict[int, tuple] = {}
+    starts = {k: _starts(k, method=method, n_restarts=n_restarts, random_state=random_state) for k in usable}
+    fits = iter(_fit_all(matrix, [run for k in usable for run in starts[k][1]] + list(also), max_iter=max_iter,
+                         n_jobs=n_jobs))
     for k in usable:
-        names, loadings, components, reference = _restarts(matrix, k, method=method, n_restarts=n_restarts,
-                                                           random_state=random_state, max_iter=max_iter)
+        names = starts[k][0]
+        loadings, components, estimators = zip(*[next(fits) for _ in starts[k][1]])
+        reference = estimators[0]
         labels = np.array([_dominant(x) for x in loadings])
         runs[k] = (names, labels, [_top_columns(c, n_terms) for c in components], reference)
         stability, worst = _mean_pairwise_ari(labels)
@@ -192,7 +215,7 @@ def _select(matrix, *, method: Method, k_values: Sequence[int], n_restarts: int,
     candidates = selection[selection["stability"] >= best - tolerance - 1e-12]
     chosen = candidates.sort_values(["coherence", "n_topics"], ascending=[False, True], kind="stable").iloc[0]
     selection["chosen"] = selection["n_topics"] == chosen["n_topics"]
-    return selection, runs
+    return selection, runs, list(fits)
 
 
 def _check_method(method: str) -> None:
@@ -214,6 +237,7 @@ def fit_topics(
     min_paragraphs: int = MIN_PARAGRAPHS,
     selection_sample: int | None = SELECTION_SAMPLE,
     random_state: int = 0,
+    n_jobs: int | None = None,
 ) -> TopicModel:
     """Find the themes of body paragraphs: NMF (or KMeans) on paragraph TF-IDF, with ``k`` chosen on the data.
 
@@ -249,6 +273,8 @@ def fit_topics(
             :data:`LARGE_MAX_ITER` iterations and the KMeans
             reference run uses :data:`LARGE_KMEANS_INITS` initialisations.
         random_state: Seed of every restart, of the selection sample and of the cross-check.
+        n_jobs: Workers for the runs (restarts and cross-check) from :data:`PARALLEL_MIN_PARAGRAPHS` fitted
+            paragraphs on, scikit-learn's meaning (``-1``: all cores); every run is the same fit wherever it runs.
 
     Returns:
         A :class:`TopicModel`; turn it into tables with :func:`topic_terms`, :func:`paragraph_topics`,
@@ -280,20 +306,26 @@ def fit_topics(
     large = selection_sample is not None and matrix.shape[0] > selection_sample
     max_iter = LARGE_MAX_ITER if large else _MAX_ITER
     options = dict(method=method, n_restarts=n_restarts, n_terms=n_terms, tolerance=tolerance,
-                   random_state=random_state, max_iter=max_iter)
+                   random_state=random_state, max_iter=max_iter, n_jobs=n_jobs)
+    other: Method = "kmeans" if method == "nmf" else "nmf"
+
+    def cross_check(k: int) -> tuple[tuple[int, Method, str, int]]:  # the other method at the chosen k
+        return ((k, other, "nndsvda" if other == "nmf" else "k-means++", random_state),)
+
     if n_topics is None and large:
         sample = np.sort(np.random.default_rng(random_state).choice(matrix.shape[0], selection_sample, replace=False))
-        selection, _ = _select(matrix[sample], k_values=k_values, **options)
+        selection, _, _ = _select(matrix[sample], k_values=k_values, **options)
         chosen = int(selection.loc[selection["chosen"], "n_topics"].iloc[0])
-        _, runs = _select(matrix, k_values=[chosen], **options)
+        _, runs, checked = _select(matrix, k_values=[chosen], also=cross_check(chosen), **options)
     else:
-        selection, runs = _select(matrix, k_values=k_values if n_topics is None else [n_topics], **options)
+        known = () if n_topics is None else cross_check(n_topics)
+        selection, runs, checked = _select(matrix, k_values=k_values if n_topics is None else [n_topics],
+                                           also=known, **options)
     k = int(selection.loc[selection["chosen"], "n_topics"].iloc[0])
     names, labels, top_terms, reference = runs[k]
-    other: Method = "kmeans" if method == "nmf" else "nmf"
-    other_loadings, other_components, _ = _fit_once(
-        matrix, k, method=other, init="nndsvda" if other == "nmf" else "k-means++", seed=random_state,
-        max_iter=max_iter)
+    if not checked:  # k was chosen by that selection
+        checked = _fit_all(matrix, cross_check(k), max_iter=max_iter, n_jobs=n_jobs)
+    other_loadings, other_components, _ = checked[0]
     names = [*names, other]
     run_labels = np.vstack([labels, _dominant(other_loadings)[None, :]])
     run_top_terms = (*top_terms, _top_columns(other_components, n_terms))
