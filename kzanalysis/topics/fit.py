@@ -175,7 +175,7 @@ def select_n_topics(
     _check_method(method)
     matrix = features.matrix if rows is None else features.matrix[np.flatnonzero(rows)]
     selection, _, _ = _select(matrix, method=method, k_values=k_values, n_restarts=n_restarts, n_terms=n_terms,
-                           tolerance=tolerance, random_state=random_state)
+                              tolerance=tolerance, random_state=random_state)
     return selection
 
 
