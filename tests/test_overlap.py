@@ -519,3 +519,11 @@ def test_shared_run_is_the_first_longest_run_of_the_full_table() -> None:
         text_a = " ".join(rng.choice(words, size=int(rng.integers(0, 25))))
         text_b = " ".join(rng.choice(words, size=int(rng.integers(0, 25))))
         assert overlap.shared_run(text_a, text_b) == _shared_run_by_full_table(text_a, text_b), (text_a, text_b)
+
+
+def test_comparison_problem_needs_two_documents_with_a_content_word() -> None:
+    assert overlap.comparison_problem(units_of(a="Protests in Almaty.", b="Troops left Almaty.")) is None
+    assert overlap.comparison_problem(units_of(a="It was the one.", b="Troops left.", c="And so on.")) == (
+        "only 1 document (b) has body text with content words: overlap needs at least two.")
+    assert overlap.comparison_problem(units_of(a="It was.", b="And so.")) == (
+        "only 0 documents have body text with content words: overlap needs at least two.")

@@ -146,13 +146,17 @@ def comparison_problem(units: pd.DataFrame) -> str | None:
     """
     _check_units(units)
     languages = _languages_by_doc(units)
-    with_terms = sorted({str(d) for d, t in zip(units["doc_id"], units["text"])
-                         if _content_terms(t, languages.get(str(d), "en"))})
-    if len(with_terms) >= 2:
-        return None
+    found: set[str] = set()
+    for doc_id, text in zip(units["doc_id"], units["text"]):  # until two documents have a content word
+        if str(doc_id) not in found and _content_terms(text, languages.get(str(doc_id), "en")):
+            found.add(str(doc_id))
+            if len(found) >= 2:
+                return None
+    with_terms = sorted(found)
     named = f" ({', '.join(with_terms)})" if with_terms else ""
-    return f"only {len(with_terms)} document{'' if len(with_terms) == 1 else 's'}{named} has body text with content " \
-           "words: overlap needs at least two."
+    one = len(with_terms) == 1
+    return f"only {len(with_terms)} document{'' if one else 's'}{named} {'has' if one else 'have'} body text with " \
+           "content words: overlap needs at least two."
 
 
 def _check_units(units: pd.DataFrame) -> None:
