@@ -322,14 +322,19 @@ def test_shared_paragraphs_tokens_and_sentences_made_in_chunks_are_those_of_the_
 
 
 def test_shared_sentences_are_given_only_for_the_whole_body_and_the_splitter_they_were_split_with(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     pytest.importorskip("pyarrow")
+    import kzanalysis.tokenize
+
     report.share_inputs(config.RAW_DIR, out_dir=tmp_path)
     inputs = report.run_inputs(config.RAW_DIR, out_dir=tmp_path)
     units = kz.body_paragraphs(inputs.paragraphs())
-    shared = inputs.sentences(units)
-    pd.testing.assert_frame_equal(shared, kz.sentences(units))
+    expected = kz.sentences(units)
+    with monkeypatch.context() as patch:  # read from the shared file, not split again
+        patch.setattr(kzanalysis.tokenize, "sentences", lambda *a, **k: pytest.fail("split again"))
+        shared = inputs.sentences(units)
+    pd.testing.assert_frame_equal(shared, expected)
     used = shared["splitter"].iloc[0]
     other = "punkt_tab" if used == "punkt_abbrev" else "punkt_abbrev"
     assert inputs.sentences(units, splitter=used).equals(shared)

@@ -294,13 +294,23 @@ def test_large_corpus_chooses_k_on_a_sample_and_fits_every_paragraph() -> None:
 def test_runs_on_workers_give_the_model_of_one_process(monkeypatch: pytest.MonkeyPatch, n_topics, selection_sample
                                                        ) -> None:
     """Restarts and the cross-check fitted in two worker processes: the same selection, runs and weights."""
+    import kzanalysis.parallel
     from kzanalysis.topics import fit
 
     units = _themed_units(40)[["doc_id", "para_id", "text"]]  # 120 paragraphs
     options = dict(n_topics=n_topics, k_values=range(2, 6), n_restarts=3, selection_sample=selection_sample)
     here = topics.fit_topics(units, **options, n_jobs=1)
     monkeypatch.setattr(fit, "PARALLEL_MIN_PARAGRAPHS", 0)
+    spread_out = []
+    run_chunks = kzanalysis.parallel.run_chunks
+
+    def counted(function, source, bounds, options, *, n_jobs, **rest):
+        spread_out.append(n_jobs)
+        return run_chunks(function, source, bounds, options, n_jobs=n_jobs, **rest)
+
+    monkeypatch.setattr(kzanalysis.parallel, "run_chunks", counted)
     spread = topics.fit_topics(units, **options, n_jobs=2)
+    assert spread_out and all(n == 2 for n in spread_out)  # the runs did go to two workers
     pd.testing.assert_frame_equal(spread.selection, here.selection)
     np.testing.assert_array_equal(spread.run_labels, here.run_labels)
     assert spread.runs == here.runs and spread.run_top_terms == here.run_top_terms

@@ -177,16 +177,6 @@ def _scorable_pairs(
     return row[keep][order], column[keep][order], (bound / np.maximum(total, 1e-300))[keep][order]
 
 
-def _best_first(bound: np.ndarray, unit_a: np.ndarray, unit_b: np.ndarray) -> list[int]:
-    """Positions of sentence pairs grouped by paragraph pair (``unit_a``, ``unit_b``), highest bound first.
-
-    A paragraph pair keeps its best sentence pair; scored in this order, the best comes early and the pairs whose
-    bound is below it are skipped. Equal bounds keep their order, and a tie in score goes to the pair that comes
-    first in the given order: the same pair as scoring every one in that order.
-    """
-    return np.lexsort((np.arange(len(bound)), -bound, unit_b, unit_a)).tolist()
-
-
 def _scored_pairs(pairs: pd.DataFrame, *, min_score: float) -> pd.DataFrame:
     """``doc_a < doc_b``, one row per pair, with its floor: the pair's ``min_score`` column or ``min_score``."""
     if not len(pairs):
@@ -295,21 +285,17 @@ def passage_scores(
             continue
         srows_b = np.concatenate([seg_rows[d] for d in with_segments])
         seg_floor = np.concatenate([np.full(len(seg_rows[d]), floors[d]) for d in with_segments])
-        i, j, bound = _scorable_pairs(coded_segs, srows_a, srows_b, seg_floor)
-        sa, sb = srows_a[i], srows_b[j]
-        ua, ub = seg_unit[sa], seg_unit[sb]
-        won: dict[tuple[int, int], int] = {}
-        for n in _best_first(bound, ua, ub):
-            key = (int(ua[n]), int(ub[n]))
+        for i, j, bound in zip(*_scorable_pairs(coded_segs, srows_a, srows_b, seg_floor)):
+            sa, sb = int(srows_a[i]), int(srows_b[j])
+            key = (int(seg_unit[sa]), int(seg_unit[sb]))
             record = records.get(key)
-            if record is not None and bound[n] < record[1] - 1e-9:  # cannot beat the paragraph pair's best sentences
+            if record is not None and bound < record[1] - 1e-9:  # cannot beat the paragraph pair's best sentences
                 continue
-            score = _dice(coded_segs, int(sa[n]), coded_segs, int(sb[n]), weight_list)
+            score = _dice(coded_segs, sa, coded_segs, sb, weight_list)
             if record is None:  # the paragraphs could not reach the floor as wholes: score them all the same
                 record = records[key] = [_dice(coded_units, key[0], coded_units, key[1], weight_list), 0.0, "", ""]
-            if score > record[1] or (score == record[1] and n < won.get(key, -1)):
-                record[1:] = [score, seg_texts[sa[n]], seg_texts[sb[n]]]
-                won[key] = n
+            if score > record[1]:
+                record[1:] = [score, seg_texts[sa], seg_texts[sb]]
     # a paragraph pair listed on its whole-paragraph score may have had its sentence pairs skipped (none could
     # reach the floor): score them now, so that segment_score is the best sentence pair's for every listed row
     seg_start = np.searchsorted(seg_unit, np.arange(len(ordered) + 1))
@@ -322,15 +308,12 @@ def passage_scores(
         if len(seg_a) == 0 or len(seg_b) == 0:
             continue
         record[1:] = [0.0, "", ""]
-        i, j, bound = _scorable_pairs(coded_segs, seg_a, seg_b, np.zeros(len(seg_b)))
-        first = -1  # position of the best sentence pair so far (none yet)
-        for n in _best_first(bound, np.zeros(len(i)), np.zeros(len(i))):
-            if bound[n] < record[1] - 1e-9:
-                break  # the rest have lower bounds still
-            score = _dice(coded_segs, int(seg_a[i[n]]), coded_segs, int(seg_b[j[n]]), weight_list)
-            if score > record[1] or (score == record[1] and n < first):
-                record[1:] = [score, seg_texts[seg_a[i[n]]], seg_texts[seg_b[j[n]]]]
-                first = n
+        for i, j, bound in zip(*_scorable_pairs(coded_segs, seg_a, seg_b, np.zeros(len(seg_b)))):
+            if bound < record[1] - 1e-9:
+                continue
+            score = _dice(coded_segs, int(seg_a[i]), coded_segs, int(seg_b[j]), weight_list)
+            if score > record[1]:
+                record[1:] = [score, seg_texts[seg_a[i]], seg_texts[seg_b[j]]]
     if not records:
         return empty
     keys = sorted(records)
