@@ -105,6 +105,47 @@ def test_nearest_neighbours_keep_the_most_similar_document() -> None:
     assert pairs.values.tolist() == [["a", "b"]]
 
 
+def _brute_neighbours(matrix: np.ndarray, n: int, min_cosine: float, allowed: np.ndarray) -> set[tuple[int, int]]:
+    """Each row's ``n`` highest full cosines among the ``allowed`` rows, ties to the lower column, as sorted pairs."""
+    cosine = matrix @ matrix.T
+    found = set()
+    for row in range(len(matrix)):
+        cols = [c for c in range(len(matrix)) if c != row and allowed[row, c] and cosine[row, c] >= min_cosine]
+        for col in sorted(cols, key=lambda c: (-cosine[row, c], c))[:n]:
+            found.add((min(row, col), max(row, col)))
+    return found
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_neighbour_search_through_rarer_terms_ranks_by_the_full_cosine(seed: int) -> None:
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(seed)
+    dense = rng.random((40, 30)) * (rng.random((40, 30)) < 0.15)
+    dense[:, :3] = rng.random((40, 3)) + 0.5  # three terms every document has
+    dense /= np.linalg.norm(dense, axis=1, keepdims=True)
+    ids = np.array([f"d{i:02d}" for i in range(40)])
+
+    def found(frame: pd.DataFrame) -> set[tuple[int, int]]:
+        return {(int(a[1:]), int(b[1:])) for a, b in frame.itertuples(index=False)}
+
+    everything = np.ones((40, 40), dtype=bool)
+    exact = overlap.neighbor_candidates(sp.csr_matrix(dense), ids, n_neighbors=3, min_cosine=0.3)
+    assert found(exact) == _brute_neighbours(dense, 3, 0.3, everything)
+    rare = dense * ((dense > 0).sum(axis=0) <= 20)
+    shares_rare = (rare @ rare.T) > 0
+    pruned = overlap.neighbor_candidates(sp.csr_matrix(dense), ids, n_neighbors=3, min_cosine=0.3,
+                                         max_term_docs=20)
+    pool = overlap.NEIGHBOR_POOL * 3
+    allowed = np.zeros_like(shares_rare)
+    for row in range(40):  # the pool: the rows with the highest cosine on rarer terms
+        scores = rare[row] @ rare.T
+        cols = [c for c in range(40) if c != row and shares_rare[row, c]]
+        allowed[row, sorted(cols, key=lambda c: (-scores[c], c))[:pool]] = True
+    assert found(pruned) == _brute_neighbours(dense, 3, 0.3, allowed)
+    assert found(pruned) != found(exact)  # the common terms moved some neighbours: the test compares something
+
+
 def test_candidate_method_is_checked() -> None:
     with pytest.raises(ValueError, match="method must be"):
         overlap.candidate_pairs(units_of(a="x y z", b="x y z"), method="every")  # type: ignore[arg-type]

@@ -54,6 +54,17 @@ capitalised is a name with its title ("Senate Minority Leader Chuck Schumer", "R
 Putin"), which any two stories of one beat share, and does not count."""
 MIN_NEIGHBOR_COSINE = 0.05
 """Nearest neighbours below this cosine are not candidates; below it a cosine counts as 0 in a document's beat."""
+MAX_NEIGHBOR_TERM_DOCS = 1000
+"""Nearest neighbours are looked for through the words of at most this many documents, then ranked by their full
+cosine. A word in more documents than this ("government", "said", a beat's recurring names) does not single out one
+story's coverage; two reports of one story share rarer ones (its names, figures and quoted words). Up to this many
+documents no word is left out and the search is exact; above it each document meets only the documents that share
+one of its rarer words, at most this many per word, so the cost grows with the corpus and not with its square
+(``benchmarks/neighbor_search.py`` times both, and measures on the two labelled corpora what the search misses
+when the cap is as small a share of the corpus as 1,000 is of 33,000 documents)."""
+NEIGHBOR_POOL = 3
+"""Above :data:`MAX_NEIGHBOR_TERM_DOCS` documents, this many times ``n_neighbors`` documents with the highest cosine
+on rarer words are ranked by their full cosine."""
 MIN_SAME_EVENT_COSINE = 0.1
 """No pair below this document cosine is ``same_event``, however far above the two documents' beats it lies: in
 the two labelled corpora of ``benchmarks/real_corpora.py`` the lowest cosine of a same-story pair is 0.14 (BASIL)

@@ -7,8 +7,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ._base import (
-    CandidateMethod, MAX_ALL_PAIRS_DOCS, MIN_NEIGHBOR_COSINE, SHINGLE_SIZE, _SHINGLE_BASE, _mix64,
-    _ordered_units, _pairs_frame, _remembered_for_units,
+    CandidateMethod, MAX_ALL_PAIRS_DOCS, MAX_NEIGHBOR_TERM_DOCS, MIN_NEIGHBOR_COSINE, NEIGHBOR_POOL,
+    SHINGLE_SIZE, _SHINGLE_BASE, _mix64, _ordered_units, _pairs_frame, _remembered_for_units,
 )
 from .sketch import minhash_signatures, shingles
 
@@ -103,18 +103,23 @@ def lsh_candidates(signatures: np.ndarray, doc_ids: np.ndarray, *, bands: int = 
 
 def neighbor_candidates(
     matrix: sp.csr_matrix, doc_ids: np.ndarray, *, n_neighbors: int = 10, min_cosine: float = MIN_NEIGHBOR_COSINE,
-    chunk_size: int = 2000,
+    max_term_docs: int = MAX_NEIGHBOR_TERM_DOCS, chunk_size: int = 2000,
 ) -> pd.DataFrame:
     """Candidate pairs from sparse nearest neighbours: each document's most similar documents by cosine.
 
     Rows are compared a chunk at a time (``chunk_size`` x ``n_documents`` sparse products), so no dense
-    document x document matrix is ever built.
+    document x document matrix is ever built. When a term occurs in more than ``max_term_docs`` documents,
+    neighbours are looked for through the rarer terms only: the :data:`NEIGHBOR_POOL` x ``n_neighbors``
+    documents with the highest cosine on rarer terms are ranked by their full cosine
+    (:data:`MAX_NEIGHBOR_TERM_DOCS` says why; up to that many documents the search is exact).
 
     Args:
-        matrix: L2-normalised CSR rows (e.g. ``kz.tfidf(...).matrix``), one per ``doc_ids`` entry.
+        matrix: L2-normalised CSR rows with no negative weight (e.g. ``kz.tfidf(...).matrix``), one per
+            ``doc_ids`` entry.
         doc_ids: The row ids.
         n_neighbors: Neighbours kept per document.
         min_cosine: Neighbours below this cosine are dropped.
+        max_term_docs: Terms in more documents than this are not searched through.
         chunk_size: Rows per sparse product.
 
     Returns:
@@ -124,27 +129,70 @@ def neighbor_candidates(
         >>> m = sp.csr_matrix(np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]]))
         >>> neighbor_candidates(m, np.array(["a", "b", "c"]), n_neighbors=1).values.tolist()
         [['a', 'b'], ['b', 'c']]
+        >>> neighbor_candidates(m, np.array(["a", "b", "c"]), n_neighbors=1, max_term_docs=1).values.tolist()
+        []
     """
+    matrix = sp.csr_matrix(matrix)
+    doc_freq = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    pruned = doc_freq.size > 0 and doc_freq.max() > max_term_docs
+    searched = _without_terms(matrix, doc_freq > max_term_docs) if pruned else matrix
     first: list[np.ndarray] = []
     second: list[np.ndarray] = []
-    transposed = matrix.T.tocsc()
+    transposed = searched.T.tocsc()
     for start in range(0, matrix.shape[0], chunk_size):
-        product = (matrix[start:start + chunk_size] @ transposed).tocsr()
-        for row in range(product.shape[0]):
-            lo, hi = product.indptr[row], product.indptr[row + 1]
-            cols, vals = product.indices[lo:hi], product.data[lo:hi]
-            keep = (cols != start + row) & (vals >= min_cosine)
-            cols, vals = cols[keep], vals[keep]
-            if len(cols) > n_neighbors:
-                top = np.lexsort((cols, -vals))[:n_neighbors]
-                cols = cols[top]
-            first.append(np.full(len(cols), start + row))
-            second.append(cols)
+        product = (searched[start:start + chunk_size] @ transposed).tocsr()
+        i, j = _row_tops(product, start, n_neighbors * NEIGHBOR_POOL if pruned else n_neighbors,
+                         min_cosine=-np.inf if pruned else min_cosine)
+        if pruned:  # rank the pool by the full cosine
+            full = np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel()
+            i, j = _ranked(i, j, full, n_neighbors, min_cosine=min_cosine)
+        first.append(i)
+        second.append(j)
     if not first or not sum(len(c) for c in first):
         return pd.DataFrame({"doc_a": pd.Series(dtype=str), "doc_b": pd.Series(dtype=str)})
     i = np.concatenate(first)
     j = np.concatenate(second)
     return _pairs_frame(doc_ids[i].tolist(), doc_ids[j].tolist())
+
+
+def _without_terms(matrix: sp.csr_matrix, drop: np.ndarray) -> sp.csr_matrix:
+    """``matrix`` with the columns where ``drop`` is true emptied (same shape, no explicit zeros)."""
+    kept = matrix.copy()
+    kept.data[drop[kept.indices]] = 0
+    kept.eliminate_zeros()
+    return kept
+
+
+def _row_tops(product: sp.csr_matrix, start: int, n: int, *, min_cosine: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's ``n`` highest columns at or above ``min_cosine``, itself left out (row ``r`` is document
+    ``start + r``); ties go to the lower column."""
+    first: list[np.ndarray] = []
+    second: list[np.ndarray] = []
+    for row in range(product.shape[0]):
+        lo, hi = product.indptr[row], product.indptr[row + 1]
+        cols, vals = product.indices[lo:hi], product.data[lo:hi]
+        keep = (cols != start + row) & (vals >= min_cosine)
+        cols, vals = cols[keep], vals[keep]
+        if len(cols) > n:
+            cols = cols[np.lexsort((cols, -vals))[:n]]
+        first.append(np.full(len(cols), start + row))
+        second.append(cols)
+    if not first:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(first), np.concatenate(second)
+
+
+def _ranked(i: np.ndarray, j: np.ndarray, value: np.ndarray, n: int, *,
+            min_cosine: float) -> tuple[np.ndarray, np.ndarray]:
+    """Of the pairs ``(i, j)``, each ``i``'s ``n`` with the highest ``value`` at or above ``min_cosine`` (ties go
+    to the lower ``j``)."""
+    keep = value >= min_cosine
+    i, j, value = i[keep], j[keep], value[keep]
+    order = np.lexsort((j, -value, i))
+    i, j = i[order], j[order]
+    starts = np.flatnonzero(np.concatenate([[True], i[1:] != i[:-1]])) if len(i) else np.zeros(0, dtype=np.int64)
+    rank = np.arange(len(i)) - np.repeat(starts, np.diff(np.append(starts, len(i))))
+    return i[rank < n], j[rank < n]
 
 
 def _doc_features(units: pd.DataFrame, *, k: int):
