@@ -811,6 +811,35 @@ def test_each_document_gets_its_detected_language_and_metadata_language_wins(tmp
     assert kept["doc_id"].tolist() == ["en"] and skipped[["doc_id", "language"]].values.tolist() == [["de", "de"]]
 
 
+def test_languages_detected_on_workers_are_the_languages_detected_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from kzanalysis import languages, parallel
+
+    texts = ["Police detained dozens of protesters near the main square on Tuesday.",
+             "Die Polizei nahm am Dienstag Dutzende Demonstranten am Hauptplatz fest.",
+             "La police a interpellé des dizaines de manifestants mardi près de la place.", "2022 - 01 - 05"] * 3
+    path = tmp_path / "articles.jsonl"
+    path.write_text("".join(json.dumps({"doc_id": f"d{i:02d}", "text": t}) + "\n" for i, t in enumerate(texts)),
+                    encoding="utf-8")
+    here = kz.load_corpus(path)
+    calls: list[int] = []
+    run_chunks = parallel.run_chunks
+
+    def spy(*args, n_jobs: int, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(n_jobs)
+        return run_chunks(*args, n_jobs=n_jobs, **kwargs)
+
+    monkeypatch.setattr(parallel, "run_chunks", spy)
+    monkeypatch.setattr(languages, "PARALLEL_MIN_TEXTS", 2)
+    monkeypatch.setattr(languages, "CHUNK_TEXTS", 5)
+    there = kz.load_corpus(path, n_jobs=2)
+    assert calls == [2]
+    pd.testing.assert_frame_equal(here, there)
+    assert here["detected_language"].tolist()[:4] == ["en", "de", "fr", ""]
+
+
 def test_check_corpus_checks_without_detecting_languages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A check reads and checks every record but does not detect languages (a quarter of loading 10,000 articles)."""
     import kzanalysis.languages

@@ -64,8 +64,10 @@ def _outside(folder: Path, file: str) -> bool:
     return not (root / file).resolve().is_relative_to(root)
 
 
-def _corpus_table(records: list[dict[str, Any]], metadata_columns: list[str]) -> pd.DataFrame:
-    """The corpus frame from checked records: corpus columns, then metadata columns, sorted by doc_id."""
+def _corpus_table(records: list[dict[str, Any]], metadata_columns: list[str], *,
+                  n_jobs: int | None = None) -> pd.DataFrame:
+    """The corpus frame from checked records: corpus columns, then metadata columns, sorted by doc_id; languages
+    detected on ``n_jobs`` workers."""
     extra = [column for column in metadata_columns if column not in CORPUS_COLUMNS]
     if "outlet" not in extra:
         extra.append("outlet")
@@ -75,9 +77,9 @@ def _corpus_table(records: list[dict[str, Any]], metadata_columns: list[str]) ->
     for column in extra:  # a column only some records have (a page's title, an export's field) is blank elsewhere
         corpus[column] = corpus[column].where(corpus[column].notna(), "")
     corpus["outlet"] = [UNKNOWN_OUTLET if not _cell(value) else value for value in corpus["outlet"]]
-    from kzanalysis.languages import detect_language
+    from kzanalysis.languages import detect_languages
 
-    corpus["detected_language"] = [detect_language(text) for text in corpus["text"]]
+    corpus["detected_language"] = detect_languages(corpus["text"].tolist(), n_jobs=n_jobs)
     return corpus.sort_values("doc_id", kind="stable").reset_index(drop=True)
 
 

@@ -40,11 +40,13 @@ class _Scan(NamedTuple):
     problems: list[str]
 
 
-def _scan(path: Path | str, metadata: Path | str | pd.DataFrame | None, *, build: bool = True) -> _Scan:
+def _scan(path: Path | str, metadata: Path | str | pd.DataFrame | None, *, build: bool = True,
+          n_jobs: int | None = None) -> _Scan:
     """Check a corpus folder, collecting every problem instead of stopping at the first.
 
     Raises CorpusError only when ``path`` is not an existing folder. ``corpus`` is built only when
-    there are no problems and ``build`` (otherwise it is an empty frame; a check needs no languages).
+    there are no problems and ``build`` (otherwise it is an empty frame; a check needs no languages), its
+    languages detected on ``n_jobs`` workers.
     """
     folder = Path(path)
     if not folder.exists():
@@ -83,7 +85,7 @@ def _scan(path: Path | str, metadata: Path | str | pd.DataFrame | None, *, build
     if problems or records is None or not build:
         corpus = pd.DataFrame(columns=[*CORPUS_COLUMNS, "outlet"])
     else:
-        corpus = _corpus_table(records, meta.columns if meta is not None else [])
+        corpus = _corpus_table(records, meta.columns if meta is not None else [], n_jobs=n_jobs)
     return _Scan(corpus, report, problems)
 
 

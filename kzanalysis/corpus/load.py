@@ -23,6 +23,7 @@ def load_corpus(
     metadata: Path | str | pd.DataFrame | None = None,
     text_column: str | None = None,
     id_column: str | None = None,
+    n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """Load a folder of ``.txt`` articles, one per file, into one table.
 
@@ -46,6 +47,9 @@ def load_corpus(
             path to a metadata CSV, or a DataFrame with the same columns.
         text_column: For a file of articles: the column holding the text (default: a common name).
         id_column: For a file of articles: the column holding the id (default: a common name).
+        n_jobs: Workers for detecting each document's language (``detected_language``), with scikit-learn's
+            meaning: ``-1`` all cores; ``None`` one, or a cluster's threads after
+            :func:`kzanalysis.parallel.use_scheduler`. Workers start from 2,000 documents on.
 
     Returns:
         One row per document, sorted by ``doc_id``, with columns ``doc_id``, ``file``, ``text``,
@@ -66,11 +70,11 @@ def load_corpus(
     if Path(path).is_file() and Path(path).suffix.lower() in TABLE_SUFFIXES:
         if metadata is not None:
             raise CorpusError(f"{Path(path).name}: a table file carries its own metadata columns; pass metadata=None")
-        return load_article_table(path, text_column=text_column, id_column=id_column)
+        return load_article_table(path, text_column=text_column, id_column=id_column, n_jobs=n_jobs)
     if text_column is not None or id_column is not None:
         raise CorpusError(f"{path}: text_column and id_column are for a file of articles (.csv, .jsonl, .parquet); "
                           "a folder's ids come from its metadata.csv or file names")
-    scan = _scan(path, metadata)
+    scan = _scan(path, metadata, n_jobs=n_jobs)
     if scan.problems:
         message = scan.problems[0]
         if len(scan.problems) > 1:

@@ -92,7 +92,7 @@ def _jsonl_records(data: bytes, name: str) -> list[tuple[int, dict[str, Any] | N
 
 
 def load_article_table(path: Path | str, *, text_column: str | None = None,
-                       id_column: str | None = None) -> pd.DataFrame:
+                       id_column: str | None = None, n_jobs: int | None = None) -> pd.DataFrame:
     """Load one file of articles: JSON Lines, Parquet, or a CSV export from a news database.
 
     Each record needs a non-empty text: the ``text_column`` (default: the first of :data:`TEXT_COLUMNS`
@@ -108,6 +108,7 @@ def load_article_table(path: Path | str, *, text_column: str | None = None,
             semicolon or tab), or a ``.parquet`` file (needs ``pip install 'kzanalysis[parquet]'``).
         text_column: The column holding the article text.
         id_column: The column holding the document id.
+        n_jobs: Workers for detecting languages, with scikit-learn's meaning.
 
     Returns:
         The same table as :func:`load_corpus`: one row per article, sorted by ``doc_id``, columns
@@ -127,7 +128,7 @@ def load_article_table(path: Path | str, *, text_column: str | None = None,
         >>> load_article_table(path)[["doc_id", "file", "outlet", "title"]].values.tolist()
         [['7', 'export.csv#2', 'Harbour Gazette', 'Strike']]
     """
-    return _corpus_table(*_article_rows(path, text_column=text_column, id_column=id_column))
+    return _corpus_table(*_article_rows(path, text_column=text_column, id_column=id_column), n_jobs=n_jobs)
 
 
 def _article_rows(path: Path | str, *, text_column: str | None,

@@ -77,7 +77,7 @@ def share_inputs(
     folder = Path(out_dir) / SHARED_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     if corpus is None:
-        corpus = load_corpus(corpus_dir, metadata=metadata, text_column=text_column, id_column=id_column)
+        corpus = load_corpus(corpus_dir, metadata=metadata, text_column=text_column, id_column=id_column, n_jobs=-1)
     tables = {"corpus": corpus, **_shared_tables(corpus, n_jobs=-1)}
     for name in _TABLES:
         partial = folder / f"{name}.parquet.partial"
