@@ -214,9 +214,6 @@ def story_groups(relations: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     ordered = _ordered_units(units)
     languages = _languages_by_doc(ordered)
     doc_ids = sorted(ordered["doc_id"].unique())
-    n_terms = {doc: len({term for t in text if isinstance(t, str)
-                         for term in analysis_tokens(t, language=languages.get(doc, "en"))})
-               for doc, text in ordered.groupby("doc_id", sort=False)["text"]}
     pairs = relations.assign(doc_a=relations["doc_a"].astype(str), doc_b=relations["doc_b"].astype(str))
     translated = (pairs["translated"] if "translated" in pairs.columns
                   else pairs.get("relation", pd.Series("", index=pairs.index)) == "translated_copy")
@@ -256,6 +253,13 @@ def story_groups(relations: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     stories_of: dict[str, list[str]] = {}
     for d in doc_ids:
         stories_of.setdefault(find(d), []).append(d)
+    # only a document with company needs its terms counted (a story or event of one is named after it)
+    counted = {d for members in stories_of.values() if len(members) > 1 for d in members}
+    counted |= {d for d in doc_ids if len(group[d]) > 1}
+    texts = ordered[ordered["doc_id"].isin(counted)]
+    n_terms = {doc: len({term for t in text if isinstance(t, str)
+                         for term in analysis_tokens(t, language=languages.get(doc, "en"))})
+               for doc, text in texts.groupby("doc_id", sort=False)["text"]}
     story_id = {d: _fullest(members, n_terms) for members in stories_of.values() for d in members}
     event_id = {d: _fullest(sorted(group[d]), n_terms) for d in doc_ids}
     table = pd.DataFrame({"doc_id": doc_ids, "story_id": [story_id[d] for d in doc_ids],
