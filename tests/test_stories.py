@@ -159,6 +159,18 @@ def test_events_do_not_chain_through_one_loose_pair() -> None:
     assert (table["story_size"] == 1).all()
 
 
+def test_stories_and_events_are_named_after_their_fullest_version() -> None:
+    relations = pd.DataFrame({"doc_a": ["a", "c"], "doc_b": ["b", "d"], "cosine": [0.9, 0.5],
+                              "jaccard": [0.8, 0.0], "same_story": [True, True], "translated": False})
+    units = pd.DataFrame({"doc_id": list("abcde"), "para_id": 0, "text": [
+        "Troops in Almaty.", "Troops guarded the airport in Almaty on Thursday.", "Prices rose.",
+        "Fuel prices rose sharply across the western regions.", "A lone report."]})
+    table = overlap.story_groups(relations, units).set_index("doc_id")
+    # the copy b and the event member d have more content words than a and c: the later id names the group
+    assert table["story_id"].tolist() == ["b", "b", "c", "d", "e"]
+    assert table["event_id"].tolist() == ["b", "b", "d", "d", "e"]
+
+
 def test_small_corpora_use_the_small_corpus_cosine_and_shared_names() -> None:
     assert "too few" in overlap.same_event_rule(5) and "beats" in overlap.same_event_rule(500)
 

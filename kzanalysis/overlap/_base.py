@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,9 @@ import pandas as pd
 from .. import config
 from ..languages import unit_languages
 from ..tokenize import analysis_tokens
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 
 Relation = Literal["near_duplicate", "translated_copy", "shared_passages", "same_event", "unrelated"]
@@ -273,6 +276,11 @@ def _mix64(values: np.ndarray) -> np.ndarray:
         z *= np.uint64(0x94D049BB133111EB)
         z ^= z >> np.uint64(31)
     return z
+
+
+def _row_dots(matrix: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """The dot product of rows ``i[n]`` and ``j[n]`` for every ``n``: their cosine for L2-normalised rows."""
+    return np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel()
 
 
 def _pairs_frame(doc_a: list[str], doc_b: list[str]) -> pd.DataFrame:

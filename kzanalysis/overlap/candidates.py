@@ -8,7 +8,7 @@ import scipy.sparse as sp
 
 from ._base import (
     CandidateMethod, MAX_ALL_PAIRS_DOCS, MAX_NEIGHBOR_TERM_DOCS, MIN_NEIGHBOR_COSINE, NEIGHBOR_POOL,
-    SHINGLE_SIZE, _SHINGLE_BASE, _mix64, _ordered_units, _pairs_frame, _remembered_for_units,
+    SHINGLE_SIZE, _SHINGLE_BASE, _mix64, _ordered_units, _pairs_frame, _remembered_for_units, _row_dots,
 )
 from .sketch import minhash_signatures, shingles
 
@@ -144,8 +144,7 @@ def neighbor_candidates(
         i, j = _row_tops(product, start, n_neighbors * NEIGHBOR_POOL if pruned else n_neighbors,
                          min_cosine=-np.inf if pruned else min_cosine)
         if pruned:  # rank the pool by the full cosine
-            full = np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel()
-            i, j = _ranked(i, j, full, n_neighbors, min_cosine=min_cosine)
+            i, j = _ranked(i, j, _row_dots(matrix, i, j), n_neighbors, min_cosine=min_cosine)
         first.append(i)
         second.append(j)
     if not first or not sum(len(c) for c in first):
@@ -190,8 +189,7 @@ def _ranked(i: np.ndarray, j: np.ndarray, value: np.ndarray, n: int, *,
     i, j, value = i[keep], j[keep], value[keep]
     order = np.lexsort((j, -value, i))
     i, j = i[order], j[order]
-    starts = np.flatnonzero(np.concatenate([[True], i[1:] != i[:-1]])) if len(i) else np.zeros(0, dtype=np.int64)
-    rank = np.arange(len(i)) - np.repeat(starts, np.diff(np.append(starts, len(i))))
+    rank = np.arange(len(i)) - np.searchsorted(i, i)  # place within its i's run (i is sorted)
     return i[rank < n], j[rank < n]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._base import _DECIMALS, _ordered_units, PAIR_COLUMNS, _pairs_frame, SHINGLE_SIZE
+from ._base import _DECIMALS, _ordered_units, PAIR_COLUMNS, _pairs_frame, _row_dots, SHINGLE_SIZE
 from .candidates import _doc_features, candidate_pairs
 from .sketch import Shingles
 
@@ -46,7 +46,7 @@ def pair_measures(units: pd.DataFrame, pairs: pd.DataFrame | None = None, *, k: 
         raise ValueError(f"pairs name documents with no body text in units: {unknown[:5]}")
     i = pairs["doc_a"].map(position).to_numpy()
     j = pairs["doc_b"].map(position).to_numpy()
-    cosine = np.asarray(features.matrix[i].multiply(features.matrix[j]).sum(axis=1)).ravel()
+    cosine = _row_dots(features.matrix, i, j)
     result = pairs.assign(cosine=np.clip(cosine, 0.0, 1.0), **_shingle_overlap(sh, i, j))
     return result.round(_DECIMALS)[list(PAIR_COLUMNS)]
 
