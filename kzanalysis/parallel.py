@@ -158,7 +158,11 @@ def run_chunks(
         if _CLIENT is not None:
             from distributed import as_completed
 
-            futures = [_CLIENT.submit(function, _take(source, a, b), *options, pure=False) for a, b in bounds]
+            # an option that is not a plain value (coded passages, a weight array) goes to each worker once, not
+            # inside every task
+            shared = [option if isinstance(option, (int, float, str, bool, type(None)))
+                      else _CLIENT.scatter([option], broadcast=True, hash=False)[0] for option in options]
+            futures = [_CLIENT.submit(function, _take(source, a, b), *shared, pure=False) for a, b in bounds]
             for _ in progress(as_completed(futures), total=len(futures), desc=desc, enabled=show):
                 pass
             return _CLIENT.gather(futures)

@@ -199,6 +199,31 @@ def test_a_score_floor_skips_only_pairs_below_it(seed_units: pd.DataFrame) -> No
     assert (mixed.loc[~is_cnn, "score"] >= 0.45).all()
 
 
+def test_passages_scored_on_workers_are_the_scores_of_one_process(
+        seed_units: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kzanalysis import parallel
+    from kzanalysis.overlap import passages
+
+    docs = sorted(seed_units["doc_id"].unique())
+    pairs = pd.DataFrame([(a, b) for a in docs for b in docs if a < b], columns=["doc_a", "doc_b"])
+    pairs = pairs.assign(min_score=[0.0 if (a, b) == (CNN_A, CNN_B) else 0.45 for a, b in zip(pairs.doc_a, pairs.doc_b)])
+    here = overlap.passage_scores(seed_units, pairs, n_jobs=1)
+    calls: list[tuple[int, int]] = []
+    run_chunks = parallel.run_chunks
+
+    def spy(function, source, bounds, *args, n_jobs: int, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append((n_jobs, len(bounds)))
+        return run_chunks(function, source, bounds, *args, n_jobs=n_jobs, **kwargs)
+
+    monkeypatch.setattr(passages, "run_chunks", spy)
+    monkeypatch.setattr(passages, "PARALLEL_MIN_PAIRS", 2)
+    monkeypatch.setattr(passages, "CHUNK_BLOCKS", 1)
+    there = overlap.passage_scores(seed_units, pairs, n_jobs=2)
+    assert calls == [(2, len(docs) - 1)]  # one chunk per document that has a partner after it
+    assert len(here) > 0 and (here["segment_score"] > 0).any()
+    pd.testing.assert_frame_equal(here, there)
+
+
 def test_relations_do_not_depend_on_scoring_every_pair(seed_units: pd.DataFrame) -> None:
     full = overlap.source_overlap(seed_units, all_scores=True)
     lean = overlap.source_overlap(seed_units, all_scores=False)

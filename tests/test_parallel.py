@@ -52,11 +52,16 @@ def planted_2000() -> pd.DataFrame:
     return synthetic.make_corpus(2000, words_per_doc=150, random_state=0).articles
 
 
-def test_a_local_dask_cluster_gives_the_same_tables_as_this_machine(planted_2000: pd.DataFrame) -> None:
+def test_a_local_dask_cluster_gives_the_same_tables_as_this_machine(
+        planted_2000: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("distributed")
+    from kzanalysis.overlap import passages
+
     units = kz.body_paragraphs(kz.paragraphs(planted_2000))
     here_pairs = overlap.near_duplicates(planted_2000, n_jobs=1)
     here_features = kz.tfidf(units, grain="document", n_jobs=1)
+    here_scores = overlap.passage_scores(units, here_pairs, n_jobs=1)
+    monkeypatch.setattr(passages, "PARALLEL_MIN_PAIRS", 0)
     try:
         where = parallel.use_scheduler("local")
         assert "Dask cluster" in where and parallel.cluster_threads() == parallel.LOCAL_CLUSTER_WORKERS
@@ -66,8 +71,9 @@ def test_a_local_dask_cluster_gives_the_same_tables_as_this_machine(planted_2000
         with get_task_stream() as tasks:
             cluster_pairs = overlap.near_duplicates(planted_2000, parallel_min_docs=0)
             cluster_features = kz.tfidf(units, grain="document", parallel_min_texts=0)
+            cluster_scores = overlap.passage_scores(units, here_pairs)
         ran = {task["key"].split("-")[0] for task in tasks.data}
-        assert {"_sketch_corpus", "_tokenize_chunk"} <= ran  # the chunks ran as tasks on the cluster
+        assert {"_sketch_corpus", "_tokenize_chunk", "_score_blocks"} <= ran  # the chunks ran as tasks on the cluster
     finally:
         parallel.use_scheduler(None)
     assert len(here_pairs) > 0
@@ -75,6 +81,8 @@ def test_a_local_dask_cluster_gives_the_same_tables_as_this_machine(planted_2000
     assert (here_features.terms == cluster_features.terms).all()
     assert (here_features.matrix != cluster_features.matrix).nnz == 0
     pd.testing.assert_frame_equal(here_features.ids, cluster_features.ids)
+    assert len(here_scores) > len(here_pairs)
+    pd.testing.assert_frame_equal(here_scores, cluster_scores)
 
 
 @pytest.mark.slow

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..parallel import chunk_bounds, run_chunks, workers
 from ..quotations import quote_spans
 from ._base import (
     MIN_NEAR_DUPLICATE_SCORE, MIN_PASSAGE_SCORE, MIN_QUOTE_CHARS, MIN_SEGMENT_TERMS, SCORE_COLUMNS,
@@ -74,6 +75,12 @@ def segments(units: pd.DataFrame, *, min_terms: int = MIN_SEGMENT_TERMS, splitte
     return frame[list(SEGMENT_COLUMNS)].reset_index(drop=True)
 
 
+PARALLEL_MIN_PAIRS = 2000
+"""Below this many document pairs, passages are scored in one process (starting workers costs more)."""
+CHUNK_BLOCKS = 500
+"""Documents per chunk of passage scoring (each with all its partners): bounds a chunk's memory and lets the
+work spread evenly over the workers."""
+
 _HALF_UNIT = 0.5 * 10.0 ** -_DECIMALS
 """Half the last digit scores are rounded to: a score this far below a floor still rounds up to it."""
 
@@ -81,22 +88,31 @@ _HALF_UNIT = 0.5 * 10.0 ** -_DECIMALS
 class _Coded:
     """Term sequences coded as integers, with idf weights, and row x term matrices for prefiltering.
 
-    ``binary`` marks which terms a row has; ``weighted`` holds each term's weight times its count in the row.
+    Row ``i``'s codes are ``values[starts[i]:starts[i + 1]]`` (one flat array: a list of Python ints per row
+    costs nine times the memory); ``totals`` holds each row's total weight; ``binary`` marks which terms a row
+    has; ``weighted`` holds each term's weight times its count in the row.
     """
 
     def __init__(self, term_lists: list[list[str]], vocabulary: dict[str, int], weights: np.ndarray) -> None:
-        self.lists = [[vocabulary[t] for t in terms] for terms in term_lists]
-        self.codes = [np.asarray(codes, dtype=np.int64) for codes in self.lists]
-        self.totals = np.asarray([weights[c].sum() for c in self.codes], dtype=np.float64)
-        rows = np.repeat(np.arange(len(self.codes)), [len(c) for c in self.codes])
-        columns = np.concatenate(self.codes) if self.codes else np.zeros(0, dtype=np.int64)
-        counts = sp.csr_matrix((np.ones(len(columns)), (rows, columns)), shape=(len(self.codes), len(vocabulary)))
+        lengths = np.fromiter(map(len, term_lists), dtype=np.int64, count=len(term_lists))
+        self.starts = np.zeros(len(term_lists) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=self.starts[1:])
+        self.values = np.fromiter((vocabulary[t] for terms in term_lists for t in terms), dtype=np.int32,
+                                  count=int(self.starts[-1]))
+        self.totals = np.asarray([weights[self.values[a:b]].sum() for a, b in zip(self.starts[:-1], self.starts[1:])],
+                                 dtype=np.float64)
+        counts = sp.csr_matrix((np.ones(len(self.values)), self.values.copy(), self.starts.copy()),
+                               shape=(len(term_lists), len(vocabulary)))  # a term twice in a row: summed below
         counts.sum_duplicates()
         counts.sort_indices()
         self.weighted = counts.multiply(weights[np.newaxis, :]).tocsr()
         self.weighted.sort_indices()
         counts.data[:] = 1.0
         self.binary = counts
+
+    def codes(self, row: int) -> list[int]:
+        """Row ``row``'s term codes as a Python list (the subsequence walks lists: faster than numpy on a few)."""
+        return self.values[self.starts[row]:self.starts[row + 1]].tolist()
 
 
 def _weighted_lcs(a: list[int], b: list[int], weights: list[float]) -> float:
@@ -145,7 +161,7 @@ def _dice(coded_a: _Coded, i: int, coded_b: _Coded, j: int, weights: list[float]
     total = coded_a.totals[i] + coded_b.totals[j]
     if total <= 0:
         return 0.0
-    return 2.0 * _weighted_lcs(coded_a.lists[i], coded_b.lists[j], weights) / total
+    return 2.0 * _weighted_lcs(coded_a.codes(i), coded_b.codes(j), weights) / total
 
 
 def _scorable_pairs(
@@ -177,6 +193,85 @@ def _scorable_pairs(
     return row[keep][order], column[keep][order], (bound / np.maximum(total, 1e-300))[keep][order]
 
 
+def _ranges(bounds: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows ``bounds[n]:bounds[n + 1]`` of each item ``n`` of ``items``, concatenated, and which position in
+    ``items`` each row came from.
+
+    Example:
+        >>> [x.tolist() for x in _ranges(np.array([0, 2, 5, 6]), np.array([2, 0]))]
+        [[5, 0, 1], [0, 1, 1]]
+    """
+    lengths = bounds[items + 1] - bounds[items]
+    owner = np.repeat(np.arange(len(items)), lengths)
+    first = np.cumsum(lengths) - lengths
+    return bounds[items][owner] + np.arange(int(lengths.sum())) - first[owner], owner
+
+
+def _score_blocks(
+    blocks: list[tuple[int, np.ndarray, np.ndarray]], units: _Coded, segs: _Coded, weights: np.ndarray,
+    unit_bounds: np.ndarray, seg_bounds: np.ndarray, seg_unit: np.ndarray,
+) -> np.ndarray:
+    """The scored paragraph pairs of some documents against their partners (the work of :func:`passage_scores`).
+
+    Each block is ``(a, partners, floors)``: a document's position, its partners' positions (in the sorted
+    documents) and each partner's floor. ``unit_bounds`` and ``seg_bounds`` give each document's rows of
+    ``units`` and ``segs``; ``seg_unit`` each segment's paragraph row. A block is worked out on its own (every
+    paragraph pair it lists has a paragraph of its document ``a``), so blocks can go to different workers.
+
+    Returns:
+        One row per scored paragraph pair, columns ``unit_a``, ``unit_b``, ``para_score``, ``segment_score``,
+        ``seg_a``, ``seg_b`` (-1: no segment pair scored), ``floor``, as float64 (the row numbers are exact).
+    """
+    weight_list = weights.tolist()  # the subsequence walks Python lists: faster than numpy on a few terms
+    out: list[list[float]] = []
+    for a, partners, floors in blocks:
+        rows_a = np.arange(unit_bounds[a], unit_bounds[a + 1])
+        rows_b, owner = _ranges(unit_bounds, partners)
+        if len(rows_a) == 0 or len(rows_b) == 0:
+            continue
+        # a record: [unit_a, unit_b, para_score, segment_score, seg_a, seg_b, floor]
+        records: dict[tuple[int, int], list] = {}
+        row_floor = floors[owner]
+        for i, j, _ in zip(*_scorable_pairs(units, rows_a, rows_b, row_floor)):
+            ua, ub = int(rows_a[i]), int(rows_b[j])
+            records[(ua, ub)] = [ua, ub, _dice(units, ua, units, ub, weight_list), 0.0, -1, -1, row_floor[j]]
+        srows_a = np.arange(seg_bounds[a], seg_bounds[a + 1])
+        srows_b, seg_owner = _ranges(seg_bounds, partners)
+        if len(srows_a) and len(srows_b):
+            seg_floor = floors[seg_owner]
+            for i, j, bound in zip(*_scorable_pairs(segs, srows_a, srows_b, seg_floor)):
+                sa, sb = int(srows_a[i]), int(srows_b[j])
+                key = (int(seg_unit[sa]), int(seg_unit[sb]))
+                record = records.get(key)
+                if record is not None and bound < record[3] - 1e-9:  # cannot beat the pair's best sentences
+                    continue
+                score = _dice(segs, sa, segs, sb, weight_list)
+                if record is None:  # the paragraphs could not reach the floor as wholes: score them all the same
+                    record = records[key] = [key[0], key[1], _dice(units, key[0], units, key[1], weight_list),
+                                             0.0, -1, -1, seg_floor[j]]
+                if score > record[3]:
+                    record[3:6] = [score, sa, sb]
+        # a paragraph pair listed on its whole-paragraph score may have had its sentence pairs skipped (none could
+        # reach the floor): score them now, so that segment_score is the best sentence pair's for every listed row
+        for record in records.values():
+            ua, ub, para_score, segment_score, _, _, floor = record
+            if floor <= 0 or para_score < floor - _HALF_UNIT or segment_score >= floor - _HALF_UNIT:
+                continue
+            seg_a = np.arange(*np.searchsorted(seg_unit, [ua, ua + 1]))
+            seg_b = np.arange(*np.searchsorted(seg_unit, [ub, ub + 1]))
+            if len(seg_a) == 0 or len(seg_b) == 0:
+                continue
+            record[3:6] = [0.0, -1, -1]
+            for i, j, bound in zip(*_scorable_pairs(segs, seg_a, seg_b, np.zeros(len(seg_b)))):
+                if bound < record[3] - 1e-9:
+                    continue
+                score = _dice(segs, int(seg_a[i]), segs, int(seg_b[j]), weight_list)
+                if score > record[3]:
+                    record[3:6] = [score, int(seg_a[i]), int(seg_b[j])]
+        out.extend(records.values())
+    return np.asarray(out, dtype=np.float64).reshape(len(out), 7)
+
+
 def _scored_pairs(pairs: pd.DataFrame, *, min_score: float) -> pd.DataFrame:
     """``doc_a < doc_b``, one row per pair, with its floor: the pair's ``min_score`` column or ``min_score``."""
     if not len(pairs):
@@ -198,6 +293,7 @@ def passage_scores(
     min_score: float = 0.0,
     splitter: str = "auto",
     sents: pd.DataFrame | None = None,
+    n_jobs: int | None = -1,
 ) -> pd.DataFrame:
     """Score every paragraph pair of the given document pairs for shared text, robust to rewording and order.
 
@@ -226,6 +322,9 @@ def passage_scores(
             scored in full: the same ``para_score`` and ``segment_score`` as with no floor.
         splitter: Sentence splitter, as in :func:`kzanalysis.sentences`.
         sents: ``kz.sentences(units, splitter=splitter)`` if already computed (split here otherwise).
+        n_jobs: Workers, scikit-learn's meaning (``-1``: all cores, or the cluster's threads after
+            :func:`kzanalysis.parallel.use_scheduler`); one below :data:`PARALLEL_MIN_PAIRS` document pairs. Each
+            worker scores the pairs of whole documents, so the table is the same for any number.
 
     Returns:
         One row per scored paragraph pair, sorted by ``doc_a, para_a, doc_b, para_b``: ``doc_a``, ``para_a``,
@@ -257,84 +356,47 @@ def passage_scores(
     weights = np.asarray([idf.get(t, default) for t in vocabulary], dtype=np.float64)
     coded_units = _Coded(unit_terms, vocabulary, weights)
     coded_segs = _Coded(seg_terms, vocabulary, weights)
-    weight_list = weights.tolist()  # the subsequence walks Python lists: faster than numpy on a few terms
-    unit_rows = ordered.groupby("doc_id", sort=True).indices
-    seg_rows = segs.groupby("doc_id", sort=True).indices if len(segs) else {}
+    del unit_terms, seg_terms, idf, vocabulary
+    # documents by position in sorted order; each one's paragraphs (segments) are one run of rows
+    doc_ids = np.unique(ordered["doc_id"].to_numpy().astype(str))
+    unit_bounds = np.searchsorted(ordered["doc_id"].to_numpy().astype(str), doc_ids, side="left")
+    unit_bounds = np.append(unit_bounds, len(ordered)).astype(np.int64)
+    seg_docs = segs["doc_id"].to_numpy().astype(str)
+    seg_bounds = np.append(np.searchsorted(seg_docs, doc_ids, side="left"), len(segs)).astype(np.int64)
     unit_index = {key: n for n, key in enumerate(zip(ordered["doc_id"], ordered["para_id"]))}
     seg_unit = np.asarray([unit_index[(d, p)] for d, p in zip(segs["doc_id"], segs["para_id"])], dtype=np.int64)
-    doc_ids = ordered["doc_id"].to_numpy()
-    para_ids = ordered["para_id"].to_numpy()
-    seg_texts = segs["text"].tolist()
-    floor_of = dict(zip(zip(pairs["doc_a"], pairs["doc_b"]), pairs["min_score"]))
-    records: dict[tuple[int, int], list] = {}
-    for doc_a, partners in pairs.groupby("doc_a", sort=True)["doc_b"]:
-        # one block per document: its paragraphs against those of all its partners at once
-        partners = [d for d in partners if d in unit_rows]
-        rows_a = unit_rows.get(doc_a)
-        if rows_a is None or not partners:
-            continue
-        floors = {d: float(floor_of[(doc_a, d)]) for d in partners}
-        rows_b = np.concatenate([unit_rows[d] for d in partners])
-        row_floor = np.concatenate([np.full(len(unit_rows[d]), floors[d]) for d in partners])
-        for i, j, _ in zip(*_scorable_pairs(coded_units, rows_a, rows_b, row_floor)):
-            ua, ub = int(rows_a[i]), int(rows_b[j])
-            records[(ua, ub)] = [_dice(coded_units, ua, coded_units, ub, weight_list), 0.0, "", ""]
-        srows_a = seg_rows.get(doc_a)
-        with_segments = [d for d in partners if d in seg_rows]
-        if srows_a is None or not with_segments:
-            continue
-        srows_b = np.concatenate([seg_rows[d] for d in with_segments])
-        seg_floor = np.concatenate([np.full(len(seg_rows[d]), floors[d]) for d in with_segments])
-        for i, j, bound in zip(*_scorable_pairs(coded_segs, srows_a, srows_b, seg_floor)):
-            sa, sb = int(srows_a[i]), int(srows_b[j])
-            key = (int(seg_unit[sa]), int(seg_unit[sb]))
-            record = records.get(key)
-            if record is not None and bound < record[1] - 1e-9:  # cannot beat the paragraph pair's best sentences
-                continue
-            score = _dice(coded_segs, sa, coded_segs, sb, weight_list)
-            if record is None:  # the paragraphs could not reach the floor as wholes: score them all the same
-                record = records[key] = [_dice(coded_units, key[0], coded_units, key[1], weight_list), 0.0, "", ""]
-            if score > record[1]:
-                record[1:] = [score, seg_texts[sa], seg_texts[sb]]
-    # a paragraph pair listed on its whole-paragraph score may have had its sentence pairs skipped (none could
-    # reach the floor): score them now, so that segment_score is the best sentence pair's for every listed row
-    seg_start = np.searchsorted(seg_unit, np.arange(len(ordered) + 1))
-    for (ua, ub), record in records.items():
-        floor = floor_of[(doc_ids[ua], doc_ids[ub])]
-        if floor <= 0 or record[0] < floor - _HALF_UNIT or record[1] >= floor - _HALF_UNIT:
-            continue
-        seg_a = np.arange(seg_start[ua], seg_start[ua + 1])
-        seg_b = np.arange(seg_start[ub], seg_start[ub + 1])
-        if len(seg_a) == 0 or len(seg_b) == 0:
-            continue
-        record[1:] = [0.0, "", ""]
-        for i, j, bound in zip(*_scorable_pairs(coded_segs, seg_a, seg_b, np.zeros(len(seg_b)))):
-            if bound < record[1] - 1e-9:
-                continue
-            score = _dice(coded_segs, int(seg_a[i]), coded_segs, int(seg_b[j]), weight_list)
-            if score > record[1]:
-                record[1:] = [score, seg_texts[seg_a[i]], seg_texts[seg_b[j]]]
-    if not records:
+    known = pairs[pairs["doc_a"].isin(doc_ids) & pairs["doc_b"].isin(doc_ids)]
+    pos_a = np.searchsorted(doc_ids, known["doc_a"].to_numpy().astype(str))
+    pos_b = np.searchsorted(doc_ids, known["doc_b"].to_numpy().astype(str))
+    floors = known["min_score"].to_numpy(dtype=np.float64)
+    starts = np.flatnonzero(np.r_[True, pos_a[1:] != pos_a[:-1]]) if len(pos_a) else np.zeros(0, dtype=np.int64)
+    stops = np.r_[starts[1:], len(pos_a)]
+    blocks = [(int(pos_a[s]), pos_b[s:e], floors[s:e]) for s, e in zip(starts, stops)]  # one per document a
+    n_workers = workers(n_jobs, len(known), min_items=PARALLEL_MIN_PAIRS)
+    found = run_chunks(_score_blocks, blocks, chunk_bounds(len(blocks), n_workers, chunk_size=CHUNK_BLOCKS),
+                       (coded_units, coded_segs, weights, unit_bounds, seg_bounds, seg_unit),
+                       n_jobs=n_workers, desc="passage scores", show=False)
+    table = np.concatenate(found) if found else np.zeros((0, 7))
+    if not len(table):
         return empty
-    keys = sorted(records)
-    ua = np.asarray([k[0] for k in keys])
-    ub = np.asarray([k[1] for k in keys])
-    values = [records[k] for k in keys]
-    para_score = np.round([v[0] for v in values], _DECIMALS)
-    segment_score = np.round([v[1] for v in values], _DECIMALS)
+    ua, ub = table[:, 0].astype(np.int64), table[:, 1].astype(np.int64)
+    sa, sb = table[:, 4].astype(np.int64), table[:, 5].astype(np.int64)
+    para_score = np.round(table[:, 2], _DECIMALS)
+    segment_score = np.round(table[:, 3], _DECIMALS)
+    seg_texts = np.append(segs["text"].to_numpy(dtype=object), "")  # position -1: no segment pair
+    docs, para_ids = ordered["doc_id"].to_numpy().astype(str), ordered["para_id"].to_numpy()
     result = pd.DataFrame({
-        "doc_a": ordered["doc_id"].to_numpy()[ua].astype(str),
+        "doc_a": docs[ua],
         "para_a": para_ids[ua].astype("int64"),
-        "doc_b": ordered["doc_id"].to_numpy()[ub].astype(str),
+        "doc_b": docs[ub],
         "para_b": para_ids[ub].astype("int64"),
         "score": np.maximum(para_score, segment_score),
         "para_score": para_score,
         "segment_score": segment_score,
-        "segment_a": [v[2] for v in values],
-        "segment_b": [v[3] for v in values],
+        "segment_a": seg_texts[sa],
+        "segment_b": seg_texts[sb],
     })
-    floor = np.asarray([floor_of[key] for key in zip(result["doc_a"], result["doc_b"])], dtype=np.float64)
-    result = result[(result["score"] > 0) & (result["score"] >= floor - 1e-9)]
+    result = result[(result["score"] > 0) & (result["score"] >= table[:, 6] - 1e-9)]
     return result.sort_values(["doc_a", "para_a", "doc_b", "para_b"], kind="stable").reset_index(drop=True)
 
 
