@@ -3,7 +3,8 @@
 Sentences are drawn from the seed articles' body text. So that documents are not all made of the
 same 160 sentences, each word is replaced with probability ``noise`` by a pseudo-word drawn from a
 Zipf distribution over a large pseudo-vocabulary: the vocabulary then grows with the corpus roughly
-as it does in real news (Heaps' law), which matters for tokenising, stemming and TF-IDF costs.
+as it does in real news (Heaps' law), which matters for tokenising, stemming and TF-IDF costs. A
+pseudo-word keeps the punctuation and capital of the word it replaces, so sentences keep their ends.
 
 Planted, with known answers:
 - exact copies (a share of documents is republished verbatim under a new id);
@@ -47,6 +48,21 @@ def _pseudo_vocabulary(size: int, rng: np.random.Generator) -> np.ndarray:
         for length, row in zip(lengths, picks):
             words.add("".join(_SYLLABLES[row[:length]]))
     return np.array(sorted(words))
+
+
+def _in_place_of(word: str, pseudo_word: str) -> str:
+    """``pseudo_word`` in the place of ``word``: with its punctuation on either side and its capital, so that a
+    replaced word never takes away a sentence's end (a paragraph without one is read as broken mid-sentence and
+    joined with the next by ``kz.body_paragraphs``, which news text does not call for).
+
+    Example:
+        >>> _in_place_of("“Almaty.”", "zibeti")
+        '“Zibeti.”'
+    """
+    start = next((n for n, c in enumerate(word) if c.isalnum()), len(word))
+    stop = next((n for n in range(len(word), 0, -1) if word[n - 1].isalnum()), start)
+    core = pseudo_word.capitalize() if word[start:start + 1].isupper() else pseudo_word
+    return word[:start] + core + word[stop:]
 
 
 def seed_sentences() -> list[list[str]]:
@@ -102,7 +118,7 @@ def make_corpus(
                 sentence = list(sentences[index])
                 mask = rng.random(len(sentence)) < noise
                 for position in np.flatnonzero(mask):
-                    sentence[position] = pseudo[zipf_ranks[zipf_at % len(zipf_ranks)]]
+                    sentence[position] = _in_place_of(sentence[position], pseudo[zipf_ranks[zipf_at % len(zipf_ranks)]])
                     zipf_at += 1
                 paragraph_words += sentence
             paragraphs.append(" ".join(paragraph_words))
@@ -121,7 +137,7 @@ def make_corpus(
                 words = paragraph.split()
                 mask = rng.random(len(words)) < edit_rate
                 for position in np.flatnonzero(mask):
-                    words[position] = pseudo[rng.integers(0, vocabulary)]
+                    words[position] = _in_place_of(words[position], pseudo[rng.integers(0, vocabulary)])
                 copy.append(" ".join(words))
             order = rng.permutation(len(copy))
             copy = [copy[i] for i in order]
