@@ -110,37 +110,50 @@ def _word_value(word: str) -> int | None:
     return None
 
 
+_PERCENT_AFTER = re.compile(r"\s*(?:%|per ?cent\b|percent\b)", re.IGNORECASE)
+_AGE_AFTER = re.compile(r"[-\s]*years?[-\s]old\b|-year\b", re.IGNORECASE)
+_AGED_BEFORE = re.compile(r"\baged\s*$", re.IGNORECASE)
+_DURATION_AFTER = re.compile(rf"[-\s]+(?:of\s+)?{_TIME_UNITS}\b", re.IGNORECASE)
+_PRISON_TERM_AFTER = re.compile(r"\s+(?:of\s+)?years?\s+(?:in prison|jail)", re.IGNORECASE)
+_MONEY_AFTER = re.compile(rf"\s*(?:(?:million|billion)\s+)?(?:of\s+)?{_CURRENCY}\b|\s+(?:of\s+)?(?:millions|billions)\s+of\s+"
+                          rf"{_CURRENCY}", re.IGNORECASE)
+_MONEY_BEFORE = re.compile(r"[$€£₸]\s*$")
+_TIME_AFTER = re.compile(r"\s*(?::\d\d|[ap]\.?m\b|o'clock|in the (?:morning|evening|afternoon))", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s*$", re.IGNORECASE)
+_DAY_AFTER = re.compile(rf"\s*(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b", re.IGNORECASE)
+_YEAR = re.compile(r"(?:18|19|20)\d\d")
+_NAME_BEFORE = re.compile(r"([A-Z][\w’'-]*)[\s-]*$")
+_MONTH = re.compile(_MONTHS, re.IGNORECASE)
+_OF_ANOTHER_AFTER = re.compile(r"\s+(?:of|another)\b|-", re.IGNORECASE)
+_NO_BEFORE = re.compile(r"\bno\s*$", re.IGNORECASE)
+
+
 def _role(sentence: str, match: re.Match[str]) -> str:
     """Classify one number mention: a count, or one of the kinds of number that is not a claim."""
     before = sentence[: match.start()]
     after = sentence[match.end():]
     digits = match.group("digits")
-    if re.match(r"\s*(?:%|per ?cent\b|percent\b)", after, re.IGNORECASE):
+    if _PERCENT_AFTER.match(after):
         return "percent"
-    if re.match(r"[-\s]*years?[-\s]old\b|-year\b", after, re.IGNORECASE) or re.search(r"\baged\s*$", before, re.I):
+    if _AGE_AFTER.match(after) or _AGED_BEFORE.search(before):
         return "age"
-    if re.match(rf"[-\s]+(?:of\s+)?{_TIME_UNITS}\b", after, re.IGNORECASE) and not re.match(
-        r"\s+(?:of\s+)?years?\s+(?:in prison|jail)", after, re.IGNORECASE
-    ):
+    if _DURATION_AFTER.match(after) and not _PRISON_TERM_AFTER.match(after):
         return "duration"
-    if re.match(rf"\s*(?:(?:million|billion)\s+)?(?:of\s+)?{_CURRENCY}\b|\s+(?:of\s+)?(?:millions|billions)\s+of\s+"
-                rf"{_CURRENCY}", after, re.IGNORECASE) or re.search(r"[$€£₸]\s*$", before):
+    if _MONEY_AFTER.match(after) or _MONEY_BEFORE.search(before):
         return "money"
     if digits is None:
         return "count"
-    if re.match(r"\s*(?::\d\d|[ap]\.?m\b|o'clock|in the (?:morning|evening|afternoon))", after, re.IGNORECASE):
+    if _TIME_AFTER.match(after):
         return "time"
-    if re.search(rf"\b(?:{_MONTHS})\.?\s*$", before, re.IGNORECASE) or re.match(
-        rf"\s*(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b", after, re.IGNORECASE
-    ):
+    if _MONTH_BEFORE.search(before) or _DAY_AFTER.match(after):
         return "date"
     plain = digits.replace(",", "")
-    if re.fullmatch(r"(?:18|19|20)\d\d", digits) and not _PERSON_NOUNS.match(after.strip()):
+    if _YEAR.fullmatch(digits) and not _PERSON_NOUNS.match(after.strip()):
         return "year"
-    previous = re.search(r"([A-Z][\w’'-]*)[\s-]*$", before)
+    previous = _NAME_BEFORE.search(before)
     if previous and plain.isdigit() and before.strip() and before.rstrip()[:-len(previous.group(1))].strip():
         # a capitalised word right before the number, not at the sentence start: a name (Khabar 24, Covid-19)
-        if not re.fullmatch(_MONTHS, previous.group(1), re.IGNORECASE):
+        if not _MONTH.fullmatch(previous.group(1)):
             return "name"
     return "count"
 
@@ -157,9 +170,9 @@ def _mentions(sentence: str) -> tuple[_Mention, ...]:
             continue
         if match.group("word"):
             word = match.group("word")
-            if word.lower() == "one" and re.match(r"\s+(?:of|another)\b|-", sentence[match.end():], re.I):
+            if word.lower() == "one" and _OF_ANOTHER_AFTER.match(sentence[match.end():]):
                 continue
-            if word.lower() == "one" and re.search(r"\bno\s*$", sentence[: match.start()], re.I):
+            if word.lower() == "one" and _NO_BEFORE.search(sentence[: match.start()]):
                 continue
             found.append(_Mention(match.start(), match.end(), word, _word_value(word), "", _role(sentence, match)))
             continue
