@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ._base import MIN_NEIGHBOR_COSINE, _ordered_units, _pairs_frame
+from ..parallel import chunk_bounds, run_chunks, workers
+from ._base import CHUNK_DOCS, MIN_NEIGHBOR_COSINE, PARALLEL_MIN_DOCS, _ordered_units, _pairs_frame
 from .candidates import neighbor_candidates
 
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
@@ -130,9 +131,13 @@ def shared_anchors(a: list[str], b: list[str]) -> list[str]:
     return [a[i] for i in common_positions(a, b)]
 
 
-def document_anchors(units: pd.DataFrame, languages: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+def document_anchors(units: pd.DataFrame, languages: dict[str, str], *, n_jobs: int | None = None
+                     ) -> dict[str, list[tuple[str, str]]]:
     """``doc_id`` -> the anchors of its body paragraphs in order, each as ``(one spelling, as written)``: the first
     is what two documents are compared on, the second what the evidence shows (see :func:`anchors`).
+
+    Documents are read in ``n_jobs`` workers (scikit-learn's meaning; one below :data:`PARALLEL_MIN_DOCS`
+    documents); each document is read alone, so the result does not depend on the number.
 
     Example:
         >>> units = pd.DataFrame({"doc_id": ["a", "a"], "para_id": [0, 1], "text": ["Tokajew spoke.", "On 5 May."]})
@@ -141,7 +146,16 @@ def document_anchors(units: pd.DataFrame, languages: dict[str, str]) -> dict[str
     """
     ordered = _ordered_units(units)
     texts = ordered[ordered["text"].map(lambda t: isinstance(t, str)).astype(bool)].groupby("doc_id", sort=True)["text"]
-    return {doc: _anchor_pairs("\n\n".join(text), languages.get(doc, "en")) for doc, text in texts}
+    items = [(doc, "\n\n".join(text), languages.get(doc, "en")) for doc, text in texts]
+    n_workers = workers(n_jobs, len(items), min_items=PARALLEL_MIN_DOCS)
+    found = run_chunks(_anchors_of, items, chunk_bounds(len(items), n_workers, chunk_size=CHUNK_DOCS), (),
+                       n_jobs=n_workers, desc="anchors", show=False)
+    return {doc: pairs for chunk in found for doc, pairs in chunk}
+
+
+def _anchors_of(items: list[tuple[str, str, str]]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """``(doc_id, anchor pairs)`` of each ``(doc_id, text, language)`` (the work of :func:`document_anchors`)."""
+    return [(doc, _anchor_pairs(text, language)) for doc, text, language in items]
 
 
 def anchor_candidates(doc_anchors: dict[str, list[str]], languages: dict[str, str], *,

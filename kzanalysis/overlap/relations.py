@@ -213,6 +213,7 @@ def source_overlap(
     splitter: str = "auto",
     sents: pd.DataFrame | None = None,
     all_scores: bool | None = None,
+    n_jobs: int | None = -1,
 ) -> OverlapResult:
     """Compare documents end to end: candidates, measures, passage scores, alignment and relations.
 
@@ -248,6 +249,9 @@ def source_overlap(
         all_scores: Score every paragraph pair of the compared pairs, even those that cannot be aligned.
             ``None``: when the corpus has at most :data:`MAX_ALL_PAIRS_DOCS` documents (above, scoring them
             costs most of the run: 2.9 million sentence pairs on 1,000 planted articles, against 80,000).
+        n_jobs: Workers for the anchors and the passage scores (scikit-learn's meaning: ``-1`` all cores, or the
+            cluster's threads after :func:`kzanalysis.parallel.use_scheduler`; small corpora use one). The tables
+            do not depend on it.
 
     Returns:
         An :class:`OverlapResult`. With fewer than two comparable documents its tables are empty (with their
@@ -278,7 +282,7 @@ def source_overlap(
         ordered = ordered[ordered["doc_id"].isin(docs)].reset_index(drop=True)
         measures = document_relations(ordered, k=k, candidates=candidates, n_perm=n_perm, bands=bands,
                                       n_neighbors=n_neighbors, random_state=random_state, min_cosine=min_cosine,
-                                      min_above_beat=min_above_beat)
+                                      min_above_beat=min_above_beat, n_jobs=n_jobs)
         # paragraphs are compared only where the whole texts share a shingle: a shared passage (a run of
         # min_shared_run content stems) and a near duplicate always do, so no relation depends on the other pairs.
         # Pairs that can be near duplicates are scored in full (their alignment goes down to the lower threshold,
@@ -290,7 +294,7 @@ def source_overlap(
         floor = 0.0 if all_scores else min_passage_score
         pairs = pairs.assign(min_score=np.where(pairs["jaccard"] >= min_jaccard, 0.0, floor))
         scores = passage_scores(ordered, pairs.drop(columns="jaccard"), min_segment_terms=min_segment_terms,
-                                splitter=splitter, sents=sents)
+                                splitter=splitter, sents=sents, n_jobs=n_jobs)
         first = align_passages(scores, min_score=min_passage_score)
         coverage = alignment_coverage(first, ordered, min_score=min_passage_score)
         coverage = coverage.merge(measures[["doc_a", "doc_b", "jaccard"]].astype({"doc_a": str, "doc_b": str}),

@@ -84,6 +84,7 @@ def document_relations(
     min_shared_anchors: int = MIN_SHARED_ANCHORS,
     min_anchors: int = MIN_TRANSLATION_ANCHORS,
     min_anchor_share: float = MIN_TRANSLATION_SHARE,
+    n_jobs: int | None = -1,
 ) -> pd.DataFrame:
     """Document-level evidence of every candidate pair: measures, how far it stands above the beat, translation.
 
@@ -107,6 +108,8 @@ def document_relations(
         n_neighbors: Neighbours per document (candidates, and the beat).
         min_cosine, min_above_beat, small_corpus_cosine, min_shared_anchors: The ``same_story`` rule.
         min_anchors, min_anchor_share: The ``translated`` rule.
+        n_jobs: Workers that read the documents' anchors (:func:`kzanalysis.overlap.anchors.document_anchors`),
+            scikit-learn's meaning.
 
     Returns:
         One row per pair, sorted: :data:`DOCUMENT_RELATION_COLUMNS`.
@@ -123,7 +126,7 @@ def document_relations(
     languages = _languages_by_doc(ordered)
     doc_ids = sorted(ordered["doc_id"].unique())
     several = len(set(languages.values())) > 1
-    found = document_anchors(ordered, languages)  # one pass: compared on the one spelling, shown as written
+    found = document_anchors(ordered, languages, n_jobs=n_jobs)  # one pass: compared on the one spelling, shown as written
     anchors_by_doc = {doc: [key for key, _ in pairs] for doc, pairs in found.items()}
     anchor_sets = {doc: set(keys) for doc, keys in anchors_by_doc.items()}
     if pairs is None:
