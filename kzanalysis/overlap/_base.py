@@ -116,6 +116,11 @@ PARALLEL_MIN_DOCS = 2000
 """Below this many documents shingles are made in one process (starting workers costs more than it saves)."""
 CHUNK_DOCS = 2000
 """Documents per chunk of shingling and MinHash work: bounds the memory of the numpy temporaries."""
+MAX_PRODUCT_ENTRIES = 20_000_000
+"""Most non-zeros one chunk of the nearest-neighbour search may produce (rows x all documents; about 0.5 GB with
+the copies scipy makes): a chunk of rows whose terms are in many documents is cut shorter."""
+ROW_PAIRS_CHUNK = 20_000
+"""Row pairs whose dot products are taken at once (:func:`_row_dots`): the copies of their rows stay small."""
 
 HAND_ALIGNMENT_FILE: Path = config.LABELS_DIR / "cnn_alignment.csv"
 """The hand alignment of the two CNN versions' body paragraphs (000 against 001)."""
@@ -281,8 +286,16 @@ def _mix64(values: np.ndarray) -> np.ndarray:
 
 
 def _row_dots(matrix: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """The dot product of rows ``i[n]`` and ``j[n]`` for every ``n``: their cosine for L2-normalised rows."""
-    return np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel()
+    """The dot product of rows ``i[n]`` and ``j[n]`` for every ``n``: their cosine for L2-normalised rows.
+
+    Taken :data:`ROW_PAIRS_CHUNK` pairs at a time: both rows of every pair are copied, which for all 720,000
+    candidate pairs of 100,000 planted articles was several GB at once.
+    """
+    dots = np.zeros(len(i), dtype=np.float64)
+    for start in range(0, len(i), ROW_PAIRS_CHUNK):
+        stop = start + ROW_PAIRS_CHUNK
+        dots[start:stop] = np.asarray(matrix[i[start:stop]].multiply(matrix[j[start:stop]]).sum(axis=1)).ravel()
+    return dots
 
 
 def _pairs_frame(doc_a: list[str], doc_b: list[str]) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ._base import (
-    CandidateMethod, MAX_ALL_PAIRS_DOCS, MAX_NEIGHBOR_TERM_DOCS, MIN_NEIGHBOR_COSINE, NEIGHBOR_POOL,
+    CandidateMethod, MAX_ALL_PAIRS_DOCS, MAX_NEIGHBOR_TERM_DOCS, MAX_PRODUCT_ENTRIES, MIN_NEIGHBOR_COSINE, NEIGHBOR_POOL,
     SHINGLE_SIZE, _SHINGLE_BASE, _mix64, _ordered_units, _pairs_frame, _remembered_for_units, _row_dots,
 )
 from .sketch import minhash_signatures, shingles
@@ -120,7 +120,8 @@ def neighbor_candidates(
         n_neighbors: Neighbours kept per document.
         min_cosine: Neighbours below this cosine are dropped.
         max_term_docs: Terms in more documents than this are not searched through.
-        chunk_size: Rows per sparse product.
+        chunk_size: Rows per sparse product (fewer where a chunk's product could exceed
+            :data:`MAX_PRODUCT_ENTRIES` non-zeros).
 
     Returns:
         One row per candidate pair: ``doc_a``, ``doc_b`` (``doc_a < doc_b``), sorted.
@@ -139,8 +140,8 @@ def neighbor_candidates(
     first: list[np.ndarray] = []
     second: list[np.ndarray] = []
     transposed = searched.T.tocsc()
-    for start in range(0, matrix.shape[0], chunk_size):
-        product = (searched[start:start + chunk_size] @ transposed).tocsr()
+    for start, stop in _product_chunks(searched, chunk_size=chunk_size):
+        product = (searched[start:stop] @ transposed).tocsr()
         i, j = _row_tops(product, start, n_neighbors * NEIGHBOR_POOL if pruned else n_neighbors,
                          min_cosine=-np.inf if pruned else min_cosine)
         if pruned:  # rank the pool by the full cosine
@@ -152,6 +153,33 @@ def neighbor_candidates(
     i = np.concatenate(first)
     j = np.concatenate(second)
     return _pairs_frame(doc_ids[i].tolist(), doc_ids[j].tolist())
+
+
+def _product_chunks(matrix: sp.csr_matrix, *, chunk_size: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` of consecutive row chunks of ``matrix`` whose product with ``matrix.T`` has at most
+    :data:`MAX_PRODUCT_ENTRIES` non-zeros (and at most ``chunk_size`` rows; a row above the bound alone).
+
+    A row's product has at most as many non-zeros as the documents of its terms added up (each shared term
+    links it to that many documents), so that sum bounds a chunk's memory before it is computed.
+
+    Example:
+        >>> _product_chunks(sp.csr_matrix(np.eye(3)), chunk_size=2)
+        [(0, 2), (2, 3)]
+    """
+    n_rows = matrix.shape[0]
+    doc_freq = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    cost = np.bincount(np.repeat(np.arange(n_rows), np.diff(matrix.indptr)), weights=doc_freq[matrix.indices],
+                       minlength=n_rows)
+    reached = np.cumsum(cost)
+    chunks = []
+    start = 0
+    while start < n_rows:
+        before = reached[start - 1] if start else 0.0
+        stop = int(np.searchsorted(reached, before + MAX_PRODUCT_ENTRIES, side="right"))
+        stop = min(max(stop, start + 1), start + chunk_size, n_rows)
+        chunks.append((start, stop))
+        start = stop
+    return chunks
 
 
 def _without_terms(matrix: sp.csr_matrix, drop: np.ndarray) -> sp.csr_matrix:
