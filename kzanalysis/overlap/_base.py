@@ -226,15 +226,16 @@ def _remembered_for_units(name: str, units: pd.DataFrame, compute: Callable[[], 
     return _UNITS_MEMO[key]  # type: ignore[return-value]
 
 
-def _content_terms(text: object, language: str = "en") -> list[str]:
+def _content_terms(text: object, language: str = "en", *, remember: bool = True) -> list[str]:
     """Content stems of one text in its language: stop words out, numbers kept ("18 killed" is evidence of reuse).
 
-    The list is shared with other callers inside :func:`_remembered_terms`: read it, never change it.
+    The list is shared with other callers inside :func:`_remembered_terms`: read it, never change it. With
+    ``remember=False`` it is neither looked up nor kept there (for texts read by one step only: sentences).
     """
     if not isinstance(text, str):
         return []
     memo = _TERM_MEMO
-    if memo is None:
+    if memo is None or not remember:
         return analysis_tokens(text, drop_numbers=False, language=language)
     key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(), language)
     found = memo.get(key)

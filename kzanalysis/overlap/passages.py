@@ -47,6 +47,14 @@ def segments(units: pd.DataFrame, *, min_terms: int = MIN_SEGMENT_TERMS, splitte
         >>> segments(units)["kind"].tolist()
         ['sentence', 'quote']
     """
+    return _segments(units, min_terms=min_terms, splitter=splitter, sents=sents)[0]
+
+
+def _segments(units: pd.DataFrame, *, min_terms: int, splitter: str, sents: pd.DataFrame | None
+              ) -> tuple[pd.DataFrame, list[list[str]]]:
+    """:func:`segments`, and the content stems of each of its rows (read once, not kept in the memo of
+    :func:`_remembered_terms`: only passage scoring reads sentences, and at 100,000 articles their stems were
+    several GB held to the end of the run)."""
     from ..tokenize import sentences
 
     ordered = _ordered_units(units)
@@ -65,14 +73,17 @@ def segments(units: pd.DataFrame, *, min_terms: int = MIN_SEGMENT_TERMS, splitte
             if level == 0 and closed and end - start - 2 >= MIN_QUOTE_CHARS:
                 rows.append((str(doc_id), int(para_id), "quote", text[start + 1:end - 1].strip(" ,.")))
     frame = pd.DataFrame(rows, columns=["doc_id", "para_id", "kind", "text"])
+    del rows
     languages = _languages_by_doc(ordered)
-    frame = frame[[len(_content_terms(t, languages.get(d, "en"))) >= min_terms
-                   for d, t in zip(frame["doc_id"], frame["text"])]]
-    frame = frame.assign(kind_order=(frame["kind"] == "quote").astype(int))
+    terms = [_content_terms(t, languages.get(d, "en"), remember=False) for d, t in zip(frame["doc_id"], frame["text"])]
+    kept = np.asarray([len(found) >= min_terms for found in terms], dtype=bool)
+    frame = frame[kept]
+    frame = frame.assign(kind_order=(frame["kind"] == "quote").astype(int), row=np.flatnonzero(kept))
     frame = frame.sort_values(["doc_id", "para_id", "kind_order"], kind="stable").drop(columns="kind_order")
+    terms = [terms[row] for row in frame["row"]]
     frame["seg_id"] = frame.groupby(["doc_id", "para_id"]).cumcount().astype("int64")
     frame["para_id"] = frame["para_id"].astype("int64")
-    return frame[list(SEGMENT_COLUMNS)].reset_index(drop=True)
+    return frame[list(SEGMENT_COLUMNS)].reset_index(drop=True), terms
 
 
 PARALLEL_MIN_PAIRS = 2000
@@ -348,8 +359,7 @@ def passage_scores(
         return empty
     languages = _languages_by_doc(ordered)
     unit_terms = [_content_terms(t, languages.get(d, "en")) for d, t in zip(ordered["doc_id"], ordered["text"])]
-    segs = segments(ordered, min_terms=min_segment_terms, splitter=splitter, sents=sents)
-    seg_terms = [_content_terms(t, languages.get(d, "en")) for d, t in zip(segs["doc_id"], segs["text"])]
+    segs, seg_terms = _segments(ordered, min_terms=min_segment_terms, splitter=splitter, sents=sents)
     idf = _term_weights(unit_terms)
     vocabulary = {t: n for n, t in enumerate(sorted(set(idf) | {t for terms in seg_terms for t in terms}))}
     default = math.log(1 + len(unit_terms)) + 1.0
