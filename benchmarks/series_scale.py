@@ -129,8 +129,9 @@ def _extrapolation(runs: list[dict]) -> list[str]:
              "Dask's shuffle spreads over workers and disk; the pairs it yields are verified partition by "
              "partition.",
              "- **What runs on a cluster today.** In this series, only the chunked work of `kz.tfidf`, of the "
-             "near-duplicate sketches (tokenising, shingling, MinHash) and the runs of a topic fit go to the Dask "
-             "workers; passage scoring, framing and claims run in each notebook's process, and every table comes "
+             "near-duplicate sketches (tokenising, shingling, MinHash), of passage scoring and translation "
+             "anchors, and the runs of a topic fit go to the Dask workers; candidates, framing and claims run in "
+             "each notebook's process, and every table comes "
              "back to it, so the series does not scale past one "
              "machine's memory. Outside the series, a corpus kept as part files (`kz.corpus_parts`) goes through "
              "near duplicates (the LSH shuffle above), TF-IDF (document frequencies merged across parts), framing "
