@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pandas as pd
 import pytest
@@ -146,3 +148,23 @@ def run_in_kernel(root: Path, code: str) -> dict:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, root / "00-probe.ipynb")
     return report.execute_notebook(root / "00-probe.ipynb", {}, paths=report.output_paths(root / "out"))
+
+
+@pytest.fixture
+def chunk_calls(monkeypatch: pytest.MonkeyPatch) -> Callable[[ModuleType], list[tuple[int, int]]]:
+    """Spy on ``kz.parallel.run_chunks`` as a module imported it: ``chunk_calls(module)`` returns the list that
+    each call's ``(n_jobs, number of chunks)`` is appended to (the chunks still run)."""
+    from kzanalysis import parallel
+
+    calls: list[tuple[int, int]] = []
+    run_chunks = parallel.run_chunks  # the real one, also when kz.parallel's own name is the one replaced
+
+    def spy(function, source, bounds, *args, n_jobs: int, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append((n_jobs, len(bounds)))
+        return run_chunks(function, source, bounds, *args, n_jobs=n_jobs, **kwargs)
+
+    def install(module: ModuleType) -> list[tuple[int, int]]:
+        monkeypatch.setattr(module, "run_chunks", spy)
+        return calls
+
+    return install

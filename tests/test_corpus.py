@@ -812,7 +812,7 @@ def test_each_document_gets_its_detected_language_and_metadata_language_wins(tmp
 
 
 def test_languages_detected_on_workers_are_the_languages_detected_here(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk_calls) -> None:  # type: ignore[no-untyped-def]
     import json
 
     from kzanalysis import languages, parallel
@@ -824,18 +824,11 @@ def test_languages_detected_on_workers_are_the_languages_detected_here(
     path.write_text("".join(json.dumps({"doc_id": f"d{i:02d}", "text": t}) + "\n" for i, t in enumerate(texts)),
                     encoding="utf-8")
     here = kz.load_corpus(path)
-    calls: list[int] = []
-    run_chunks = parallel.run_chunks
-
-    def spy(*args, n_jobs: int, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(n_jobs)
-        return run_chunks(*args, n_jobs=n_jobs, **kwargs)
-
-    monkeypatch.setattr(parallel, "run_chunks", spy)
+    calls = chunk_calls(parallel)
     monkeypatch.setattr(languages, "PARALLEL_MIN_TEXTS", 2)
     monkeypatch.setattr(languages, "CHUNK_TEXTS", 5)
     there = kz.load_corpus(path, n_jobs=2)
-    assert calls == [2]
+    assert calls == [(2, 6)]  # twelve texts, two per chunk (kz.parallel cuts about four chunks per worker)
     pd.testing.assert_frame_equal(here, there)
     assert here["detected_language"].tolist()[:4] == ["en", "de", "fr", ""]
 

@@ -200,22 +200,14 @@ def test_a_score_floor_skips_only_pairs_below_it(seed_units: pd.DataFrame) -> No
 
 
 def test_passages_scored_on_workers_are_the_scores_of_one_process(
-        seed_units: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kzanalysis import parallel
+        seed_units: pd.DataFrame, monkeypatch: pytest.MonkeyPatch, chunk_calls) -> None:  # type: ignore[no-untyped-def]
     from kzanalysis.overlap import passages
 
     docs = sorted(seed_units["doc_id"].unique())
     pairs = pd.DataFrame([(a, b) for a in docs for b in docs if a < b], columns=["doc_a", "doc_b"])
     pairs = pairs.assign(min_score=[0.0 if (a, b) == (CNN_A, CNN_B) else 0.45 for a, b in zip(pairs.doc_a, pairs.doc_b)])
     here = overlap.passage_scores(seed_units, pairs, n_jobs=1)
-    calls: list[tuple[int, int]] = []
-    run_chunks = parallel.run_chunks
-
-    def spy(function, source, bounds, *args, n_jobs: int, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append((n_jobs, len(bounds)))
-        return run_chunks(function, source, bounds, *args, n_jobs=n_jobs, **kwargs)
-
-    monkeypatch.setattr(passages, "run_chunks", spy)
+    calls = chunk_calls(passages)
     monkeypatch.setattr(passages, "PARALLEL_MIN_PAIRS", 2)
     monkeypatch.setattr(passages, "CHUNK_BLOCKS", 1)
     there = overlap.passage_scores(seed_units, pairs, n_jobs=2)

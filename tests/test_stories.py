@@ -234,23 +234,15 @@ def test_stories_of_no_document_and_of_one() -> None:
     assert overlap.stories(one).values.tolist() == [["a", "a", 1, "a", 1], ["b", "b", 1, "b", 1]]
 
 
-def test_anchors_read_on_workers_are_the_anchors_read_here(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_anchors_read_on_workers_are_the_anchors_read_here(
+        monkeypatch: pytest.MonkeyPatch, chunk_calls) -> None:  # type: ignore[no-untyped-def]
     import importlib
-
-    from kzanalysis import parallel
 
     anchors = importlib.import_module("kzanalysis.overlap.anchors")  # the module: overlap.anchors is its function
     units = kz.body_paragraphs(kz.paragraphs(kz.load_corpus()))
     languages = {d: "en" for d in units["doc_id"]}
     here = anchors.document_anchors(units, languages, n_jobs=1)
-    calls: list[tuple[int, int]] = []
-    run_chunks = parallel.run_chunks
-
-    def spy(function, source, bounds, *args, n_jobs: int, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append((n_jobs, len(bounds)))
-        return run_chunks(function, source, bounds, *args, n_jobs=n_jobs, **kwargs)
-
-    monkeypatch.setattr(anchors, "run_chunks", spy)
+    calls = chunk_calls(anchors)
     monkeypatch.setattr(anchors, "PARALLEL_MIN_DOCS", 2)
     monkeypatch.setattr(anchors, "CHUNK_DOCS", 2)
     there = anchors.document_anchors(units, languages, n_jobs=2)
