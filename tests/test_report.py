@@ -277,6 +277,29 @@ def test_kernels_run_with_one_blas_thread_unless_asked(tmp_path: Path, monkeypat
     assert run["status"] == "ok", run["error"]
 
 
+def test_kernels_side_by_side_share_the_cores_unless_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two kernels at once on a machine of n cores: n_jobs=-1 inside each means n // 2 workers (one at least), so a
+    notebook's own workers do not compete with the other kernel; a LOKY_MAX_CPU_COUNT the caller set is kept."""
+    import os
+
+    from conftest import two_notebook_series
+
+    monkeypatch.delenv("LOKY_MAX_CPU_COUNT", raising=False)
+    share = max(1, (os.cpu_count() or 1) // 2)
+    code = ("import os\nfrom kzanalysis import parallel\n"
+            f"assert os.environ['LOKY_MAX_CPU_COUNT'] == '{share}', os.environ.get('LOKY_MAX_CPU_COUNT')\n"
+            f"assert parallel.workers(-1, 10_000, min_items=1) == {share}")
+    corpus, notebooks = two_notebook_series(tmp_path, {"00-a.ipynb": code, "01-b.ipynb": code})
+    runs = report.run_series(corpus, out=tmp_path / "out", notebooks=notebooks, jobs=2)
+    assert runs["status"].tolist() == ["ok", "ok"], runs["error"].tolist()
+    monkeypatch.setenv("LOKY_MAX_CPU_COUNT", "3")
+    from conftest import run_in_kernel
+
+    (tmp_path / "asked").mkdir()
+    run = run_in_kernel(tmp_path / "asked", "import os\nassert os.environ['LOKY_MAX_CPU_COUNT'] == '3'")
+    assert run["status"] == "ok", run["error"]
+
+
 def test_shared_inputs_are_read_only_for_the_corpus_they_were_made_from(tmp_path: Path) -> None:
     pytest.importorskip("pyarrow")
     folder = report.share_inputs(config.RAW_DIR, out_dir=tmp_path)

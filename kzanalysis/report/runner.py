@@ -250,6 +250,7 @@ def execute_notebook(
     kernel_name: str = "python3",
     kernels: _Kernels | None = None,
     shown: Mapping[str, Any] | None = None,
+    cores: int | None = None,
 ) -> dict[str, Any]:
     """Execute one notebook with parameters and write its executed copy and HTML report.
 
@@ -265,6 +266,9 @@ def execute_notebook(
         kernels: The run's kernel registry (``None``: a private one).
         shown: Parameter values as the provenance section shows them (e.g. paths relative to where the
             command ran); the notebook itself gets ``parameters``.
+        cores: Cores the kernel's worker processes may use (``n_jobs=-1`` inside it means this many; set as
+            ``LOKY_MAX_CPU_COUNT`` unless the caller's environment sets it): :func:`run_series` gives each of the
+            kernels it runs side by side its share. ``None``: all the machine's.
 
     Returns:
         ``notebook``, ``status`` (``ok`` or ``error``), ``seconds``, ``html``, ``error`` (the
@@ -286,7 +290,8 @@ def execute_notebook(
     _stable_ids(nb)
     started = time.perf_counter()
     status, error = "ok", ""
-    env = {**KERNEL_THREAD_DEFAULTS, **os.environ, **KERNEL_ENVIRONMENT}
+    share = {"LOKY_MAX_CPU_COUNT": str(max(1, cores))} if cores is not None else {}
+    env = {**KERNEL_THREAD_DEFAULTS, **share, **os.environ, **KERNEL_ENVIRONMENT}
     with tempfile.TemporaryDirectory(prefix="kz-kernel-") as sockets:
         settings = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}})
         client = NotebookClient(
@@ -607,8 +612,13 @@ def run_series(
             shown["scheduler"] = scheduler
         kernels = _Kernels()
 
+        # kernels side by side share the cores: a notebook's own workers (n_jobs=-1) would otherwise compete
+        # with the other kernels for them
+        cores = max(1, (os.cpu_count() or 1) // workers)
+
         def run(path: Path) -> dict[str, Any]:
-            return execute_notebook(path, parameters, paths=paths, timeout=timeout, kernels=kernels, shown=shown)
+            return execute_notebook(path, parameters, paths=paths, timeout=timeout, kernels=kernels, shown=shown,
+                                    cores=cores)
 
         try:
             with _stop_on_sigterm():
