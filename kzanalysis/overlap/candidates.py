@@ -7,8 +7,9 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ._base import (
-    CandidateMethod, MAX_ALL_PAIRS_DOCS, MAX_NEIGHBOR_TERM_DOCS, MAX_PRODUCT_ENTRIES, MIN_NEIGHBOR_COSINE, NEIGHBOR_POOL,
-    SHINGLE_SIZE, _SHINGLE_BASE, _mix64, _ordered_units, _pairs_frame, _remembered_for_units, _row_dots,
+    CandidateMethod, MAX_ALL_PAIRS_DOCS, MAX_NEIGHBOR_TERM_DOCS, MAX_PRODUCT_ENTRIES, MIN_NEIGHBOR_COSINE,
+    NEIGHBOR_POOL, SHINGLE_SIZE, _SHINGLE_BASE, _mix64, _ordered_units, _pairs_frame, _remembered_for_units,
+    _row_dots,
 )
 from .sketch import minhash_signatures, shingles
 
