@@ -146,6 +146,31 @@ def test_neighbour_search_through_rarer_terms_ranks_by_the_full_cosine(seed: int
     assert found(pruned) != found(exact)  # the common terms moved some neighbours: the test compares something
 
 
+def test_neighbour_search_in_small_pieces_finds_the_same_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memory bounds (a chunk's product, the row pairs whose cosines are taken at once) cut the work, not the
+    result: with bounds small enough to cut every few rows, the same neighbours."""
+    import importlib
+
+    import scipy.sparse as sp
+
+    from kzanalysis.overlap import _base
+
+    candidates = importlib.import_module("kzanalysis.overlap.candidates")
+    rng = np.random.default_rng(3)
+    dense = rng.random((60, 40)) * (rng.random((60, 40)) < 0.2)
+    dense[:, :2] = rng.random((60, 2)) + 0.5
+    matrix = sp.csr_matrix(dense / np.linalg.norm(dense, axis=1, keepdims=True))
+    ids = np.array([f"d{i:02d}" for i in range(60)])
+    whole = [candidates.neighbor_candidates(matrix, ids, n_neighbors=3, max_term_docs=m) for m in (1000, 30)]
+    assert candidates._product_chunks(matrix, chunk_size=2000) == [(0, 60)]
+    monkeypatch.setattr(candidates, "MAX_PRODUCT_ENTRIES", 500)
+    monkeypatch.setattr(_base, "ROW_PAIRS_CHUNK", 7)
+    assert len(candidates._product_chunks(matrix, chunk_size=2000)) > 5  # the bound now cuts the rows
+    pieces = [candidates.neighbor_candidates(matrix, ids, n_neighbors=3, max_term_docs=m) for m in (1000, 30)]
+    for a, b in zip(whole, pieces):
+        pd.testing.assert_frame_equal(a, b)
+
+
 def test_candidate_method_is_checked() -> None:
     with pytest.raises(ValueError, match="method must be"):
         overlap.candidate_pairs(units_of(a="x y z", b="x y z"), method="every")  # type: ignore[arg-type]

@@ -368,9 +368,9 @@ def passage_scores(
     coded_segs = _Coded(seg_terms, vocabulary, weights)
     del unit_terms, seg_terms, idf, vocabulary
     # documents by position in sorted order; each one's paragraphs (segments) are one run of rows
-    doc_ids = np.unique(ordered["doc_id"].to_numpy().astype(str))
-    unit_bounds = np.searchsorted(ordered["doc_id"].to_numpy().astype(str), doc_ids, side="left")
-    unit_bounds = np.append(unit_bounds, len(ordered)).astype(np.int64)
+    docs, para_ids = ordered["doc_id"].to_numpy().astype(str), ordered["para_id"].to_numpy()
+    doc_ids = np.unique(docs)
+    unit_bounds = np.append(np.searchsorted(docs, doc_ids, side="left"), len(ordered)).astype(np.int64)
     seg_docs = segs["doc_id"].to_numpy().astype(str)
     seg_bounds = np.append(np.searchsorted(seg_docs, doc_ids, side="left"), len(segs)).astype(np.int64)
     unit_index = {key: n for n, key in enumerate(zip(ordered["doc_id"], ordered["para_id"]))}
@@ -394,7 +394,6 @@ def passage_scores(
     para_score = np.round(table[:, 2], _DECIMALS)
     segment_score = np.round(table[:, 3], _DECIMALS)
     seg_texts = np.append(segs["text"].to_numpy(dtype=object), "")  # position -1: no segment pair
-    docs, para_ids = ordered["doc_id"].to_numpy().astype(str), ordered["para_id"].to_numpy()
     result = pd.DataFrame({
         "doc_a": docs[ua],
         "para_a": para_ids[ua].astype("int64"),
