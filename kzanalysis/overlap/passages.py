@@ -386,27 +386,32 @@ def passage_scores(
     found = run_chunks(_score_blocks, blocks, chunk_bounds(len(blocks), n_workers, chunk_size=CHUNK_BLOCKS),
                        (coded_units, coded_segs, weights, unit_bounds, seg_bounds, seg_unit),
                        n_jobs=n_workers, desc="passage scores", show=False)
+    del coded_units, coded_segs  # the workers' output is all that is left to read
     table = np.concatenate(found) if found else np.zeros((0, 7))
-    if not len(table):
-        return empty
-    ua, ub = table[:, 0].astype(np.int64), table[:, 1].astype(np.int64)
-    sa, sb = table[:, 4].astype(np.int64), table[:, 5].astype(np.int64)
+    del found
     para_score = np.round(table[:, 2], _DECIMALS)
     segment_score = np.round(table[:, 3], _DECIMALS)
+    score = np.maximum(para_score, segment_score)
+    keep = (score > 0) & (score >= table[:, 6] - 1e-9)
+    ua, ub = table[keep, 0].astype(np.int64), table[keep, 1].astype(np.int64)
+    sa, sb = table[keep, 4].astype(np.int64), table[keep, 5].astype(np.int64)
+    # rows of `ordered` run in (doc_id, para_id) order and ua < ub (doc_a < doc_b): sorting the row numbers sorts
+    # by doc_a, para_a, doc_b, para_b without comparing strings; the (ua, ub) pairs are unique
+    order = np.lexsort((ub, ua))
+    ua, ub, sa, sb = ua[order], ub[order], sa[order], sb[order]
+    doc_objects = ordered["doc_id"].to_numpy(dtype=object)  # the frame's strings, not a new one per row
     seg_texts = np.append(segs["text"].to_numpy(dtype=object), "")  # position -1: no segment pair
-    result = pd.DataFrame({
-        "doc_a": docs[ua],
+    return pd.DataFrame({
+        "doc_a": doc_objects[ua],
         "para_a": para_ids[ua].astype("int64"),
-        "doc_b": docs[ub],
+        "doc_b": doc_objects[ub],
         "para_b": para_ids[ub].astype("int64"),
-        "score": np.maximum(para_score, segment_score),
-        "para_score": para_score,
-        "segment_score": segment_score,
+        "score": score[keep][order],
+        "para_score": para_score[keep][order],
+        "segment_score": segment_score[keep][order],
         "segment_a": seg_texts[sa],
         "segment_b": seg_texts[sb],
     })
-    result = result[(result["score"] > 0) & (result["score"] >= table[:, 6] - 1e-9)]
-    return result.sort_values(["doc_a", "para_a", "doc_b", "para_b"], kind="stable").reset_index(drop=True)
 
 
 def align_passages(
@@ -446,15 +451,21 @@ def align_passages(
     low = set()
     if near_duplicates is not None and len(near_duplicates):
         low = set(zip(near_duplicates["doc_a"].astype(str), near_duplicates["doc_b"].astype(str)))
-    ordered = scores.sort_values(["doc_a", "doc_b"], kind="stable")
-    doc_a, doc_b = ordered["doc_a"].to_numpy(), ordered["doc_b"].to_numpy()
-    para_a, para_b = ordered["para_a"].to_numpy(), ordered["para_b"].to_numpy()
-    value = ordered["score"].to_numpy(dtype=np.float64)
-    starts = np.flatnonzero(np.r_[True, (doc_a[1:] != doc_a[:-1]) | (doc_b[1:] != doc_b[:-1])])
-    stops = np.r_[starts[1:], len(ordered)]
+    # group the rows by document pair on integer codes: the frame is neither copied nor turned into Python
+    # strings row by row (at 100,000 articles, millions of scored pairs); only the kept rows are taken at the end
+    code_a, names_a = pd.factorize(scores["doc_a"], use_na_sentinel=False)
+    code_b, names_b = pd.factorize(scores["doc_b"], use_na_sentinel=False)
+    order = np.argsort(code_a.astype(np.int64) * max(len(names_b), 1) + code_b, kind="stable")
+    code_a, code_b = code_a[order], code_b[order]
+    para_a, para_b = scores["para_a"].to_numpy()[order], scores["para_b"].to_numpy()[order]
+    value = scores["score"].to_numpy(dtype=np.float64)[order]
+    starts = np.flatnonzero(np.r_[True, (code_a[1:] != code_a[:-1]) | (code_b[1:] != code_b[:-1])])
+    stops = np.r_[starts[1:], len(order)]
+    pair_names = zip(np.asarray(names_a, dtype=object)[code_a[starts]],
+                     np.asarray(names_b, dtype=object)[code_b[starts]])
     kept: list[np.ndarray] = []
-    for start, stop in zip(starts, stops):  # one document pair at a time
-        threshold = near_duplicate_min_score if (doc_a[start], doc_b[start]) in low else min_score
+    for start, stop, names in zip(starts, stops, pair_names):  # one document pair at a time
+        threshold = near_duplicate_min_score if tuple(map(str, names)) in low else min_score
         rows = start + np.flatnonzero(value[start:stop] >= threshold)
         if len(rows) == 0:
             continue
@@ -471,7 +482,7 @@ def align_passages(
         kept.append(rows[chosen[index_a, index_b]])
     if not kept:
         return scores.iloc[0:0].copy()
-    aligned = ordered.iloc[np.concatenate(kept)]
+    aligned = scores.iloc[np.sort(order[np.concatenate(kept)])]
     return aligned.sort_values(["doc_a", "para_a", "doc_b", "para_b"], kind="stable").reset_index(drop=True)
 
 
