@@ -326,16 +326,28 @@ def test_shared_inputs_are_read_only_for_the_corpus_they_were_made_from(tmp_path
     assert report.run_inputs(config.RAW_DIR, out_dir=tmp_path).folder is None
 
 
+def test_inputs_shared_from_a_child_process_are_written_and_its_errors_reach_the_runner(tmp_path: Path) -> None:
+    from kzanalysis.report.runner import _share_inputs_apart
+
+    _share_inputs_apart(None, config.RAW_DIR, out_dir=tmp_path / "run")
+    assert report.run_inputs(config.RAW_DIR, out_dir=tmp_path / "run").folder == tmp_path / "run" / "shared"
+    with pytest.raises(Exception, match="no-such-corpus"):
+        _share_inputs_apart(None, tmp_path / "no-such-corpus", out_dir=tmp_path / "other")
+    assert not (tmp_path / "other" / "shared" / "inputs.json").exists()
+
+
 def test_shared_paragraphs_tokens_and_sentences_made_in_chunks_are_those_of_the_whole_corpus(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from kzanalysis.report import shared
 
     corpus = kz.load_corpus()
-    whole = shared._shared_tables(corpus, n_jobs=1)
+    whole = {name: pieces[0] for name, pieces in shared._shared_pieces(corpus, n_jobs=1).items()}
     monkeypatch.setattr(shared, "PARALLEL_MIN_DOCS", 0)
     monkeypatch.setattr(shared, "CHUNK_DOCS", 2)
-    chunked = shared._shared_tables(corpus, n_jobs=2)  # two documents per chunk, two processes
+    pieces = shared._shared_pieces(corpus, n_jobs=2)  # two documents per chunk, two processes
+    assert all(len(chunks) > 1 for chunks in pieces.values())  # put together below
+    chunked = {name: pd.concat(chunks, ignore_index=True) for name, chunks in pieces.items()}
     assert list(chunked) == list(whole) == ["paragraphs", "tokens", "sentences"]
     for name in whole:
         pd.testing.assert_frame_equal(chunked[name], whole[name])

@@ -1,11 +1,11 @@
 """Inputs computed once per report run and shared by its notebooks: the corpus, paragraphs, body tokens and sentences.
 
-``kzanalysis report`` loads the corpus, splits it into paragraphs, tokenises the body paragraphs and splits them into
-sentences once, before any notebook starts, and writes the four tables as Parquet files in ``<run folder>/shared/`` with the arguments
-they were made from (:func:`share_inputs`). Each notebook asks :func:`run_inputs` for them: it reads the shared
-files when they were made from the same corpus and options, and computes them itself otherwise (a notebook run by
-hand, a corpus subset, no pyarrow). Either way it gets the same tables; the shared folder is removed when the
-report is put in place.
+``kzanalysis report`` loads the corpus, splits it into paragraphs, tokenises the body paragraphs and splits them
+into sentences once, before any notebook starts (in a child process, whose memory is freed when it ends), and writes
+the four tables as Parquet files in ``<run folder>/shared/`` with the arguments they were made from
+(:func:`share_inputs`). Each notebook asks :func:`run_inputs` for them: it reads the shared files when they were
+made from the same corpus and options, and computes them itself otherwise (a notebook run by hand, a corpus subset,
+no pyarrow). Either way it gets the same tables; the shared folder is removed when the report is put in place.
 """
 
 from __future__ import annotations
@@ -78,10 +78,15 @@ def share_inputs(
     folder.mkdir(parents=True, exist_ok=True)
     if corpus is None:
         corpus = load_corpus(corpus_dir, metadata=metadata, text_column=text_column, id_column=id_column, n_jobs=-1)
-    tables = {"corpus": corpus, **_shared_tables(corpus, n_jobs=-1)}
+    pieces = {"corpus": [corpus], **_shared_pieces(corpus, n_jobs=-1)}
     for name in _TABLES:
+        # one table whole at a time, its chunks let go as it is written (at 100,000 articles the tokens table
+        # alone is 64 million rows)
+        table = pieces[name][0] if len(pieces[name]) == 1 else pd.concat(pieces[name], ignore_index=True)
+        del pieces[name]
         partial = folder / f"{name}.parquet.partial"
-        tables[name].to_parquet(partial)
+        table.to_parquet(partial)
+        del table
         partial.replace(folder / f"{name}.parquet")
     # the key is written last: a folder without it (an interrupted share) is never read
     (folder / _KEY_FILE).write_text(json.dumps(_key(corpus_dir, metadata, text_column, id_column)), encoding="utf-8")
@@ -105,8 +110,9 @@ def _shared_tables_of(corpus: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {"paragraphs": paras, "tokens": tokens(units), "sentences": sentences(units)}
 
 
-def _shared_tables(corpus: pd.DataFrame, *, n_jobs: int | None) -> dict[str, pd.DataFrame]:
-    """:func:`_shared_tables_of` the whole corpus, in chunks of whole documents on ``n_jobs`` workers.
+def _shared_pieces(corpus: pd.DataFrame, *, n_jobs: int | None) -> dict[str, list[pd.DataFrame]]:
+    """:func:`_shared_tables_of` the whole corpus, in chunks of whole documents on ``n_jobs`` workers: each
+    table as its chunks' tables, in order.
 
     Every step works document by document and the corpus is sorted by ``doc_id``, so the chunks' tables, one
     after the other, are the tables of the whole corpus.
@@ -115,10 +121,10 @@ def _shared_tables(corpus: pd.DataFrame, *, n_jobs: int | None) -> dict[str, pd.
 
     n_workers = workers(n_jobs, len(corpus), min_items=PARALLEL_MIN_DOCS)
     if n_workers == 1:
-        return _shared_tables_of(corpus)
+        return {name: [table] for name, table in _shared_tables_of(corpus).items()}
     found = run_chunks(_shared_tables_of, corpus, chunk_bounds(len(corpus), n_workers, chunk_size=CHUNK_DOCS),
                        (), n_jobs=n_workers, desc="paragraphs, tokens and sentences", show=False)
-    return {name: pd.concat([tables[name] for tables in found], ignore_index=True) for name in found[0]}
+    return {name: [tables.pop(name) for tables in found] for name in list(found[0])}
 
 
 @dataclass
