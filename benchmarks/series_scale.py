@@ -36,12 +36,13 @@ import kzanalysis as kz  # noqa: E402
 RESULTS = Path(__file__).resolve().parent / "results" / "series_scale.md"
 RAW = RESULTS.with_suffix(".json")
 _LINE = re.compile(r"^(ok|failed|error|timeout)\s+([\d.]+)\s*s\s+(\S+)\.ipynb", re.MULTILINE)
+_PEAK = re.compile(r"^kz-peak-kib (\d+)$", re.MULTILINE)
 _WHERE = {"none": "in memory", "local": "LocalCluster, 2 workers"}
-# Runs the command given as arguments and prints the largest resident set of its process tree (KiB) last.
+# Runs the command given as arguments and prints the largest resident set of its process tree (KiB).
 _WRAPPER = ("import resource, subprocess, sys\n"
             "done = subprocess.run(sys.argv[1:])\n"
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
-            "sys.exit(done.returncode)\n")
+            "print('kz-peak-kib', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+            "sys.exit(done.returncode if done.returncode >= 0 else 128 - done.returncode)\n")
 
 
 def run_size(size: int, work: Path, *, timeout: int, scheduler: str) -> dict[str, object]:
@@ -57,7 +58,10 @@ def run_size(size: int, work: Path, *, timeout: int, scheduler: str) -> dict[str
     done = subprocess.run([sys.executable, "-c", _WRAPPER, *command], capture_output=True, text=True,
                           env={**os.environ, "MPLBACKEND": "Agg"})
     seconds = time.perf_counter() - started
-    peak_kib = int(done.stderr.strip().splitlines()[-1])
+    # the wrapper's line, wherever it is: kernels left running by a killed command may write after it
+    peak = _PEAK.search(done.stderr)
+    peak_kib = int(peak.group(1)) if peak else -1
+    stderr = _PEAK.sub("", done.stderr).strip()
     notebooks = {name: [status, float(t)] for status, t, name in _LINE.findall(done.stdout)}
     recall = precision = float("nan")
     n_pairs = -1
@@ -71,9 +75,9 @@ def run_size(size: int, work: Path, *, timeout: int, scheduler: str) -> dict[str
         recall = len(found & true) / len(true) if true else float("nan")
         precision = len(found & true) / len(found) if found else float("nan")
     return {"size": size, "scheduler": scheduler, "notebooks": notebooks, "seconds": seconds,
-            "returncode": done.returncode, "peak_gib": peak_kib / 2**20, "recall": recall, "precision": precision,
-            "compared_pairs": n_pairs,
-            "stderr": "\n".join(done.stderr.strip().splitlines()[:-1])[-2000:] if done.returncode else ""}
+            "returncode": done.returncode, "peak_gib": peak_kib / 2**20 if peak_kib >= 0 else float("nan"),
+            "recall": recall, "precision": precision, "compared_pairs": n_pairs,
+            "stderr": stderr[-2000:] if done.returncode else ""}
 
 
 def _partitioned_figures() -> str:
@@ -162,8 +166,9 @@ def write_results(runs: list[dict]) -> str:
                      f"| {r['precision']:.3f} |")
     for r in runs:
         if r["returncode"]:
-            lines += ["", f"Run at {r['size']:,} articles ({_WHERE[r['scheduler']]}) exited with "
-                      f"{r['returncode']}:", "", "```", str(r["stderr"]), "```"]
+            killed = " (killed by a signal: 137 is SIGKILL, what the out-of-memory killer sends)"
+            lines += ["", f"Run at {r['size']:,} articles ({_WHERE[r['scheduler']]}) exited with {r['returncode']}"
+                      + (killed if r["returncode"] > 128 else "") + ":", "", "```", str(r["stderr"]), "```"]
     lines += _extrapolation(runs)
     lines += ["", "Reproduce: `.venv/bin/python benchmarks/series_scale.py --sizes N [N ...] --schedulers none "
               "local` (one row per size and scheduler; a rerun replaces its row).", ""]
