@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -147,19 +147,26 @@ class RunInputs:
     folder: Path | None = None
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
-    def _table(self, name: str) -> pd.DataFrame:
+    def _table(self, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """A new copy of one table (in ``columns`` only, if given). A shared table other than the paragraphs is
+        read from its file at each call and not kept: tokens are 64 million rows at 100,000 articles, and a kept
+        table besides the caller's copy held twice that memory for the rest of the notebook."""
+        path = None if self.folder is None else self.folder / f"{name}.parquet"
+        if name != "paragraphs" and path is not None and path.is_file():  # (not: an older version's)
+            return pd.read_parquet(path, columns=None if columns is None else list(columns))
         if name not in self._cache:
             from kzanalysis.clean import body_paragraphs, paragraphs
             from kzanalysis.tokenize import sentences, tokens
 
-            if self.folder is not None and (self.folder / f"{name}.parquet").is_file():  # (not: an older version's)
-                self._cache[name] = pd.read_parquet(self.folder / f"{name}.parquet")
+            if path is not None and path.is_file():
+                self._cache[name] = pd.read_parquet(path)
             elif name == "paragraphs":
                 self._cache[name] = paragraphs(self.corpus)
             else:
                 split = tokens if name == "tokens" else sentences
                 self._cache[name] = split(body_paragraphs(self._table("paragraphs")))
-        return self._cache[name]
+        table = self._cache[name]
+        return table.copy() if columns is None else table[list(columns)].copy()
 
     def paragraphs(self, corpus: pd.DataFrame | None = None) -> pd.DataFrame:
         """``kz.paragraphs(corpus)``: shared when ``corpus`` is the run's whole corpus (the default).
@@ -173,11 +180,16 @@ class RunInputs:
         from kzanalysis.clean import paragraphs
 
         if corpus is None or corpus is self.corpus or corpus.equals(self.corpus):
-            return self._table("paragraphs").copy()
+            return self._table("paragraphs")
         return paragraphs(corpus)
 
-    def tokens(self, units: pd.DataFrame) -> pd.DataFrame:
+    def tokens(self, units: pd.DataFrame, *, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """``kz.tokens(units)``: shared when ``units`` are the body paragraphs of the whole corpus.
+
+        Args:
+            units: Body paragraphs.
+            columns: Only these columns of the tokens table (all by default): a shared table is then read in
+                these columns only, a fraction of its memory.
 
         Example:
             >>> import kzanalysis as kz
@@ -185,12 +197,15 @@ class RunInputs:
             >>> units = kz.body_paragraphs(inputs.paragraphs())
             >>> inputs.tokens(units).equals(kz.tokens(units))
             True
+            >>> inputs.tokens(units, columns=["doc_id", "stem"]).equals(kz.tokens(units)[["doc_id", "stem"]])
+            True
         """
         from kzanalysis.tokenize import tokens
 
         if self._whole_body(units):
-            return self._table("tokens").copy()
-        return tokens(units)
+            return self._table("tokens", columns)
+        found = tokens(units)
+        return found if columns is None else found[list(columns)]
 
     def sentences(self, units: pd.DataFrame, *, splitter: str = "auto") -> pd.DataFrame:
         """``kz.sentences(units, splitter=splitter)``: shared when ``units`` are the body paragraphs of the whole
@@ -209,7 +224,7 @@ class RunInputs:
         if self._whole_body(units):
             shared = self._table("sentences")
             if splitter == "auto" or (len(shared) and (shared["splitter"] == splitter).all()):
-                return shared.copy()
+                return shared
         return sentences(units, splitter=splitter)  # type: ignore[arg-type]
 
     def _whole_body(self, units: pd.DataFrame) -> bool:
