@@ -331,12 +331,15 @@ def test_shared_inputs_are_read_only_for_the_corpus_they_were_made_from(tmp_path
 
 
 def test_inputs_shared_from_a_child_process_are_written_and_its_errors_reach_the_runner(tmp_path: Path) -> None:
-    from kzanalysis.report.runner import _share_inputs_apart
+    from kzanalysis.report.runner import _apart, _corpus_size, _share_inputs_in
 
-    _share_inputs_apart(None, config.RAW_DIR, out_dir=tmp_path / "run")
+    assert _apart(_corpus_size, config.RAW_DIR) == len(kz.load_corpus())
+    _apart(_share_inputs_in, None, config.RAW_DIR, out_dir=tmp_path / "run")
     assert report.run_inputs(config.RAW_DIR, out_dir=tmp_path / "run").folder == tmp_path / "run" / "shared"
     with pytest.raises(Exception, match="no-such-corpus"):
-        _share_inputs_apart(None, tmp_path / "no-such-corpus", out_dir=tmp_path / "other")
+        _apart(_corpus_size, tmp_path / "no-such-corpus")
+    with pytest.raises(Exception, match="no-such-corpus"):
+        _apart(_share_inputs_in, None, tmp_path / "no-such-corpus", out_dir=tmp_path / "other")
     assert not (tmp_path / "other" / "shared" / "inputs.json").exists()
 
 
