@@ -310,7 +310,8 @@ def test_shared_inputs_are_read_only_for_the_corpus_they_were_made_from(tmp_path
     pd.testing.assert_frame_equal(shared.paragraphs(), here.paragraphs())
     units = kz.body_paragraphs(here.paragraphs())
     pd.testing.assert_frame_equal(shared.tokens(units), kz.tokens(units))
-    pd.testing.assert_frame_equal(shared.tokens(units, columns=["stem", "doc_id"]), kz.tokens(units)[["stem", "doc_id"]])
+    pd.testing.assert_frame_equal(shared.tokens(units, columns=["stem", "doc_id"]),
+                                  kz.tokens(units)[["stem", "doc_id"]])
     shared.tokens(units).loc[:, "stem"] = "changed"  # each caller gets its own table
     pd.testing.assert_frame_equal(shared.tokens(units), kz.tokens(units))
     pd.testing.assert_frame_equal(shared.sentences(units), kz.sentences(units))
