@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -342,6 +343,8 @@ def test_inputs_shared_from_a_child_process_are_written_and_its_errors_reach_the
     with pytest.raises(Exception, match="no-such-corpus"):
         _apart(_share_inputs_in, None, tmp_path / "no-such-corpus", out_dir=tmp_path / "other")
     assert not (tmp_path / "other" / "shared" / "inputs.json").exists()
+    with pytest.raises(Exception, match="(?s)terminated.*SIGABRT"):
+        _apart(os.abort)  # a child that dies (as the out-of-memory killer's SIGKILL does) is an error, not a wait
 
 
 def test_shared_paragraphs_tokens_and_sentences_made_in_chunks_are_those_of_the_whole_corpus(

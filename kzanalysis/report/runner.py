@@ -541,17 +541,25 @@ def _cluster(scheduler: str | None) -> Iterator[str | None]:
 
 
 def _apart(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """``function(*args, **kwargs)`` in a child process, its result returned (``function`` at module level).
+    """``function(*args, **kwargs)`` in a child process (joblib's loky), its result returned.
 
     What the work allocated goes back to the system when the child ends. At 100,000 planted articles loading the
     corpus left this process at 3.2 GB, and sharing the inputs at 12.6 GB (most of it the 64 million rows of
     tokens), memory a process keeps once it has had it: kept here, it stayed taken for the whole run, beside the
-    notebooks' kernels. An error in the child is raised here; interrupted, the child is killed.
+    notebooks' kernels. An error in the child is raised here; a child that dies without an answer (the system's
+    out-of-memory killer) raises loky's ``TerminatedWorkerError``, naming its exit code; interrupted, the child
+    is killed. Unlike ``multiprocessing``'s spawn, the caller's script is not run again in the child.
     """
-    import multiprocessing
+    from joblib.externals.loky import ProcessPoolExecutor
 
-    with multiprocessing.get_context("spawn").Pool(1) as child:  # terminated on leaving, also on an exception
-        return child.apply(function, args, kwargs)
+    child = ProcessPoolExecutor(max_workers=1)
+    try:
+        result = child.submit(function, *args, **kwargs).result()
+    except BaseException:
+        child.shutdown(wait=True, kill_workers=True)
+        raise
+    child.shutdown(wait=True)  # the child ends as a process does: its own workers and files cleaned up
+    return result
 
 
 def _corpus_size(corpus_dir: Path, **options: Any) -> int:
