@@ -224,6 +224,18 @@ def test_a_score_floor_skips_only_pairs_below_it(seed_units: pd.DataFrame) -> No
     assert (mixed.loc[~is_cnn, "score"] >= 0.45).all()
 
 
+def test_passage_scores_come_sorted_and_keep_their_types_when_no_pair_reaches_the_floor(
+        seed_units: pd.DataFrame) -> None:
+    docs = sorted(seed_units["doc_id"].unique(), reverse=True)
+    pairs = pd.DataFrame([(a, b) for a in docs for b in docs if a > b], columns=["doc_a", "doc_b"])  # b < a
+    every = overlap.passage_scores(seed_units, pairs)
+    key = ["doc_a", "para_a", "doc_b", "para_b"]
+    assert len(every) > 10 and (every["doc_a"] < every["doc_b"]).all()
+    pd.testing.assert_frame_equal(every, every.sort_values(key).reset_index(drop=True))
+    nothing = overlap.passage_scores(seed_units, pairs, min_score=1.01)
+    pd.testing.assert_frame_equal(nothing, overlap.passage_scores(seed_units, pairs.iloc[0:0]))
+
+
 def test_passages_scored_on_workers_are_the_scores_of_one_process(
         seed_units: pd.DataFrame, monkeypatch: pytest.MonkeyPatch, chunk_calls) -> None:  # type: ignore[no-untyped-def]
     from kzanalysis.overlap import passages

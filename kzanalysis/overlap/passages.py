@@ -393,6 +393,8 @@ def passage_scores(
     segment_score = np.round(table[:, 3], _DECIMALS)
     score = np.maximum(para_score, segment_score)
     keep = (score > 0) & (score >= table[:, 6] - 1e-9)
+    if not keep.any():
+        return empty
     ua, ub = table[keep, 0].astype(np.int64), table[keep, 1].astype(np.int64)
     sa, sb = table[keep, 4].astype(np.int64), table[keep, 5].astype(np.int64)
     # rows of `ordered` run in (doc_id, para_id) order and ua < ub (doc_a < doc_b): sorting the row numbers sorts
@@ -455,7 +457,7 @@ def align_passages(
     # strings row by row (at 100,000 articles, millions of scored pairs); only the kept rows are taken at the end
     code_a, names_a = pd.factorize(scores["doc_a"], use_na_sentinel=False)
     code_b, names_b = pd.factorize(scores["doc_b"], use_na_sentinel=False)
-    order = np.argsort(code_a.astype(np.int64) * max(len(names_b), 1) + code_b, kind="stable")
+    order = np.argsort(code_a * len(names_b) + code_b, kind="stable")  # scores is not empty here
     code_a, code_b = code_a[order], code_b[order]
     para_a, para_b = scores["para_a"].to_numpy()[order], scores["para_b"].to_numpy()[order]
     value = scores["score"].to_numpy(dtype=np.float64)[order]

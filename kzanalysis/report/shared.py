@@ -152,13 +152,14 @@ class RunInputs:
         read from its file at each call and not kept: tokens are 64 million rows at 100,000 articles, and a kept
         table besides the caller's copy held twice that memory for the rest of the notebook."""
         path = None if self.folder is None else self.folder / f"{name}.parquet"
-        if name != "paragraphs" and path is not None and path.is_file():  # (not: an older version's)
+        shared = path is not None and path.is_file()  # (not: an older version's)
+        if shared and name != "paragraphs":
             return pd.read_parquet(path, columns=None if columns is None else list(columns))
         if name not in self._cache:
             from kzanalysis.clean import body_paragraphs, paragraphs
             from kzanalysis.tokenize import sentences, tokens
 
-            if path is not None and path.is_file():
+            if shared:
                 self._cache[name] = pd.read_parquet(path)
             elif name == "paragraphs":
                 self._cache[name] = paragraphs(self.corpus)
