@@ -152,27 +152,41 @@ def run_chunks(
         >>> run_chunks(sum, [1, 2, 3, 4, 5], chunk_bounds(5, 1, chunk_size=2), (), n_jobs=1)
         [3, 7, 5]
     """
+    return list(iter_chunks(function, source, bounds, options, n_jobs=n_jobs, desc=desc, show=show))
+
+
+def iter_chunks(
+    function: Callable[..., Any], source: pd.DataFrame | Sequence[Any], bounds: list[tuple[int, int]],
+    options: tuple[Any, ...], *, n_jobs: int, desc: str = "", show: bool | None = False,
+) -> Iterator[Any]:
+    """:func:`run_chunks` one chunk's result at a time, in chunk order: a caller that writes each result away
+    (:func:`kzanalysis.report.share_inputs`) never holds them all.
+
+    Example:
+        >>> list(iter_chunks(sum, [1, 2, 3, 4, 5], chunk_bounds(5, 1, chunk_size=2), (), n_jobs=2))
+        [3, 7, 5]
+    """
     from .progress import progress
 
     if n_jobs > 1 and len(bounds) > 1:
         if _CLIENT is not None:
-            from distributed import as_completed
-
             # an option that is not a plain value (coded passages, a weight array) goes to each worker once, not
             # inside every task
             shared = [option if isinstance(option, (int, float, str, bool, type(None)))
                       else _CLIENT.scatter([option], broadcast=True, hash=False)[0] for option in options]
             futures = [_CLIENT.submit(function, _take(source, a, b), *shared, pure=False) for a, b in bounds]
-            for _ in progress(as_completed(futures), total=len(futures), desc=desc, enabled=show):
-                pass
-            return _CLIENT.gather(futures)
+            for k in progress(range(len(futures)), total=len(futures), desc=desc, enabled=show):
+                result, futures[k] = futures[k].result(), None  # a result handed over is released on the cluster
+                yield result
+            return
         from joblib import Parallel, delayed
 
         run = Parallel(n_jobs=min(n_jobs, len(bounds)), return_as="generator")
-        done = run(delayed(function)(_take(source, a, b), *options) for a, b in bounds)
-        return list(progress(done, total=len(bounds), desc=desc, enabled=show))
-    return [function(_take(source, a, b), *options)
-            for a, b in progress(bounds, total=len(bounds), desc=desc, enabled=show)]
+        yield from progress(run(delayed(function)(_take(source, a, b), *options) for a, b in bounds),
+                            total=len(bounds), desc=desc, enabled=show)
+        return
+    for a, b in progress(bounds, total=len(bounds), desc=desc, enabled=show):
+        yield function(_take(source, a, b), *options)
 
 
 def compute(*collections: Any) -> tuple[Any, ...]:

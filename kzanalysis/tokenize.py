@@ -326,6 +326,32 @@ def tokens(
     )
 
 
+def document_counts(units: pd.DataFrame, sents: pd.DataFrame, toks: pd.DataFrame) -> pd.DataFrame:
+    """Per document, how much body text there is: units, sentences, tokens and distinct word stems.
+
+    Args:
+        units: Body units (``kz.body_paragraphs(kz.paragraphs(corpus))``).
+        sents: ``sentences(units)``.
+        toks: ``tokens(units)`` (at least ``doc_id``, ``stem``, ``is_stop``).
+
+    Returns:
+        One row per document of ``units``, sorted by ``doc_id``: ``doc_id``, ``body_units``, ``sentences``,
+        ``tokens``, ``distinct_stems`` (stems of tokens that are not stop words). A document with units but no
+        sentence or token counts 0.
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a", "a"], "para_id": [0, 1],
+        ...                       "text": ["Protesters marched.", "The protesters left. Police came."]})
+        >>> document_counts(units, sentences(units), tokens(units)).values.tolist()
+        [['a', 2, 3, 7, 5]]
+    """
+    counts = (units.groupby("doc_id").size().rename("body_units").to_frame()
+              .join(sents.groupby("doc_id").size().rename("sentences"))
+              .join(toks.groupby("doc_id").size().rename("tokens"))
+              .join(toks[~toks["is_stop"]].groupby("doc_id")["stem"].nunique().rename("distinct_stems")))
+    return counts.fillna(0).astype("int64").reset_index()
+
+
 def analysis_tokens(
     text: str,
     *,

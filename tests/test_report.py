@@ -301,6 +301,26 @@ def test_kernels_side_by_side_share_the_cores_unless_asked(tmp_path: Path, monke
     assert run["status"] == "ok", run["error"]
 
 
+def test_a_corpus_too_large_for_kernels_side_by_side_runs_them_one_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """By default the runner takes fewer kernels when that many, each holding twice the shared inputs, would not
+    fit in the memory available; a kernel alone gets every core. ``jobs`` given is kept."""
+    pytest.importorskip("pyarrow")
+    from conftest import two_notebook_series
+    from kzanalysis.report import runner
+
+    monkeypatch.delenv("LOKY_MAX_CPU_COUNT", raising=False)
+    monkeypatch.setattr(runner, "memory_available", lambda: 1_000)  # less than any corpus's shared inputs
+    cores = os.cpu_count() or 1
+    code = f"import os\nassert os.environ['LOKY_MAX_CPU_COUNT'] == '{cores}', os.environ['LOKY_MAX_CPU_COUNT']"
+    corpus, notebooks = two_notebook_series(tmp_path, {"00-a.ipynb": code, "01-b.ipynb": code})
+    runs = report.run_series(corpus, out=tmp_path / "out", notebooks=notebooks)
+    assert runs["status"].tolist() == ["ok", "ok"], runs["error"].tolist()
+    assert report.kernels_at_once(4, None, available=1_000) == report.kernels_at_once(4, 10, available=None) == 4
+    assert report.kernels_at_once(4, 10**9, available=1_000) == 1
+
+
 def test_shared_inputs_are_read_only_for_the_corpus_they_were_made_from(tmp_path: Path) -> None:
     pytest.importorskip("pyarrow")
     folder = report.share_inputs(config.RAW_DIR, out_dir=tmp_path)
@@ -313,9 +333,12 @@ def test_shared_inputs_are_read_only_for_the_corpus_they_were_made_from(tmp_path
     pd.testing.assert_frame_equal(shared.tokens(units), kz.tokens(units))
     pd.testing.assert_frame_equal(shared.tokens(units, columns=["stem", "doc_id"]),
                                   kz.tokens(units)[["stem", "doc_id"]])
-    shared.tokens(units).loc[:, "stem"] = "changed"  # each caller gets its own table
+    mine = shared.tokens(units)
+    mine.loc[:, "stem"] = "changed"  # each caller gets its own table
     pd.testing.assert_frame_equal(shared.tokens(units), kz.tokens(units))
     pd.testing.assert_frame_equal(shared.sentences(units), kz.sentences(units))
+    pd.testing.assert_frame_equal(shared.document_counts(units), here.document_counts(units))
+    assert (here.document_counts(units)["tokens"] > 0).all()
     # other arguments, a subset of the corpus, other units: computed, never the shared tables
     assert report.run_inputs(config.RAW_DIR, out_dir=tmp_path, metadata=config.RAW_DIR / "metadata.csv").folder is None
     subset = here.corpus.iloc[:2]
@@ -347,24 +370,33 @@ def test_inputs_shared_from_a_child_process_are_written_and_its_errors_reach_the
         _apart(os.abort)  # a child that dies (as the out-of-memory killer's SIGKILL does) is an error, not a wait
 
 
-def test_shared_paragraphs_tokens_and_sentences_made_in_chunks_are_those_of_the_whole_corpus(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="chunks are made in worker processes only with 2+ cores")
+def test_shared_tables_written_chunk_by_chunk_are_those_of_the_whole_corpus(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
     from kzanalysis.report import shared
 
     corpus = kz.load_corpus()
-    whole = {name: pieces[0] for name, pieces in shared._shared_pieces(corpus, n_jobs=1).items()}
-    monkeypatch.setattr(shared, "PARALLEL_MIN_DOCS", 0)
-    monkeypatch.setattr(shared, "CHUNK_DOCS", 2)
-    pieces = shared._shared_pieces(corpus, n_jobs=2)  # two documents per chunk, two processes
-    assert all(len(chunks) > 1 for chunks in pieces.values())  # put together below
-    chunked = {name: pd.concat(chunks, ignore_index=True) for name, chunks in pieces.items()}
-    assert list(chunked) == list(whole) == ["paragraphs", "tokens", "sentences"]
-    for name in whole:
-        pd.testing.assert_frame_equal(chunked[name], whole[name])
+    [whole] = list(shared._shared_chunks(corpus, n_jobs=1))
+    assert list(whole) == ["paragraphs", "tokens", "sentences", "document_counts"]
     units = kz.body_paragraphs(kz.paragraphs(corpus))
+    pd.testing.assert_frame_equal(whole["paragraphs"], kz.paragraphs(corpus))
     pd.testing.assert_frame_equal(whole["tokens"], kz.tokens(units))
     pd.testing.assert_frame_equal(whole["sentences"], kz.sentences(units))
+    pd.testing.assert_frame_equal(whole["document_counts"],
+                                  kz.tokenize.document_counts(units, kz.sentences(units), kz.tokens(units)))
+    monkeypatch.setattr(shared, "PARALLEL_MIN_DOCS", 0)
+    monkeypatch.setattr(shared, "CHUNK_DOCS", 2)  # two documents per chunk, in worker processes
+    folder = shared.share_inputs(config.RAW_DIR, out_dir=tmp_path)
+    for name, table in whole.items():
+        assert pq.ParquetFile(folder / f"{name}.parquet").num_row_groups > 1  # a row group per chunk, as they came
+        pd.testing.assert_frame_equal(pd.read_parquet(folder / f"{name}.parquet"), table)
+    pd.testing.assert_frame_equal(pd.read_parquet(folder / "corpus.parquet"), corpus)
+    in_memory = sum(int(t.memory_usage(deep=True, index=False).sum()) for t in [corpus, *whole.values()])
+    assert shared.shared_bytes(folder) == pytest.approx(in_memory, rel=0.01)
+    assert shared.shared_bytes(tmp_path / "nothing-shared") is None
 
 
 def test_shared_sentences_are_given_only_for_the_whole_body_and_the_splitter_they_were_split_with(

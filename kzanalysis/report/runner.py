@@ -582,6 +582,51 @@ def _share_inputs_in(scheduler: str | None, corpus_dir: Path, **kwargs: Any) -> 
         parallel.use_scheduler(None)
 
 
+KERNEL_MEMORY_FACTOR = 2.0
+"""How many times the run's shared inputs (:func:`kzanalysis.report.shared_bytes`) one kernel is taken to hold at
+its peak: a notebook that reads the body tokens holds them and what it computes from them (measured at 100,000
+planted articles: 10-13 GB per kernel for 8.6 GB of shared inputs)."""
+
+
+def kernels_at_once(jobs: int, shared: int | None, *, available: int | None) -> int:
+    """How many notebooks to run side by side: ``jobs``, or fewer, so that that many kernels, each holding
+    :data:`KERNEL_MEMORY_FACTOR` times the run's shared inputs, fit in the memory available; at least one.
+
+    Args:
+        jobs: Kernels the cores allow.
+        shared: Bytes the run's shared inputs take in memory (``None``: nothing shared; ``jobs`` is kept).
+        available: Bytes of memory available (``None``: unknown; ``jobs`` is kept).
+
+    Example:
+        >>> GB = 10**9
+        >>> kernels_at_once(2, 1 * GB, available=20 * GB), kernels_at_once(2, 8 * GB, available=20 * GB)
+        (2, 1)
+    """
+    if shared is None or available is None or shared <= 0:
+        return jobs
+    return max(1, min(jobs, int(available // (KERNEL_MEMORY_FACTOR * shared))))
+
+
+def memory_available() -> int | None:
+    """Bytes of memory available for new work (Linux's ``MemAvailable``; physical memory elsewhere), or ``None``.
+
+    Example:
+        >>> memory_available() is None or memory_available() > 0
+        True
+    """
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
 def run_series(
     corpus: Path | str = config.RAW_DIR,
     *,
@@ -610,7 +655,8 @@ def run_series(
         out: The report folder; gets ``html/``, ``tables/``, ``figures/``, ``notebooks/`` and ``index.html``.
             Other files already in it (a README) are kept.
         notebooks: The notebooks to run (default: every ``NN-*.ipynb`` in ``notebooks/``).
-        jobs: Kernels at once (default: the number of CPU cores, at most 4).
+        jobs: Kernels at once (default: the number of CPU cores, at most 4, and fewer when that many would not
+            fit in memory side by side: see :func:`kernels_at_once`).
         timeout: Seconds a single cell may run.
         text_column: For a file of articles, the column holding the text (default: a common name).
         id_column: For a file of articles, the column holding the id (default: a common name).
@@ -632,7 +678,7 @@ def run_series(
         >>> # runs = run_series(out="/tmp/kz-report")  # about half a minute on the seed corpus
     """
     from kzanalysis.report.index import write_index
-    from kzanalysis.report.shared import SHARED_FOLDER, run_inputs
+    from kzanalysis.report.shared import SHARED_FOLDER, run_inputs, shared_bytes
 
     corpus_dir = Path(corpus).resolve()
     metadata_file = str(Path(metadata).resolve()) if metadata is not None else None
@@ -653,18 +699,19 @@ def run_series(
             shown["scheduler"] = scheduler
         kernels = _Kernels()
 
-        # kernels side by side share the cores: a notebook's own workers (n_jobs=-1) would otherwise compete
-        # with the other kernels for them
-        cores = max(1, (os.cpu_count() or 1) // workers)
-
         def run(path: Path) -> dict[str, Any]:
+            # kernels side by side share the cores: a notebook's own workers (n_jobs=-1) would otherwise compete
+            # with the other kernels for them
             return execute_notebook(path, parameters, paths=paths, timeout=timeout, kernels=kernels, shown=shown,
-                                    cores=cores)
+                                    cores=max(1, (os.cpu_count() or 1) // workers))
 
         try:
             with _stop_on_sigterm():
                 # corpus, paragraphs, body tokens and sentences once for every notebook (kzanalysis.report.shared)
                 _apart(_share_inputs_in, address, corpus_dir, out_dir=staging, **options)
+                if jobs is None:  # the default: fewer kernels when the corpus is too large for them side by side
+                    workers = kernels_at_once(workers, shared_bytes(staging / SHARED_FOLDER),
+                                              available=memory_available())
                 runs = _run_planned(plan_series(todo), workers, run, kernels)
                 table = pd.DataFrame(runs, columns=["notebook", "status", "seconds", "html", "error"])
                 table = table.sort_values("notebook", kind="stable").reset_index(drop=True)

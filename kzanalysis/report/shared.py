@@ -1,4 +1,5 @@
-"""Inputs computed once per report run and shared by its notebooks: the corpus, paragraphs, body tokens and sentences.
+"""Inputs computed once per report run and shared by its notebooks: the corpus, paragraphs, body tokens and sentences
+(and the body's counts per document).
 
 ``kzanalysis report`` loads the corpus, splits it into paragraphs, tokenises the body paragraphs and splits them
 into sentences once, before any notebook starts (in a child process, whose memory is freed when it ends), and writes
@@ -10,17 +11,19 @@ no pyarrow). Either way it gets the same tables; the shared folder is removed wh
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 SHARED_FOLDER = "shared"
 """Folder of the shared tables inside a run's report folder."""
 _KEY_FILE = "inputs.json"
-_TABLES = ("corpus", "paragraphs", "tokens", "sentences")
+_TABLES = ("corpus", "paragraphs", "tokens", "sentences", "document_counts")
 
 
 def _key(corpus_dir: Path | str, metadata: Path | str | None, text_column: str | None,
@@ -65,8 +68,9 @@ def share_inputs(
         >>> from kzanalysis import config
         >>> out = tempfile.mkdtemp()
         >>> folder = share_inputs(config.RAW_DIR, out_dir=out)
-        >>> sorted(p.name for p in folder.iterdir())
-        ['corpus.parquet', 'inputs.json', 'paragraphs.parquet', 'sentences.parquet', 'tokens.parquet']
+        >>> sorted(p.name for p in folder.iterdir())  # doctest: +NORMALIZE_WHITESPACE
+        ['corpus.parquet', 'document_counts.parquet', 'inputs.json', 'paragraphs.parquet', 'sentences.parquet',
+         'tokens.parquet']
         >>> run_inputs(config.RAW_DIR, out_dir=out).folder == folder
         True
     """
@@ -78,19 +82,80 @@ def share_inputs(
     folder.mkdir(parents=True, exist_ok=True)
     if corpus is None:
         corpus = load_corpus(corpus_dir, metadata=metadata, text_column=text_column, id_column=id_column, n_jobs=-1)
-    pieces = {"corpus": [corpus], **_shared_pieces(corpus, n_jobs=-1)}
-    for name in _TABLES:
-        # one table whole at a time, its chunks let go as it is written (at 100,000 articles the tokens table
-        # alone is 64 million rows)
-        table = pieces[name][0] if len(pieces[name]) == 1 else pd.concat(pieces[name], ignore_index=True)
-        del pieces[name]
-        partial = folder / f"{name}.parquet.partial"
-        table.to_parquet(partial)
-        del table
-        partial.replace(folder / f"{name}.parquet")
+    sizes = {"corpus": _write_table(folder / "corpus.parquet", [corpus])}
+    # the other three tables come chunk by chunk, each chunk written to its file as it arrives: at 100,000
+    # articles the tokens table alone is 64 million rows, which no step holds whole
+    with contextlib.ExitStack() as stack:
+        writers = {name: stack.enter_context(_TableWriter(folder / f"{name}.parquet")) for name in _TABLES[1:]}
+        for tables in _shared_chunks(corpus, n_jobs=-1):
+            for name, writer in writers.items():
+                writer.write(tables.pop(name))
+    sizes.update({name: writer.bytes for name, writer in writers.items()})
     # the key is written last: a folder without it (an interrupted share) is never read
-    (folder / _KEY_FILE).write_text(json.dumps(_key(corpus_dir, metadata, text_column, id_column)), encoding="utf-8")
+    record = {"key": _key(corpus_dir, metadata, text_column, id_column), "bytes_in_memory": sizes}
+    (folder / _KEY_FILE).write_text(json.dumps(record), encoding="utf-8")
     return folder
+
+
+def shared_bytes(folder: Path | str | None) -> int | None:
+    """Memory the shared tables of a run take once read (pandas' ``memory_usage(deep=True)``, all four summed),
+    or ``None`` when nothing was shared.
+
+    Example:
+        >>> import tempfile
+        >>> from kzanalysis import config
+        >>> shared_bytes(share_inputs(config.RAW_DIR, out_dir=tempfile.mkdtemp())) > 0
+        True
+    """
+    key_file = None if folder is None else Path(folder) / _KEY_FILE
+    if key_file is None or not key_file.is_file():
+        return None
+    return int(sum(json.loads(key_file.read_text(encoding="utf-8"))["bytes_in_memory"].values()))
+
+
+class _TableWriter:
+    """One Parquet file written frame by frame (a row group or more each), in the first frame's columns and types;
+    it takes its final name only when closed without an error (``<name>.partial`` until then).
+
+    Every frame must have the first one's columns and dtypes (the tables shared here are made by one function,
+    so they do); a frame that does not is an error, not a file of mixed types.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.partial = path, path.with_name(path.name + ".partial")
+        self.bytes = 0
+        self._writer: Any = None
+
+    def write(self, frame: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.bytes += int(frame.memory_usage(deep=True, index=False).sum())
+        schema = None if self._writer is None else self._writer.schema
+        table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self.partial, table.schema)
+        self._writer.write_table(table)
+        del table
+
+    def __enter__(self) -> _TableWriter:
+        return self
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        if kind is None:
+            if self._writer is None:
+                raise ValueError(f"{self.path.name}: no table was written")
+            self.partial.replace(self.path)
+
+
+def _write_table(path: Path, frames: Iterable[pd.DataFrame]) -> int:
+    """Write ``frames``, one after the other, as the one Parquet file ``path``; their memory in bytes."""
+    with _TableWriter(path) as writer:
+        for frame in frames:
+            writer.write(frame)
+    return writer.bytes
 
 
 PARALLEL_MIN_DOCS = 2_000
@@ -100,31 +165,33 @@ CHUNK_DOCS = 1_000
 
 
 def _shared_tables_of(corpus: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """``kz.paragraphs(corpus)``, and ``kz.tokens`` and ``kz.sentences`` of its body units (top level, for worker
-    processes)."""
+    """``kz.paragraphs(corpus)``, and ``kz.tokens``, ``kz.sentences`` and ``kz.tokenize.document_counts`` of its
+    body units (top level, for worker processes)."""
     from kzanalysis.clean import body_paragraphs, paragraphs
-    from kzanalysis.tokenize import sentences, tokens
+    from kzanalysis.tokenize import document_counts, sentences, tokens
 
     paras = paragraphs(corpus)
     units = body_paragraphs(paras)
-    return {"paragraphs": paras, "tokens": tokens(units), "sentences": sentences(units)}
+    toks, sents = tokens(units), sentences(units)
+    return {"paragraphs": paras, "tokens": toks, "sentences": sents,
+            "document_counts": document_counts(units, sents, toks)}
 
 
-def _shared_pieces(corpus: pd.DataFrame, *, n_jobs: int | None) -> dict[str, list[pd.DataFrame]]:
-    """:func:`_shared_tables_of` the whole corpus, in chunks of whole documents on ``n_jobs`` workers: each
-    table as its chunks' tables, in order.
+def _shared_chunks(corpus: pd.DataFrame, *, n_jobs: int | None) -> Iterator[dict[str, pd.DataFrame]]:
+    """:func:`_shared_tables_of` the whole corpus, in chunks of whole documents on ``n_jobs`` workers, one chunk's
+    tables at a time, in order.
 
     Every step works document by document and the corpus is sorted by ``doc_id``, so the chunks' tables, one
     after the other, are the tables of the whole corpus.
     """
-    from kzanalysis.parallel import chunk_bounds, run_chunks, workers
+    from kzanalysis.parallel import chunk_bounds, iter_chunks, workers
 
     n_workers = workers(n_jobs, len(corpus), min_items=PARALLEL_MIN_DOCS)
     if n_workers == 1:
-        return {name: [table] for name, table in _shared_tables_of(corpus).items()}
-    found = run_chunks(_shared_tables_of, corpus, chunk_bounds(len(corpus), n_workers, chunk_size=CHUNK_DOCS),
-                       (), n_jobs=n_workers, desc="paragraphs, tokens and sentences", show=False)
-    return {name: [tables.pop(name) for tables in found] for name in list(found[0])}
+        yield _shared_tables_of(corpus)
+        return
+    yield from iter_chunks(_shared_tables_of, corpus, chunk_bounds(len(corpus), n_workers, chunk_size=CHUNK_DOCS),
+                           (), n_jobs=n_workers, desc="paragraphs, tokens and sentences", show=False)
 
 
 @dataclass
@@ -228,6 +295,25 @@ class RunInputs:
                 return shared
         return sentences(units, splitter=splitter)  # type: ignore[arg-type]
 
+    def document_counts(self, units: pd.DataFrame) -> pd.DataFrame:
+        """``kz.tokenize.document_counts`` of ``units``: shared when they are the body paragraphs of the whole
+        corpus (then no token is read: the run counted them as it tokenised).
+
+        Example:
+            >>> import kzanalysis as kz
+            >>> inputs = run_inputs(kz.config.RAW_DIR)
+            >>> units = kz.body_paragraphs(inputs.paragraphs())
+            >>> counts = inputs.document_counts(units)
+            >>> counts.equals(kz.tokenize.document_counts(units, kz.sentences(units), kz.tokens(units)))
+            True
+        """
+        from kzanalysis.tokenize import document_counts
+
+        path = None if self.folder is None else self.folder / "document_counts.parquet"
+        if path is not None and path.is_file() and self._whole_body(units):
+            return pd.read_parquet(path)
+        return document_counts(units, self.sentences(units), self.tokens(units, columns=["doc_id", "stem", "is_stop"]))
+
     def _whole_body(self, units: pd.DataFrame) -> bool:
         """Whether ``units`` are the body paragraphs of the whole corpus (what the shared tables are made of)."""
         from kzanalysis.clean import body_paragraphs
@@ -284,6 +370,7 @@ def run_inputs(
     folder = Path(out_dir) / SHARED_FOLDER if out_dir is not None else None
     key_file = folder / _KEY_FILE if folder is not None else None
     if key_file is not None and key_file.is_file() and _parquet_available():
-        if json.loads(key_file.read_text(encoding="utf-8")) == _key(corpus_dir, metadata, text_column, id_column):
+        record = json.loads(key_file.read_text(encoding="utf-8"))
+        if record["key"] == _key(corpus_dir, metadata, text_column, id_column):
             return RunInputs(pd.read_parquet(folder / "corpus.parquet"), folder)  # type: ignore[operator]
     return RunInputs(load_corpus(corpus_dir, metadata=metadata, text_column=text_column, id_column=id_column))
