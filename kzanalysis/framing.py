@@ -42,6 +42,10 @@ FRAME_TERM_COLUMNS: tuple[str, ...] = ("doc_id", "outlet", "frame", "family", "c
 KWIC_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "family", "left", "match", "right", "in_quotes", "speaker",
                                  "frame", "start", "end")
 KEYNESS_COLUMNS: tuple[str, ...] = ("group", "term", "count_group", "count_rest", "log_odds", "z")
+TOKEN_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "sent_id", "token_id", "start", "end", "lower", "is_stop",
+                                  "is_number")
+"""The columns of ``kz.tokens`` this stage reads (:func:`find_terms`, :func:`frame_terms`, :func:`keyness` with
+``term="lower"``): a notebook can read only these from a run's shared tokens."""
 
 _PATTERN_PIECE = re.compile(r"^[\w'’*?.-]+$")
 
@@ -187,11 +191,21 @@ def find_terms(units: pd.DataFrame | CorpusParts, lexicon: pd.DataFrame | None =
     empty = pd.DataFrame(columns=list(MATCH_COLUMNS))
     if toks.empty or lexicon.empty:
         return empty
-    texts = {(d, int(p)): t if isinstance(t, str) else "" for d, p, t in
-             zip(units["doc_id"], units["para_id"], units["text"])}
+    # tokens are read as codes and numbers, never as a Python string per token (64 million tokens at 100,000
+    # articles): word types and documents are factorised, and a unit's text is looked up only where needed
+    row_of = {(d, int(p)): k for k, (d, p) in enumerate(zip(units["doc_id"], units["para_id"]))}
+    unit_texts = units["text"].array
+    texts: dict[tuple[object, int], str] = {}
+
+    def text_of(key: tuple[object, int]) -> str:
+        if key not in texts:
+            text = unit_texts[row_of[key]]
+            texts[key] = text if isinstance(text, str) else ""
+        return texts[key]
+
     n = len(toks)
-    lowers = toks["lower"].to_numpy(dtype=object)
-    doc = toks["doc_id"].to_numpy(dtype=object)
+    doc_codes, doc_names = pd.factorize(toks["doc_id"])
+    doc_names = np.asarray(doc_names, dtype=object)
     para = toks["para_id"].to_numpy()
     sent = toks["sent_id"].to_numpy()
     starts = toks["start"].to_numpy()
@@ -199,35 +213,46 @@ def find_terms(units: pd.DataFrame | CorpusParts, lexicon: pd.DataFrame | None =
     token_ids = toks["token_id"].to_numpy()
     gap_free: dict[int, bool] = {}
 
+    def key_of(i: int) -> tuple[object, int]:
+        return doc_names[doc_codes[i]], int(para[i])
+
     def joinable(i: int) -> bool:
         """Can token i be followed by token i + 1 inside a multi-word pattern (same sentence, only spaces or
         quote marks between)? Asked only where a pattern's words follow each other, so rarely."""
         if i not in gap_free:
-            same = i + 1 < n and doc[i] == doc[i + 1] and para[i] == para[i + 1] and sent[i] == sent[i + 1]
-            gap = texts[(doc[i], int(para[i]))][ends[i]:starts[i + 1]] if same else ""
+            same = (i + 1 < n and doc_codes[i] == doc_codes[i + 1] and para[i] == para[i + 1]
+                    and sent[i] == sent[i + 1])
+            gap = text_of(key_of(i))[ends[i]:starts[i + 1]] if same else ""
             gap_free[i] = same and not gap.strip(" \t\u00a0" + "".join(QUOTE_MARKS))
         return gap_free[i]
 
-    codes, vocabulary = pd.factorize(lowers)  # each word type is tested once per pattern word
-    piece_masks: dict[str, np.ndarray] = {}
+    codes, types = pd.factorize(toks["lower"])  # each word type is tested once per pattern word
+    vocabulary = np.asarray(types, dtype=object)
+    word_types: dict[str, np.ndarray] = {}
+    word_places: dict[str, np.ndarray] = {}
 
-    def mask(word: str) -> np.ndarray:
-        if word not in piece_masks:
+    def types_of(word: str) -> np.ndarray:
+        """Which word types a pattern word matches (a boolean per type)."""
+        if word not in word_types:
             regex = _piece_regex(word)
-            in_vocabulary = np.fromiter((bool(regex.fullmatch(v)) for v in vocabulary), dtype=bool,
-                                        count=len(vocabulary))
-            piece_masks[word] = in_vocabulary[codes]
-        return piece_masks[word]
+            word_types[word] = np.fromiter((bool(regex.fullmatch(v)) for v in vocabulary), dtype=bool,
+                                           count=len(vocabulary))
+        return word_types[word]
+
+    def places_of(word: str) -> np.ndarray:
+        """The tokens a pattern word matches (their row numbers, ascending)."""
+        if word not in word_places:
+            word_places[word] = np.flatnonzero(types_of(word)[codes])
+        return word_places[word]
 
     candidates = []
     for order, entry in enumerate(lexicon.itertuples(index=False)):
         words = entry.pattern.split()
-        hit = mask(words[0]).copy()
+        hit = places_of(words[0])
         for k, word in enumerate(words[1:], start=1):
-            shifted = np.zeros(n, dtype=bool)
-            shifted[:n - k] = mask(word)[k:]
-            hit &= shifted
-        for i in np.flatnonzero(hit):  # the words follow each other; now each link must join
+            hit = hit[hit + k < n]
+            hit = hit[types_of(word)[codes[hit + k]]]
+        for i in hit:  # the words follow each other; now each link must join
             if all(joinable(int(i) + k) for k in range(len(words) - 1)):
                 candidates.append((int(i), len(words), order, entry.kind, entry.family, entry.frame, entry.pattern))
     if not candidates:
@@ -246,15 +271,15 @@ def find_terms(units: pd.DataFrame | CorpusParts, lexicon: pd.DataFrame | None =
             kept.append(c)
     kept.sort(key=lambda c: c[0])
     # quotations need their document's earlier paragraphs (speakers carry over), so recompute per document
-    holding = _quotation_finder(units, {doc[c[0]] for c in kept}, quoted=quoted)
+    holding = _quotation_finder(units, {doc_names[doc_codes[c[0]]] for c in kept}, quoted=quoted)
     rows = []
     for i, length, _, _, family, frame, pattern in kept:
-        key = (doc[i], int(para[i]))
+        key = key_of(i)
         start, end = int(starts[i]), int(ends[i + length - 1])
         holder = holding(key, start, end)
         rows.append({"doc_id": key[0], "para_id": key[1], "sent_id": int(sent[i]),
                      "token_id": int(token_ids[i]), "n_tokens": length, "start": start, "end": end,
-                     "frame": frame, "family": family, "pattern": pattern, "match": texts[key][start:end],
+                     "frame": frame, "family": family, "pattern": pattern, "match": text_of(key)[start:end],
                      "in_quotes": holder is not None, "quote_id": holder[2] if holder else -1,
                      "speaker": holder[3] if holder else ""})
     matches = pd.DataFrame(rows, columns=list(MATCH_COLUMNS))
@@ -601,6 +626,33 @@ def keyness_problem(groups: pd.DataFrame, toks: pd.DataFrame) -> str | None:
     return None
 
 
+def _group_term_counts(toks: pd.DataFrame, groups: pd.DataFrame, *, term: str, keep: np.ndarray) -> pd.DataFrame:
+    """How often each term of the kept tokens occurs in each group's documents: terms x groups, both sorted,
+    only those with a count (``pd.crosstab`` of the tokens joined to ``groups``, a document in two groups counting
+    in both), counted on codes: no per-token copy of the strings (64 million tokens at 100,000 articles)."""
+    from scipy import sparse
+
+    doc_codes, doc_names = pd.factorize(toks["doc_id"])
+    term_codes, term_names = pd.factorize(toks[term])
+    rows = np.flatnonzero(keep)
+    per_doc = sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), (doc_codes[rows], term_codes[rows])),
+                                shape=(len(doc_names), len(term_names)))
+    del doc_codes, term_codes, rows
+    member_doc = pd.Index(doc_names).get_indexer(groups["doc_id"])
+    member_group, group_names = pd.factorize(groups["group"].astype(str))
+    has_text = member_doc >= 0
+    members = sparse.csr_matrix((np.ones(int(has_text.sum()), dtype=np.int64),
+                                 (member_group[has_text], member_doc[has_text])),
+                                shape=(len(group_names), len(doc_names)))
+    y = np.asarray((members @ per_doc).T.todense())  # terms x groups
+    terms = np.flatnonzero(y.sum(axis=1) > 0)
+    used = np.flatnonzero(y.sum(axis=0) > 0)
+    terms = terms[np.argsort(np.asarray(term_names, dtype=object)[terms].astype(str), kind="stable")]
+    used = used[np.argsort(np.asarray(group_names, dtype=object)[used].astype(str), kind="stable")]
+    return pd.DataFrame(y[np.ix_(terms, used)], index=pd.Index(np.asarray(term_names, dtype=object)[terms]),
+                        columns=pd.Index(np.asarray(group_names, dtype=object)[used]))
+
+
 def keyness(
     toks: pd.DataFrame,
     groups: pd.DataFrame,
@@ -664,8 +716,7 @@ def keyness(
         keep &= ~toks["is_stop"].to_numpy(dtype=bool)
     if drop_numbers:
         keep &= ~toks["is_number"].to_numpy(dtype=bool)
-    kept = toks.loc[keep, ["doc_id", term]].merge(groups[["doc_id", "group"]], on="doc_id", how="inner")
-    counts = pd.crosstab(kept[term], kept["group"].astype(str))
+    counts = _group_term_counts(toks, groups, term=term, keep=keep)
     if counts.empty:
         return pd.DataFrame(columns=list(KEYNESS_COLUMNS))
     y = counts.to_numpy(dtype=float)  # terms x groups
