@@ -33,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, default=config.REPORTS_DIR,
                         help="report folder: html/, tables/, figures/, notebooks/ (default: reports/)")
     report.add_argument("--jobs", type=int, default=None,
-                        help="notebooks run side by side (default: the number of CPU cores, at most 4)")
+                        help="notebooks run side by side (default: the number of CPU cores, at most 4; fewer when "
+                             "that many would not fit in memory)")
     report.add_argument("--timeout", type=int, default=900, help="seconds a single notebook cell may run")
     report.add_argument("--scheduler", default=None,
                         help="run the chunked work (tokenising, MinHash) on a Dask cluster: its scheduler address, or "
