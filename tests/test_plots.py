@@ -15,6 +15,13 @@ import pytest  # noqa: E402
 from kzanalysis import plots, report  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _close_figures() -> object:
+    """Each test's figures are closed after it (pyplot keeps every open figure alive)."""
+    yield
+    plt.close("all")
+
+
 def test_outlet_colors_are_fixed_by_name_and_unknown_is_grey() -> None:
     first = plots.outlet_colors(["RFI", "CNN", "IANS"])
     assert first == plots.outlet_colors(["IANS", "CNN", "RFI", "CNN"])
