@@ -153,8 +153,8 @@ def write_results(runs: list[dict]) -> str:
              f"`kzanalysis` {kz.__version__}, Python {platform.python_version()}, {platform.machine()}, "
              f"{os.cpu_count()} cores; `kzanalysis report` on planted corpora of `benchmarks/synthetic.py` (600 "
              "words per article, 2% exact and 3% edited copies, 3% with a paragraph of another article). Wall "
-             "times of whole processes (notebooks run two at a time); peak memory is the largest process of the "
-             "run. Targets of issue #15: 10,000 articles in 5 minutes, 100,000 in 30, at most 8 GB.", "",
+             "times of whole processes (notebooks run two at a time, or one at a time where two would not fit in "
+             "memory: `report.kernels_at_once`); peak memory is the largest process of the run. Targets of issue #15: 10,000 articles in 5 minutes, 100,000 in 30, at most 8 GB.", "",
              header, "|" + "---|" * (len(names) + 6)]
     for r in sorted(runs, key=lambda r: (r["size"], r["scheduler"] != "none")):
         cells = []
