@@ -98,7 +98,7 @@ def share_inputs(
 
 
 def shared_bytes(folder: Path | str | None) -> int | None:
-    """Memory the shared tables of a run take once read (pandas' ``memory_usage(deep=True)``, all four summed),
+    """Memory the shared tables of a run take once read (pandas' ``memory_usage(deep=True)``, all tables summed),
     or ``None`` when nothing was shared.
 
     Example:
@@ -161,7 +161,7 @@ def _write_table(path: Path, frames: Iterable[pd.DataFrame]) -> int:
 PARALLEL_MIN_DOCS = 2_000
 """From this many documents :func:`share_inputs` splits paragraphs and tokenises in worker processes."""
 CHUNK_DOCS = 1_000
-"""Documents per chunk of that work."""
+"""Documents per chunk of that work (in one process too, below :data:`PARALLEL_MIN_DOCS`)."""
 
 
 def _shared_tables_of(corpus: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -187,11 +187,10 @@ def _shared_chunks(corpus: pd.DataFrame, *, n_jobs: int | None) -> Iterator[dict
     from kzanalysis.parallel import chunk_bounds, iter_chunks, workers
 
     n_workers = workers(n_jobs, len(corpus), min_items=PARALLEL_MIN_DOCS)
-    if n_workers == 1:
-        yield _shared_tables_of(corpus)
-        return
-    yield from iter_chunks(_shared_tables_of, corpus, chunk_bounds(len(corpus), n_workers, chunk_size=CHUNK_DOCS),
-                           (), n_jobs=n_workers, desc="paragraphs, tokens and sentences", show=False)
+    # in chunks in one process too: a one-core machine never holds a whole table either
+    bounds = chunk_bounds(len(corpus), n_workers, chunk_size=CHUNK_DOCS) or [(0, 0)]  # (no document: empty tables)
+    yield from iter_chunks(_shared_tables_of, corpus, bounds, (), n_jobs=n_workers,
+                           desc="paragraphs, tokens and sentences", show=False)
 
 
 @dataclass
