@@ -68,6 +68,8 @@ def n_words(text: str) -> int:
         >>> n_words("抗议活动在阿拉木图")
         4
     """
+    if not _CJK.search(text):
+        return len(text.split())
     words = 0
     for token in text.split():
         cjk = len(_CJK.findall(token))

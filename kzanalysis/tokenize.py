@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 import nltk
 import numpy as np
@@ -214,15 +214,26 @@ def sentences(units: pd.DataFrame, *, splitter: Splitter = "auto") -> pd.DataFra
     """
     _check_units(units)
     tokenizer, name = _sentence_splitter(splitter)
+    texts = _texts(units)
+    return _sentence_table(units, texts, _sentence_spans(texts, tokenizer), name)
+
+
+def _sentence_spans(texts: Sequence[str], tokenizer: Any) -> list[list[tuple[int, int]]]:
+    """Each text's sentences as ``(start, end)`` offsets (none for a text of only white space)."""
+    return [list(tokenizer.span_tokenize(text)) if text.strip() else [] for text in texts]
+
+
+def _sentence_table(units: pd.DataFrame, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
+                    name: str) -> pd.DataFrame:
+    """:func:`sentences`' table from the units' texts and each one's sentence spans."""
     counts: list[int] = []
     sent_ids: list[int] = []
     starts: list[int] = []
     ends: list[int] = []
     sent_texts: list[str] = []
-    for text in _texts(units):
-        spans = list(tokenizer.span_tokenize(text)) if text.strip() else []
-        counts.append(len(spans))
-        for sent_id, (start, end) in enumerate(spans):
+    for text, unit_spans in zip(texts, spans):
+        counts.append(len(unit_spans))
+        for sent_id, (start, end) in enumerate(unit_spans):
             sent_ids.append(sent_id)
             starts.append(start)
             ends.append(end)
@@ -279,8 +290,34 @@ def tokens(
         [['Kazakhstan’s', 'kazakhstan', False, False], ['3,000', '3,000', False, True], ['troops', 'troop', False, False]]
     """
     _check_units(units)
-    stop = None if stop_words is None else frozenset(_normalise(word) for word in stop_words)
     splitter_tokenizer, _ = _sentence_splitter(splitter)
+    texts = _texts(units)
+    starts = [[start for start, _ in spans] for spans in _sentence_spans(texts, splitter_tokenizer)]
+    return _token_table(units, texts, starts, stop_words=stop_words)
+
+
+def tokens_and_sentences(units: pd.DataFrame, *, splitter: Splitter = "auto") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(tokens(units, splitter=splitter), sentences(units, splitter=splitter))`` from one sentence split of each
+    unit (the split is most of the time :func:`tokens` takes, and each of the two needs it).
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a"], "para_id": [0], "text": ["He left. She stayed."]})
+        >>> toks, sents = tokens_and_sentences(units, splitter="punkt_abbrev")
+        >>> toks.equals(tokens(units, splitter="punkt_abbrev")), sents.equals(sentences(units, splitter="punkt_abbrev"))
+        (True, True)
+    """
+    _check_units(units)
+    tokenizer, name = _sentence_splitter(splitter)
+    texts = _texts(units)
+    spans = _sentence_spans(texts, tokenizer)
+    return (_token_table(units, texts, [[start for start, _ in unit_spans] for unit_spans in spans]),
+            _sentence_table(units, texts, spans, name))
+
+
+def _token_table(units: pd.DataFrame, texts: Sequence[str], sentence_starts: Sequence[Sequence[int]], *,
+                 stop_words: Collection[str] | None = None) -> pd.DataFrame:
+    """:func:`tokens`' table from the units' texts and the start of each unit's sentences."""
+    stop = None if stop_words is None else frozenset(_normalise(word) for word in stop_words)
     counts: list[int] = []
     sent_ids: list[int] = []
     token_ids: list[int] = []
@@ -288,15 +325,15 @@ def tokens(
     ends: list[int] = []
     words: list[str] = []
     word_languages: list[str] = []
-    for text, language in zip(_texts(units), unit_languages(units)):
+    for text, language, unit_starts in zip(texts, unit_languages(units), sentence_starts):
         spans = [match.span() for match in _WORD_REGEX.finditer(text)]
         counts.append(len(spans))
         if not spans:
             continue
         word_languages.extend([language] * len(spans))
-        sentence_starts = [start for start, _ in splitter_tokenizer.span_tokenize(text)] or [0]
+        unit_starts = unit_starts or [0]
         for token_id, (start, end) in enumerate(spans):
-            sent_ids.append(max(bisect_right(sentence_starts, start) - 1, 0))
+            sent_ids.append(max(bisect_right(unit_starts, start) - 1, 0))
             token_ids.append(token_id)
             starts.append(start)
             ends.append(end)

@@ -216,6 +216,16 @@ def test_tokens_and_sentences_do_not_modify_input() -> None:
     pd.testing.assert_frame_equal(units, before)
 
 
+
+def test_tokens_and_sentences_from_one_split_equal_each_alone() -> None:
+    units = kz.body_paragraphs(kz.paragraphs(kz.load_corpus()))
+    units = pd.concat([units, units_of("", "  ", "—", "One. Two.", doc_id="zz")], ignore_index=True)  # blank units too
+    for splitter in ("punkt_abbrev", "auto"):
+        toks, sents = tk.tokens_and_sentences(units, splitter=splitter)
+        pd.testing.assert_frame_equal(toks, kz.tokens(units, splitter=splitter))
+        pd.testing.assert_frame_equal(sents, kz.sentences(units, splitter=splitter))
+    assert toks["sent_id"].max() > 0
+
 # --- analysis_tokens -------------------------------------------------------------------------------
 
 

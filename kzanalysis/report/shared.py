@@ -168,11 +168,11 @@ def _shared_tables_of(corpus: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """``kz.paragraphs(corpus)``, and ``kz.tokens``, ``kz.sentences`` and ``kz.tokenize.document_counts`` of its
     body units (top level, for worker processes)."""
     from kzanalysis.clean import body_paragraphs, paragraphs
-    from kzanalysis.tokenize import document_counts, sentences, tokens
+    from kzanalysis.tokenize import document_counts, tokens_and_sentences
 
     paras = paragraphs(corpus)
     units = body_paragraphs(paras)
-    toks, sents = tokens(units), sentences(units)
+    toks, sents = tokens_and_sentences(units)
     return {"paragraphs": paras, "tokens": toks, "sentences": sents,
             "document_counts": document_counts(units, sents, toks)}
 
