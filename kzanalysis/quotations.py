@@ -761,9 +761,14 @@ def _read(units: pd.DataFrame, cues: Path | str = SPEECH_CUES_FILE) -> tuple[pd.
                                    "text": text[span.start:span.end]})
             for c in sorted(paragraph.citations, key=lambda c: c.start):
                 citation_rows.append((doc_id, para_id, c.start, c.end, c.cue, c.source, c.source_text, c.chained))
+    # the same types when a table is empty: units read in chunks give tables of one type, chunk after chunk
+    texts, ids = "str", units["doc_id"].dtype
     found_quotes = pd.DataFrame(quote_rows, columns=list(QUOTE_COLUMNS)).astype(
-        {"para_id": "int64", "quote_id": "int64", "start": "int64", "end": "int64", "level": "int64", "closed": bool})
+        {"doc_id": ids, "para_id": "int64", "quote_id": "int64", "start": "int64", "end": "int64", "level": "int64",
+         "open_mark": texts, "close_mark": texts, "closed": bool, "speaker": texts, "speaker_text": texts,
+         "speaker_source": texts, "text": texts})
     found_citations = pd.DataFrame(citation_rows, columns=list(CITATION_COLUMNS)).astype(
-        {"para_id": "int64", "start": "int64", "end": "int64", "chained": bool})
+        {"doc_id": ids, "para_id": "int64", "start": "int64", "end": "int64", "cue": texts, "source": texts,
+         "source_text": texts, "chained": bool})
     _LAST_READ = (key, (found_quotes, found_citations))
     return found_quotes.copy(), found_citations.copy()

@@ -324,3 +324,17 @@ def test_provenance_summary_joins_each_document_s_distinct_values_and_counts_tra
          "n_translation_signs": 2},
         {"doc_id": "c", "outlet": "Z", "dateline": "", "credit": "", "wire_mention": "", "n_translation_signs": 0},
     ]
+
+
+def test_claims_and_sources_take_quotations_already_read(seed_claims: pd.DataFrame) -> None:
+    """Given the quotations and citations of the units (a report run's shared ones), claims and sources use them:
+    the same tables as reading them here, and other tables when given other quotations."""
+    units = kz.body_paragraphs(kz.paragraphs(kz.load_corpus()))
+    read = {"quotes": kz.quotes(units), "citations": kz.citations(units)}
+    pd.testing.assert_frame_equal(claims.extract_claims(units, splitter="punkt_abbrev", **read), seed_claims)
+    pd.testing.assert_frame_equal(claims.extract_sources(units, splitter="punkt_abbrev", **read),
+                                  claims.extract_sources(units, splitter="punkt_abbrev"))
+    none = {name: table.iloc[:0] for name, table in read.items()}
+    assert claims.extract_sources(units, **none).empty
+    assert (claims.extract_claims(units, splitter="punkt_abbrev", **none)["attributed_to"] == "").all()
+    assert (seed_claims["attributed_to"] != "").any()

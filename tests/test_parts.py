@@ -111,6 +111,8 @@ def test_per_document_stages_of_parts_give_the_rows_of_the_whole_corpus(seed_par
         kz.framing.find_terms(parts, quoted=kz.quotes(units))
     with pytest.raises(ValueError, match="pass sents=None"):
         kz.claims.extract_claims(parts, sents=kz.sentences(units))
+    with pytest.raises(ValueError, match="pass quotes=None, citations=None"):
+        kz.claims.extract_sources(parts, quotes=kz.quotes(units), citations=kz.citations(units))
 
 
 def test_a_sample_of_parts_does_not_depend_on_how_the_corpus_is_cut(seed_parts: Path, tmp_path: Path) -> None:

@@ -339,6 +339,9 @@ def test_shared_inputs_are_read_only_for_the_corpus_they_were_made_from(tmp_path
     pd.testing.assert_frame_equal(shared.sentences(units), kz.sentences(units))
     pd.testing.assert_frame_equal(shared.document_counts(units), here.document_counts(units))
     assert (here.document_counts(units)["tokens"] > 0).all()
+    pd.testing.assert_frame_equal(shared.quotes(units), kz.quotes(units))
+    pd.testing.assert_frame_equal(shared.citations(units), kz.citations(units))
+    assert len(kz.quotes(units)) and len(kz.citations(units))
     # other arguments, a subset of the corpus, other units: computed, never the shared tables
     assert report.run_inputs(config.RAW_DIR, out_dir=tmp_path, metadata=config.RAW_DIR / "metadata.csv").folder is None
     subset = here.corpus.iloc[:2]
@@ -380,13 +383,15 @@ def test_shared_tables_written_chunk_by_chunk_are_those_of_the_whole_corpus(
 
     corpus = kz.load_corpus()
     [whole] = list(shared._shared_chunks(corpus, n_jobs=1))
-    assert list(whole) == ["paragraphs", "tokens", "sentences", "document_counts"]
+    assert list(whole) == ["paragraphs", "tokens", "sentences", "document_counts", "quotes", "citations"]
     units = kz.body_paragraphs(kz.paragraphs(corpus))
     pd.testing.assert_frame_equal(whole["paragraphs"], kz.paragraphs(corpus))
     pd.testing.assert_frame_equal(whole["tokens"], kz.tokens(units))
     pd.testing.assert_frame_equal(whole["sentences"], kz.sentences(units))
     pd.testing.assert_frame_equal(whole["document_counts"],
                                   kz.tokenize.document_counts(units, kz.sentences(units), kz.tokens(units)))
+    pd.testing.assert_frame_equal(whole["quotes"], kz.quotes(units))
+    pd.testing.assert_frame_equal(whole["citations"], kz.citations(units))
     monkeypatch.setattr(shared, "PARALLEL_MIN_DOCS", 0)
     monkeypatch.setattr(shared, "CHUNK_DOCS", 2)  # two documents per chunk, in worker processes
     folder = shared.share_inputs(config.RAW_DIR, out_dir=tmp_path)

@@ -28,21 +28,23 @@ class _Citation:
     chained: bool  # "citing X" / "quoting X": X is the further source of the sentence's main source
 
 
-def _sentence_citations(units: pd.DataFrame, sents: pd.DataFrame, *, quoted_speakers: bool = True
+def _sentence_citations(units: pd.DataFrame, sents: pd.DataFrame, *, quoted_speakers: bool = True,
+                        quotes: pd.DataFrame | None = None, citations: pd.DataFrame | None = None
                         ) -> list[list[_Citation]]:
     """The citations of each sentence row (in order), from ``kz.quotes``.
 
     A sentence's citations are the speech cues inside it (``kz.citations``). With ``quoted_speakers``, a
     sentence inside a quotation whose speaker is given (a quotation of several sentences, cut by the sentence
     splitter) is cited to that speaker, and a sentence holding a quotation puts the quotation's speaker first:
-    claims and framing name the same speaker for the same quotation.
+    claims and framing name the same speaker for the same quotation. ``quotes`` and ``citations``: those of
+    ``units`` if already read (both; read here otherwise).
     """
     from kzanalysis.quotations import _read
 
     result: list[list[_Citation]] = [[] for _ in range(len(sents))]
     if not len(sents):
         return result
-    quoted, found = _read(units)
+    quoted, found = _read(units) if quotes is None or citations is None else (quotes, citations)
     quoted = quoted[(quoted["level"] == 0) & (quoted["speaker"] != "")]
     cites_of: dict[tuple[object, int], list[tuple[int, _Citation]]] = {}
     for c in found.itertuples(index=False):
@@ -63,6 +65,14 @@ def _sentence_citations(units: pd.DataFrame, sents: pd.DataFrame, *, quoted_spea
             own = [main or _Citation(who, "quotation", q_start, False)] + [c for c in own if c is not main]
         result[i] = own
     return result
+
+
+def _check_no_tables_for_parts(**tables: pd.DataFrame | None) -> None:
+    """A corpus in parts is split and read part by part: tables of the whole corpus cannot be given with it."""
+    given = [name for name, table in tables.items() if table is not None]
+    if given:
+        raise ValueError(f"sentences and quotations are read part by part from a corpus in parts; pass "
+                         f"{', '.join(f'{name}=None' for name in given)}")
 
 
 def _attribution(citations: list[_Citation]) -> str:
@@ -157,7 +167,8 @@ def _sentence_claims(sentence: str, cites: list[_Citation]) -> list[dict[str, ob
 
 
 def extract_claims(units: pd.DataFrame | CorpusParts, *, splitter: str = "auto",
-                   sents: pd.DataFrame | None = None) -> pd.DataFrame:
+                   sents: pd.DataFrame | None = None, quotes: pd.DataFrame | None = None,
+                   citations: pd.DataFrame | None = None) -> pd.DataFrame:
     """Numeric claims in body text: how many, of what (killed, injured, detained, other), who, on whose word.
 
     Works sentence by sentence. Each ``count`` number of :func:`number_mentions` (dates, years,
@@ -177,9 +188,12 @@ def extract_claims(units: pd.DataFrame | CorpusParts, *, splitter: str = "auto",
     Args:
         units: One row per analysis unit with ``doc_id``, ``para_id``, ``text``. Not modified.
             Or a corpus in parts (:func:`kzanalysis.corpus_parts`): each part's body units as a Dask task
-            (:func:`kzanalysis.clean.map_body_units`); ``sents`` must then be ``None``.
+            (:func:`kzanalysis.clean.map_body_units`); ``sents``, ``quotes`` and ``citations`` must then be ``None``.
         splitter: Sentence splitter, as in :func:`kzanalysis.sentences`.
         sents: ``kz.sentences(units, splitter=splitter)`` if already computed (split here otherwise).
+        quotes: ``kz.quotes(units)`` if already read, with ``citations`` (both are read here otherwise), e.g. a
+            report run's shared ones (``inputs.quotes(units)``).
+        citations: ``kz.citations(units)`` if already read, with ``quotes``.
 
     Returns:
         One row per claim, sorted by ``doc_id, para_id`` and position: ``doc_id``, ``para_id``,
@@ -194,11 +208,10 @@ def extract_claims(units: pd.DataFrame | CorpusParts, *, splitter: str = "auto",
         [[3000, 'more than', 'detained', 'protesters', 'Police']]
     """
     if isinstance(units, CorpusParts):
-        if sents is not None:
-            raise ValueError("sentences are split part by part from a corpus in parts; pass sents=None")
+        _check_no_tables_for_parts(sents=sents, quotes=quotes, citations=citations)
         return map_body_units(extract_claims, units, splitter=splitter)
     sents = _sentences(units, splitter, sents).reset_index(drop=True)
-    cites = _sentence_citations(units, sents)
+    cites = _sentence_citations(units, sents, quotes=quotes, citations=citations)
     rows = []
     for sent, sent_cites in zip(sents.itertuples(index=False), cites):
         for claim in _sentence_claims(sent.text, sent_cites):

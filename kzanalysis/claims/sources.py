@@ -10,7 +10,7 @@ import pandas as pd
 from ..clean import map_body_units
 from ..corpus import CorpusParts
 from ._base import SOURCE_COLUMNS, SOURCE_LEXICON, SOURCE_SUMMARY_COLUMNS, SOURCE_TYPE_ORDER, UNCLASSIFIED
-from .extract import _sentence_citations
+from .extract import _check_no_tables_for_parts, _sentence_citations
 from .numbers import _sentences
 
 
@@ -77,7 +77,8 @@ def type_source(source: str, lexicon: pd.DataFrame | None = None) -> str:
 
 
 def extract_sources(units: pd.DataFrame | CorpusParts, *, lexicon: pd.DataFrame | None = None,
-                    splitter: str = "auto", sents: pd.DataFrame | None = None) -> pd.DataFrame:
+                    splitter: str = "auto", sents: pd.DataFrame | None = None, quotes: pd.DataFrame | None = None,
+                    citations: pd.DataFrame | None = None) -> pd.DataFrame:
     """Who each article quotes or cites, typed by the source lexicon.
 
     A citation is a speech or reporting verb with its subject ("Police said", "the Kremlin said in
@@ -90,10 +91,12 @@ def extract_sources(units: pd.DataFrame | CorpusParts, *, lexicon: pd.DataFrame 
     Args:
         units: One row per analysis unit with ``doc_id``, ``para_id``, ``text``. Not modified.
             Or a corpus in parts (:func:`kzanalysis.corpus_parts`): each part's body units as a Dask task
-            (:func:`kzanalysis.clean.map_body_units`); ``sents`` must then be ``None``.
+            (:func:`kzanalysis.clean.map_body_units`); ``sents``, ``quotes`` and ``citations`` must then be ``None``.
         lexicon: Source typing rules (:func:`load_source_lexicon`; the shipped file when ``None``).
         splitter: Sentence splitter, as in :func:`kzanalysis.sentences`.
         sents: ``kz.sentences(units, splitter=splitter)`` if already computed (split here otherwise).
+        quotes: ``kz.quotes(units)`` if already read, with ``citations`` (both are read here otherwise).
+        citations: ``kz.citations(units)`` if already read, with ``quotes``.
 
     Returns:
         One row per citation, sorted by ``doc_id, para_id`` and position: ``doc_id``, ``para_id``,
@@ -107,14 +110,14 @@ def extract_sources(units: pd.DataFrame | CorpusParts, *, lexicon: pd.DataFrame 
         [['Police', 'official', 'said'], ['TASS', 'state_media', 'according to']]
     """
     if isinstance(units, CorpusParts):
-        if sents is not None:
-            raise ValueError("sentences are split part by part from a corpus in parts; pass sents=None")
+        _check_no_tables_for_parts(sents=sents, quotes=quotes, citations=citations)
         return map_body_units(extract_sources, units, lexicon=lexicon, splitter=splitter)
     lexicon = load_source_lexicon() if lexicon is None else lexicon
     sents = _sentences(units, splitter, sents).reset_index(drop=True)
     rows = []
     types: dict[str, str] = {}  # each distinct source typed once (a corpus cites the same few sources again and again)
-    for sent, cites in zip(sents.itertuples(index=False), _sentence_citations(units, sents, quoted_speakers=False)):
+    cited = _sentence_citations(units, sents, quoted_speakers=False, quotes=quotes, citations=citations)
+    for sent, cites in zip(sents.itertuples(index=False), cited):
         for c in sorted(cites, key=lambda c: c.start):
             if c.source not in types:
                 types[c.source] = type_source(c.source, lexicon)

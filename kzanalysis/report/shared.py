@@ -1,9 +1,9 @@
 """Inputs computed once per report run and shared by its notebooks: the corpus, paragraphs, body tokens and sentences
-(and the body's counts per document).
+(and the body's counts per document, quotations and citations).
 
-``kzanalysis report`` loads the corpus, splits it into paragraphs, tokenises the body paragraphs and splits them
-into sentences once, before any notebook starts (in a child process, whose memory is freed when it ends), and writes
-the four tables as Parquet files in ``<run folder>/shared/`` with the arguments they were made from
+``kzanalysis report`` loads the corpus, splits it into paragraphs, tokenises the body paragraphs, splits them into
+sentences and reads their quotations once, before any notebook starts (in a child process, whose memory is freed when
+it ends), and writes the tables as Parquet files in ``<run folder>/shared/`` with the arguments they were made from
 (:func:`share_inputs`). Each notebook asks :func:`run_inputs` for them: it reads the shared files when they were
 made from the same corpus and options, and computes them itself otherwise (a notebook run by hand, a corpus subset,
 no pyarrow). Either way it gets the same tables; the shared folder is removed when the report is put in place.
@@ -23,7 +23,7 @@ import pandas as pd
 SHARED_FOLDER = "shared"
 """Folder of the shared tables inside a run's report folder."""
 _KEY_FILE = "inputs.json"
-_TABLES = ("corpus", "paragraphs", "tokens", "sentences", "document_counts")
+_TABLES = ("corpus", "paragraphs", "tokens", "sentences", "document_counts", "quotes", "citations")
 
 
 def _key(corpus_dir: Path | str, metadata: Path | str | None, text_column: str | None,
@@ -50,7 +50,8 @@ def share_inputs(
     id_column: str | None = None,
     corpus: pd.DataFrame | None = None,
 ) -> Path | None:
-    """Compute the corpus, its paragraphs, body tokens and sentences once and write them for a run's notebooks.
+    """Compute the corpus, its paragraphs, body tokens, sentences and quotations once and write them for a run's
+    notebooks.
 
     Args:
         corpus_dir: The corpus, as given to :func:`kzanalysis.load_corpus`.
@@ -69,8 +70,8 @@ def share_inputs(
         >>> out = tempfile.mkdtemp()
         >>> folder = share_inputs(config.RAW_DIR, out_dir=out)
         >>> sorted(p.name for p in folder.iterdir())  # doctest: +NORMALIZE_WHITESPACE
-        ['corpus.parquet', 'document_counts.parquet', 'inputs.json', 'paragraphs.parquet', 'sentences.parquet',
-         'tokens.parquet']
+        ['citations.parquet', 'corpus.parquet', 'document_counts.parquet', 'inputs.json', 'paragraphs.parquet',
+         'quotes.parquet', 'sentences.parquet', 'tokens.parquet']
         >>> run_inputs(config.RAW_DIR, out_dir=out).folder == folder
         True
     """
@@ -83,7 +84,7 @@ def share_inputs(
     if corpus is None:
         corpus = load_corpus(corpus_dir, metadata=metadata, text_column=text_column, id_column=id_column, n_jobs=-1)
     sizes = {"corpus": _write_table(folder / "corpus.parquet", [corpus])}
-    # the other three tables come chunk by chunk, each chunk written to its file as it arrives: at 100,000
+    # the other tables come chunk by chunk, each chunk written to its file as it arrives: at 100,000
     # articles the tokens table alone is 64 million rows, which no step holds whole
     with contextlib.ExitStack() as stack:
         writers = {name: stack.enter_context(_TableWriter(folder / f"{name}.parquet")) for name in _TABLES[1:]}
@@ -165,16 +166,18 @@ CHUNK_DOCS = 1_000
 
 
 def _shared_tables_of(corpus: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """``kz.paragraphs(corpus)``, and ``kz.tokens``, ``kz.sentences`` and ``kz.tokenize.document_counts`` of its
-    body units (top level, for worker processes)."""
+    """``kz.paragraphs(corpus)``, and ``kz.tokens``, ``kz.sentences``, ``kz.tokenize.document_counts``, ``kz.quotes``
+    and ``kz.citations`` of its body units (top level, for worker processes)."""
     from kzanalysis.clean import body_paragraphs, paragraphs
+    from kzanalysis.quotations import _read
     from kzanalysis.tokenize import document_counts, tokens_and_sentences
 
     paras = paragraphs(corpus)
     units = body_paragraphs(paras)
     toks, sents = tokens_and_sentences(units)
+    quoted, cited = _read(units)  # framing, and claims and sources, read the same quotations: read once per run
     return {"paragraphs": paras, "tokens": toks, "sentences": sents,
-            "document_counts": document_counts(units, sents, toks)}
+            "document_counts": document_counts(units, sents, toks), "quotes": quoted, "citations": cited}
 
 
 def _shared_chunks(corpus: pd.DataFrame, *, n_jobs: int | None) -> Iterator[dict[str, pd.DataFrame]]:
@@ -308,10 +311,48 @@ class RunInputs:
         """
         from kzanalysis.tokenize import document_counts
 
-        path = None if self.folder is None else self.folder / "document_counts.parquet"
+        shared = self._shared_of(units, "document_counts")
+        if shared is not None:
+            return shared
+        return document_counts(units, self.sentences(units), self.tokens(units, columns=["doc_id", "stem", "is_stop"]))
+
+    def quotes(self, units: pd.DataFrame) -> pd.DataFrame:
+        """``kz.quotes(units)``: shared when ``units`` are the body paragraphs of the whole corpus (the run read them
+        once for every notebook).
+
+        Example:
+            >>> import kzanalysis as kz
+            >>> inputs = run_inputs(kz.config.RAW_DIR)
+            >>> units = kz.body_paragraphs(inputs.paragraphs())
+            >>> inputs.quotes(units).equals(kz.quotes(units))
+            True
+        """
+        from kzanalysis.quotations import quotes
+
+        shared = self._shared_of(units, "quotes")
+        return quotes(units) if shared is None else shared
+
+    def citations(self, units: pd.DataFrame) -> pd.DataFrame:
+        """``kz.citations(units)``: shared when ``units`` are the body paragraphs of the whole corpus.
+
+        Example:
+            >>> import kzanalysis as kz
+            >>> inputs = run_inputs(kz.config.RAW_DIR)
+            >>> units = kz.body_paragraphs(inputs.paragraphs())
+            >>> inputs.citations(units).equals(kz.citations(units))
+            True
+        """
+        from kzanalysis.quotations import citations
+
+        shared = self._shared_of(units, "citations")
+        return citations(units) if shared is None else shared
+
+    def _shared_of(self, units: pd.DataFrame, name: str) -> pd.DataFrame | None:
+        """The shared table ``name`` (made from the body paragraphs) when ``units`` are those, else ``None``."""
+        path = None if self.folder is None else self.folder / f"{name}.parquet"
         if path is not None and path.is_file() and self._whole_body(units):
             return pd.read_parquet(path)
-        return document_counts(units, self.sentences(units), self.tokens(units, columns=["doc_id", "stem", "is_stop"]))
+        return None
 
     def _whole_body(self, units: pd.DataFrame) -> bool:
         """Whether ``units`` are the body paragraphs of the whole corpus (what the shared tables are made of)."""
