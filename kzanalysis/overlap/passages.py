@@ -97,11 +97,11 @@ _HALF_UNIT = 0.5 * 10.0 ** -_DECIMALS
 
 
 class _Coded:
-    """Term sequences coded as integers, with idf weights, and row x term matrices for prefiltering.
+    """Term sequences coded as integers, with idf weights, and a row x term matrix for prefiltering.
 
     Row ``i``'s codes are ``values[starts[i]:starts[i + 1]]`` (one flat array: a list of Python ints per row
-    costs nine times the memory); ``totals`` holds each row's total weight; ``binary`` marks which terms a row
-    has; ``weighted`` holds each term's weight times its count in the row.
+    costs nine times the memory); ``totals`` holds each row's total weight; ``weighted`` (CSR, each row's distinct
+    terms in ascending order) holds each term's weight times its count in the row.
     """
 
     def __init__(self, term_lists: list[list[str]], vocabulary: dict[str, int], weights: np.ndarray) -> None:
@@ -118,8 +118,6 @@ class _Coded:
         counts.sort_indices()
         self.weighted = counts.multiply(weights[np.newaxis, :]).tocsr()
         self.weighted.sort_indices()
-        counts.data[:] = 1.0
-        self.binary = counts
 
     def codes(self, row: int) -> list[int]:
         """Row ``row``'s term codes as a Python list (the subsequence walks lists: faster than numpy on a few)."""
@@ -186,22 +184,33 @@ def _scorable_pairs(
     their floor (less half a unit of the rounding of scores) cannot reach it and are never scored: an exact
     filter, nothing that could pass is lost.
     Returned as positions into ``rows_a`` and ``rows_b``, sorted, with each pair's bound on its score.
+
+    The rows' terms are joined on the term directly (a sort and a search): the blocks are small (one document's
+    paragraphs against its partners'), and three sparse matrix products per block spent most of their time in
+    scipy's checks, not in the arithmetic.
     """
-    binary_a, binary_b = coded.binary[rows_a], coded.binary[rows_b]
-    shared = (binary_a @ binary_b.T).tocsr()
-    bound_a = (coded.weighted[rows_a] @ binary_b.T).tocsr()
-    bound_b = (binary_a @ coded.weighted[rows_b].T).tocsr()
-    for matrix in (shared, bound_a, bound_b):
-        matrix.sort_indices()
-    # the three products have the same sparsity (positive weights), so their data line up entry by entry
-    row = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
-    column = shared.indices
-    bound = 2.0 * np.minimum(bound_a.data, bound_b.data)
+    matrix = coded.weighted
+    entries_a, owner_a = _ranges(matrix.indptr, rows_a)  # (row, term) entries: each row's distinct terms
+    entries_b, owner_b = _ranges(matrix.indptr, rows_b)
+    terms_b = matrix.indices[entries_b]
+    by_term = np.argsort(terms_b, kind="stable")
+    terms_b, entries_b, owner_b = terms_b[by_term], entries_b[by_term], owner_b[by_term]
+    terms_a = matrix.indices[entries_a]
+    first, last = np.searchsorted(terms_b, terms_a, side="left"), np.searchsorted(terms_b, terms_a, side="right")
+    # every (entry of a, entry of b) with the same term: a term both rows have, once per row pair
+    lengths = last - first
+    which_a = np.repeat(np.arange(len(terms_a)), lengths)
+    which_b = first[which_a] + np.arange(int(lengths.sum())) - (np.cumsum(lengths) - lengths)[which_a]
+    pair, at = np.unique(owner_a[which_a] * len(rows_b) + owner_b[which_b], return_inverse=True)  # sorted: i, j
+    shared = np.bincount(at, minlength=len(pair))
+    bound_a = np.bincount(at, weights=matrix.data[entries_a[which_a]], minlength=len(pair))
+    bound_b = np.bincount(at, weights=matrix.data[entries_b[which_b]], minlength=len(pair))
+    row, column = pair // max(len(rows_b), 1), pair % max(len(rows_b), 1)
+    bound = 2.0 * np.minimum(bound_a, bound_b)
     total = coded.totals[rows_a][row] + coded.totals[rows_b][column]
     reach = floors[column] - _HALF_UNIT  # scores are rounded before they meet a threshold
-    keep = (shared.data >= min_shared) & (bound >= reach * total - 1e-9)
-    order = np.lexsort((column[keep], row[keep]))
-    return row[keep][order], column[keep][order], (bound / np.maximum(total, 1e-300))[keep][order]
+    keep = (shared >= min_shared) & (bound >= reach * total - 1e-9)
+    return row[keep], column[keep], (bound / np.maximum(total, 1e-300))[keep]
 
 
 def _ranges(bounds: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
