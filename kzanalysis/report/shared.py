@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 from dataclasses import dataclass, field
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -311,10 +311,8 @@ class RunInputs:
         """
         from kzanalysis.tokenize import document_counts
 
-        shared = self._shared_of(units, "document_counts")
-        if shared is not None:
-            return shared
-        return document_counts(units, self.sentences(units), self.tokens(units, columns=["doc_id", "stem", "is_stop"]))
+        return self._shared_or(units, "document_counts", lambda: document_counts(
+            units, self.sentences(units), self.tokens(units, columns=["doc_id", "stem", "is_stop"])))
 
     def quotes(self, units: pd.DataFrame) -> pd.DataFrame:
         """``kz.quotes(units)``: shared when ``units`` are the body paragraphs of the whole corpus (the run read them
@@ -329,8 +327,7 @@ class RunInputs:
         """
         from kzanalysis.quotations import quotes
 
-        shared = self._shared_of(units, "quotes")
-        return quotes(units) if shared is None else shared
+        return self._shared_or(units, "quotes", lambda: quotes(units))
 
     def citations(self, units: pd.DataFrame) -> pd.DataFrame:
         """``kz.citations(units)``: shared when ``units`` are the body paragraphs of the whole corpus.
@@ -344,15 +341,14 @@ class RunInputs:
         """
         from kzanalysis.quotations import citations
 
-        shared = self._shared_of(units, "citations")
-        return citations(units) if shared is None else shared
+        return self._shared_or(units, "citations", lambda: citations(units))
 
-    def _shared_of(self, units: pd.DataFrame, name: str) -> pd.DataFrame | None:
-        """The shared table ``name`` (made from the body paragraphs) when ``units`` are those, else ``None``."""
+    def _shared_or(self, units: pd.DataFrame, name: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """The shared table ``name`` (made from the body paragraphs) when ``units`` are those, else ``compute()``."""
         path = None if self.folder is None else self.folder / f"{name}.parquet"
         if path is not None and path.is_file() and self._whole_body(units):
             return pd.read_parquet(path)
-        return None
+        return compute()
 
     def _whole_body(self, units: pd.DataFrame) -> bool:
         """Whether ``units`` are the body paragraphs of the whole corpus (what the shared tables are made of)."""
