@@ -301,6 +301,27 @@ def test_kernels_side_by_side_share_the_cores_unless_asked(tmp_path: Path, monke
     assert run["status"] == "ok", run["error"]
 
 
+
+def test_a_notebook_nothing_can_run_beside_gets_every_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two kernels at once share the cores; a notebook that waits for both (it reads their tables), and so runs
+    alone, gets every core rather than leaving half of them idle."""
+    from conftest import two_notebook_series
+
+    monkeypatch.delenv("LOKY_MAX_CPU_COUNT", raising=False)
+    cores = os.cpu_count() or 1
+
+    def check(n: int) -> str:
+        return f"import os\nassert os.environ['LOKY_MAX_CPU_COUNT'] == '{n}', os.environ['LOKY_MAX_CPU_COUNT']"
+
+    share = max(1, cores // 2)
+    corpus, notebooks = two_notebook_series(tmp_path, {"00-a.ipynb": check(share), "01-b.ipynb": check(share),
+                                                       "02-c.ipynb": check(cores)})
+    reader = nbformat.read(notebooks[2], as_version=4)
+    reader.metadata["kzanalysis"] = {"reads_tables": True}
+    nbformat.write(reader, notebooks[2])
+    runs = report.run_series(corpus, out=tmp_path / "out", notebooks=notebooks, jobs=2)
+    assert runs["status"].tolist() == ["ok", "ok", "ok"], runs["error"].tolist()
+
 def test_a_corpus_too_large_for_kernels_side_by_side_runs_them_one_at_a_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:

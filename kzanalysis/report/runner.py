@@ -365,12 +365,16 @@ def plan_series(notebooks: Sequence[Path | str]) -> dict[Path, list[Path]]:
     return {p: [q for q in ordered if q.name < p.name] if p in readers else [] for p in ordered}
 
 
-def _run_planned(plan: dict[Path, list[Path]], workers: int, run: Callable[[Path], dict[str, Any]],
+def _run_planned(plan: dict[Path, list[Path]], workers: int, run: Callable[[Path, int], dict[str, Any]],
                  kernels: _Kernels) -> list[dict[str, Any]]:
     """Run notebooks as their dependencies allow, ``workers`` at a time; readers of tables go first once ready.
 
-    Threads of this process drive the kernels (the kernels do the work), so every kernel is a child
-    of the command. On an interruption every kernel is killed before the exception goes on.
+    ``run(path, at_once)`` runs one notebook; ``at_once`` is how many kernels may run while it does (at most
+    ``workers``): the ones running and those still waiting that do not wait for it. A notebook that nothing can
+    run beside (the last ones of a series, which wait for the others) gets ``at_once`` 1, so its kernel may use
+    every core instead of leaving them idle. Threads of this process drive the kernels (the kernels do the work),
+    so every kernel is a child of the command. On an interruption every kernel is killed before the exception
+    goes on.
     """
     from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
@@ -384,7 +388,8 @@ def _run_planned(plan: dict[Path, list[Path]], workers: int, run: Callable[[Path
             ready = sorted((p for p in waiting if set(plan[p]) <= done), key=lambda p: (not plan[p], p.name))
             for path in ready[: workers - len(running)]:
                 waiting.remove(path)
-                running[pool.submit(run, path)] = path
+                beside = len(running) + sum(1 for other in waiting if path not in plan[other])
+                running[pool.submit(run, path, min(workers, beside + 1))] = path
             finished, _ = wait(running, timeout=0.5, return_when=FIRST_COMPLETED)
             for future in finished:
                 done.add(running.pop(future))
@@ -699,11 +704,11 @@ def run_series(
             shown["scheduler"] = scheduler
         kernels = _Kernels()
 
-        def run(path: Path) -> dict[str, Any]:
+        def run(path: Path, at_once: int) -> dict[str, Any]:
             # kernels side by side share the cores: a notebook's own workers (n_jobs=-1) would otherwise compete
-            # with the other kernels for them
+            # with the other kernels for them; one that nothing can run beside gets them all
             return execute_notebook(path, parameters, paths=paths, timeout=timeout, kernels=kernels, shown=shown,
-                                    cores=max(1, (os.cpu_count() or 1) // workers))
+                                    cores=max(1, (os.cpu_count() or 1) // at_once))
 
         try:
             with _stop_on_sigterm():
