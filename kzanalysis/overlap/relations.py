@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,14 @@ from .stories import document_relations, story_groups
 _WORD = re.compile(r"\w[\w'’-]*")
 
 
+@lru_cache(maxsize=1 << 17)
+def _word_stem(word: str, language: str) -> str:
+    """The first content stem of one word as written ("" for a stop word), as :func:`_content_terms` gives it;
+    remembered per word: the pairs' texts hold the same few thousand words again and again."""
+    stems = _content_terms(word, language, remember=False)
+    return stems[0] if stems else ""
+
+
 def shared_run(text_a: str, text_b: str, *, language: str = "en") -> tuple[str, bool]:
     """The longest run of content words the two texts share in the same order, as written in ``text_a``, and
     whether it is a name (every word of it capitalised).
@@ -35,9 +44,9 @@ def shared_run(text_a: str, text_b: str, *, language: str = "en") -> tuple[str, 
     def content(text: str) -> list[tuple[str, re.Match[str]]]:
         found = []
         for match in _WORD.finditer(text):
-            stems = _content_terms(match.group(0), language)
-            if stems:
-                found.append((stems[0], match))
+            stem = _word_stem(match.group(0), language)
+            if stem:
+                found.append((stem, match))
         return found
 
     a, b = content(text_a), content(text_b)
@@ -219,10 +228,11 @@ def source_overlap(
 
     Steps: :func:`document_relations` (candidates, measures, beats, translations) -> :func:`passage_scores` on the
     pairs whose whole texts share at least one shingle (the document-level evidence of reuse; every shared passage
-    and near duplicate has it, so pairs without one are never aligned and cost nothing), in full for pairs whose
-    Jaccard reaches ``min_jaccard``; the others in full too when ``all_scores``, else only their paragraph pairs
-    that can reach ``min_passage_score``, the least they are ever aligned at (the relations and alignment are
-    the same either way; only ``scores``, the thresholds figure's input, lists fewer rows) -> a first
+    and near duplicate has it, so pairs without one are never aligned and cost nothing), in full when
+    ``all_scores``, else only the paragraph pairs that can reach the least score they are ever aligned at:
+    ``min_near_duplicate_score`` in pairs whose Jaccard reaches ``min_jaccard`` (they may be near duplicates),
+    ``min_passage_score`` in the others (the relations and alignment are the same either way; only ``scores``,
+    the thresholds figure's input, lists fewer rows) -> a first
     :func:`align_passages` at ``min_passage_score`` decides which pairs are near duplicates (the rule of
     :func:`classify_relations`) -> those pairs are aligned again down to ``min_near_duplicate_score`` ->
     :func:`classify_relations`; the ``stories`` table from the document-level evidence (:func:`story_groups`).
@@ -285,14 +295,15 @@ def source_overlap(
                                       min_above_beat=min_above_beat, n_jobs=n_jobs)
         # paragraphs are compared only where the whole texts share a shingle: a shared passage (a run of
         # min_shared_run content stems) and a near duplicate always do, so no relation depends on the other pairs.
-        # Pairs that can be near duplicates are scored in full (their alignment goes down to the lower threshold,
-        # and the thresholds figure shows all their scores); above MAX_ALL_PAIRS_DOCS documents the others only
-        # where a paragraph pair can reach min_passage_score, the least score they are ever aligned at.
+        # Above MAX_ALL_PAIRS_DOCS documents, only the paragraph pairs that can reach the least score they are
+        # ever aligned at: min_near_duplicate_score in pairs that can be near duplicates (their alignment goes
+        # down to it), min_passage_score in the others.
         pairs = measures.loc[measures["jaccard"] > 0, ["doc_a", "doc_b", "jaccard"]]
         if all_scores is None:
             all_scores = len(docs) <= MAX_ALL_PAIRS_DOCS
         floor = 0.0 if all_scores else min_passage_score
-        pairs = pairs.assign(min_score=np.where(pairs["jaccard"] >= min_jaccard, 0.0, floor))
+        near_floor = 0.0 if all_scores else min(min_near_duplicate_score, min_passage_score)
+        pairs = pairs.assign(min_score=np.where(pairs["jaccard"] >= min_jaccard, near_floor, floor))
         scores = passage_scores(ordered, pairs.drop(columns="jaccard"), min_segment_terms=min_segment_terms,
                                 splitter=splitter, sents=sents, n_jobs=n_jobs)
         first = align_passages(scores, min_score=min_passage_score)
