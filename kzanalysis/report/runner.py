@@ -567,13 +567,6 @@ def _apart(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return result
 
 
-def _corpus_size(corpus_dir: Path, **options: Any) -> int:
-    """Documents of the corpus: loading it checks it (the loader's errors name the file and line)."""
-    from kzanalysis.corpus import load_corpus
-
-    return len(load_corpus(corpus_dir, **options))
-
-
 def _share_inputs_in(scheduler: str | None, corpus_dir: Path, **kwargs: Any) -> None:
     """:func:`kzanalysis.report.shared.share_inputs` with the run's scheduler (for :func:`_apart`)."""
     from kzanalysis import parallel
@@ -646,8 +639,8 @@ def run_series(
 ) -> pd.DataFrame:
     """Run the numbered notebooks on one corpus and put the finished report folder, with its index, at ``out``.
 
-    The corpus and ``out`` are checked first (:func:`check_output_folder`), so a bad corpus or folder
-    fails before any kernel starts. The report is built in ``<out>.partial-<time>-<pid>`` and
+    ``out`` is checked first (:func:`check_output_folder`), and the corpus as it is loaded for the shared inputs,
+    so a bad corpus or folder fails before any kernel starts. The report is built in ``<out>.partial-<time>-<pid>`` and
     replaces ``out`` only when every notebook has finished; a notebook that fails is named in the
     index and in the returned table. Independent notebooks run side by side (``jobs`` kernels at
     once); those that read other notebooks' tables start once the notebooks before them are done
@@ -689,7 +682,6 @@ def run_series(
     metadata_file = str(Path(metadata).resolve()) if metadata is not None else None
     target = check_output_folder(out, corpus=corpus_dir)
     options = {"metadata": metadata_file, "text_column": text_column, "id_column": id_column}
-    _apart(_corpus_size, corpus_dir, **options)  # fail early, with the loader's message
     todo = [Path(p).resolve() for p in notebooks] if notebooks is not None else discover_notebooks()
     workers = max(1, min(jobs or os.cpu_count() or 1, 4))
     with _report_lock(target), _cluster(scheduler) as address:
@@ -712,8 +704,14 @@ def run_series(
 
         try:
             with _stop_on_sigterm():
-                # corpus, paragraphs, body tokens and sentences once for every notebook (kzanalysis.report.shared)
-                _apart(_share_inputs_in, address, corpus_dir, out_dir=staging, **options)
+                # corpus, paragraphs, body tokens, sentences and quotations once for every notebook
+                # (kzanalysis.report.shared); loading the corpus checks it, before any kernel starts: a bad corpus
+                # fails here with the loader's message (file and line), and leaves no folder behind
+                try:
+                    _apart(_share_inputs_in, address, corpus_dir, out_dir=staging, **options)
+                except Exception:
+                    shutil.rmtree(staging, ignore_errors=True)
+                    raise
                 if jobs is None:  # the default: fewer kernels when the corpus is too large for them side by side
                     workers = kernels_at_once(workers, shared_bytes(staging / SHARED_FOLDER),
                                               available=memory_available())

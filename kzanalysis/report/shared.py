@@ -62,7 +62,8 @@ def share_inputs(
         corpus: The corpus already loaded with these arguments (loaded here when ``None``).
 
     Returns:
-        The shared folder, or ``None`` when pyarrow is not installed (then every notebook computes its own).
+        The shared folder, or ``None`` when pyarrow is not installed (then every notebook computes its own; the
+        corpus is loaded all the same, so that a bad corpus is an error here).
 
     Example:
         >>> import tempfile
@@ -77,12 +78,12 @@ def share_inputs(
     """
     from kzanalysis.corpus import load_corpus
 
+    if corpus is None:  # loaded first, also without pyarrow: a bad corpus fails here, with the loader's message
+        corpus = load_corpus(corpus_dir, metadata=metadata, text_column=text_column, id_column=id_column, n_jobs=-1)
     if not _parquet_available():
         return None
     folder = Path(out_dir) / SHARED_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    if corpus is None:
-        corpus = load_corpus(corpus_dir, metadata=metadata, text_column=text_column, id_column=id_column, n_jobs=-1)
     sizes = {"corpus": _write_table(folder / "corpus.parquet", [corpus])}
     # the other tables come chunk by chunk, each chunk written to its file as it arrives: at 100,000
     # articles the tokens table alone is 64 million rows, which no step holds whole
