@@ -219,7 +219,8 @@ def test_tokens_and_sentences_do_not_modify_input() -> None:
 
 def test_tokens_and_sentences_from_one_split_equal_each_alone() -> None:
     units = kz.body_paragraphs(kz.paragraphs(kz.load_corpus()))
-    units = pd.concat([units, units_of("", "  ", "—", "One. Two.", doc_id="zz")], ignore_index=True)  # blank units too
+    blank = units_of("", "  ", "—", "One. Two.", doc_id="zz")  # units without text or words too
+    units = pd.concat([units, blank], ignore_index=True)
     for splitter in ("punkt_abbrev", "auto"):
         toks, sents = tk.tokens_and_sentences(units, splitter=splitter)
         pd.testing.assert_frame_equal(toks, kz.tokens(units, splitter=splitter))
