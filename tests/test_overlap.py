@@ -259,6 +259,11 @@ def test_relations_do_not_depend_on_scoring_every_pair(seed_units: pd.DataFrame)
     pd.testing.assert_frame_equal(full.similarity, lean.similarity)
     pd.testing.assert_frame_equal(full.alignment, lean.alignment)
     assert len(lean.scores) < len(full.scores)
+    # pairs that may be near duplicates are scored down to the least score they are aligned at, not to 0
+    maybe_near = full.similarity.loc[full.similarity["jaccard"] >= overlap.NEAR_DUPLICATE_JACCARD, ["doc_a", "doc_b"]]
+    assert (full.scores.merge(maybe_near)["score"] < overlap.MIN_NEAR_DUPLICATE_SCORE).any()
+    assert (lean.scores.merge(maybe_near)["score"] >= overlap.MIN_NEAR_DUPLICATE_SCORE).all()
+    assert len(lean.scores.merge(maybe_near))
 
 
 def test_alignment_keeps_the_best_one_to_one_matching_when_a_paragraph_matches_twice() -> None:
