@@ -364,6 +364,9 @@ def test_shared_inputs_are_read_only_for_the_corpus_they_were_made_from(tmp_path
     pd.testing.assert_frame_equal(shared.quotes(units), kz.quotes(units))
     pd.testing.assert_frame_equal(shared.citations(units), kz.citations(units))
     assert len(kz.quotes(units)) and len(kz.citations(units))
+    for name in ("quotes", "citations"):  # read from the shared file, not computed again
+        pd.read_parquet(folder / f"{name}.parquet").iloc[:1].to_parquet(folder / f"{name}.parquet")
+    assert len(shared.quotes(units)) == len(shared.citations(units)) == 1
     # other arguments, a subset of the corpus, other units: computed, never the shared tables
     assert report.run_inputs(config.RAW_DIR, out_dir=tmp_path, metadata=config.RAW_DIR / "metadata.csv").folder is None
     subset = here.corpus.iloc[:2]

@@ -194,7 +194,7 @@ def _shared_chunks(corpus: pd.DataFrame, *, n_jobs: int | None) -> Iterator[dict
     # in chunks in one process too: a one-core machine never holds a whole table either
     bounds = chunk_bounds(len(corpus), n_workers, chunk_size=CHUNK_DOCS) or [(0, 0)]  # (no document: empty tables)
     yield from iter_chunks(_shared_tables_of, corpus, bounds, (), n_jobs=n_workers,
-                           desc="paragraphs, tokens and sentences", show=False)
+                           desc="paragraphs, tokens, sentences and quotations", show=False)
 
 
 @dataclass
