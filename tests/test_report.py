@@ -323,6 +323,33 @@ def test_a_notebook_nothing_can_run_beside_gets_every_core(tmp_path: Path, monke
     runs = report.run_series(corpus, out=tmp_path / "out", notebooks=notebooks, jobs=2)
     assert runs["status"].tolist() == ["ok", "ok", "ok"], runs["error"].tolist()
 
+def test_a_reader_of_named_tables_starts_once_they_are_written(tmp_path: Path) -> None:
+    """A notebook that names the tables it reads (``"reads_tables": ["t"]``) starts as soon as they are written,
+    while the notebook that writes them still runs: here the writer then waits for the reader to start, which a
+    runner that waited for the writer to finish would never do (the writer fails). One that names a table nobody
+    writes runs once the notebooks before it are done."""
+    from conftest import two_notebook_series
+
+    started = tmp_path / "reader-started"
+    writer = ("import time\nfrom pathlib import Path\nimport pandas as pd\nfrom kzanalysis import report\n"
+              "report.write_table(pd.DataFrame({'doc_id': ['a']}), 't', out_dir=out_dir)\n"
+              f"deadline = time.time() + 120\nwhile not Path({str(started)!r}).exists():\n"
+              "    assert time.time() < deadline, 'the reader did not start while the writer ran'\n"
+              "    time.sleep(0.2)\n")
+    reader = ("from pathlib import Path\nfrom kzanalysis import report\n"
+              "assert report.read_table('t', out_dir=out_dir)['doc_id'].tolist() == ['a']\n"
+              f"Path({str(started)!r}).touch()\n")
+    corpus, notebooks = two_notebook_series(tmp_path, {"00-w.ipynb": writer, "01-r.ipynb": reader,
+                                                       "02-n.ipynb": "assert True"})
+    for notebook, names in zip(notebooks[1:], (["t"], ["never-written"])):
+        nb = nbformat.read(notebook, as_version=4)
+        nb.metadata["kzanalysis"] = {"reads_tables": names}
+        nbformat.write(nb, notebook)
+    assert [report.tables_read(p) for p in notebooks] == [None, ["t"], ["never-written"]]
+    runs = report.run_series(corpus, out=tmp_path / "out", notebooks=notebooks, jobs=2)
+    assert runs["status"].tolist() == ["ok", "ok", "ok"], runs["error"].tolist()
+
+
 def test_a_corpus_too_large_for_kernels_side_by_side_runs_them_one_at_a_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:

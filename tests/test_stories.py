@@ -234,6 +234,31 @@ def test_stories_of_no_document_and_of_one() -> None:
     assert overlap.stories(one).values.tolist() == [["a", "a", 1, "a", 1], ["b", "b", 1, "b", 1]]
 
 
+def test_source_overlap_hands_over_its_stories_before_it_scores_passages(translated, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``on_stories`` gets the stories table before passage scoring starts (a report run writes it there so that
+    notebook 02 need not wait for the rest), and it is the table the result holds; also with nothing to compare."""
+    from kzanalysis.overlap import relations
+
+    corpus, expected = translated
+    units = kz.body_paragraphs(kz.paragraphs(corpus.drop(columns="story")))
+    handed: list[pd.DataFrame] = []
+    scored_after: list[int] = []
+
+    def scores(*args: object, **kwargs: object) -> pd.DataFrame:
+        scored_after.append(len(handed))
+        return passage_scores(*args, **kwargs)
+
+    passage_scores = relations.passage_scores
+    monkeypatch.setattr(relations, "passage_scores", scores)
+    result = overlap.source_overlap(units, on_stories=handed.append)
+    assert len(handed) == 1 and scored_after and scored_after[-1] == 1  # the last scoring (the pairs') came after
+    pd.testing.assert_frame_equal(handed[0], result.stories)
+    pd.testing.assert_frame_equal(result.stories, expected.stories)
+    alone = overlap.source_overlap(units[units["doc_id"] == units["doc_id"].iloc[0]], on_stories=handed.append)
+    assert alone.problem and len(handed) == 2
+    pd.testing.assert_frame_equal(handed[1], alone.stories)
+
+
 def test_anchors_read_on_workers_are_the_anchors_read_here(
         monkeypatch: pytest.MonkeyPatch, chunk_calls) -> None:  # type: ignore[no-untyped-def]
     import importlib

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -223,6 +224,7 @@ def source_overlap(
     sents: pd.DataFrame | None = None,
     all_scores: bool | None = None,
     n_jobs: int | None = -1,
+    on_stories: Callable[[pd.DataFrame], object] | None = None,
 ) -> OverlapResult:
     """Compare documents end to end: candidates, measures, passage scores, alignment and relations.
 
@@ -262,6 +264,9 @@ def source_overlap(
         n_jobs: Workers for the anchors and the passage scores (scikit-learn's meaning: ``-1`` all cores, or the
             cluster's threads after :func:`kzanalysis.parallel.use_scheduler`; small corpora use one). The tables
             do not depend on it.
+        on_stories: Called with the ``stories`` table as soon as it is known, before the passages are scored (most of
+            the time on a large corpus); e.g. a report run writes it there, so that notebook 02, which reads only
+            it, need not wait for the rest. It is also ``result.stories``.
 
     Returns:
         An :class:`OverlapResult`. With fewer than two comparable documents its tables are empty (with their
@@ -283,8 +288,10 @@ def source_overlap(
                 empty_similarity[c] = empty_similarity[c].astype(str)
             alone = pd.DataFrame({"doc_id": sorted(ordered["doc_id"].unique())})
             alone = alone.assign(story_id=alone["doc_id"], story_size=1, event_id=alone["doc_id"], event_size=1)
-            return OverlapResult(empty_similarity, empty_scores, empty_scores, problem,
-                                 alone[list(STORY_COLUMNS)].astype({"story_size": "int64", "event_size": "int64"}))
+            alone = alone[list(STORY_COLUMNS)].astype({"story_size": "int64", "event_size": "int64"})
+            if on_stories is not None:
+                on_stories(alone)
+            return OverlapResult(empty_similarity, empty_scores, empty_scores, problem, alone)
         languages = _languages_by_doc(ordered)
         with_terms = ordered[[bool(_content_terms(t, languages.get(d, "en")))
                               for d, t in zip(ordered["doc_id"], ordered["text"])]]
@@ -293,6 +300,9 @@ def source_overlap(
         measures = document_relations(ordered, k=k, candidates=candidates, n_perm=n_perm, bands=bands,
                                       n_neighbors=n_neighbors, random_state=random_state, min_cosine=min_cosine,
                                       min_above_beat=min_above_beat, n_jobs=n_jobs)
+        stories = story_groups(measures, units)
+        if on_stories is not None:
+            on_stories(stories)
         # paragraphs are compared only where the whole texts share a shingle: a shared passage (a run of
         # min_shared_run content stems) and a near duplicate always do, so no relation depends on the other pairs.
         # Above MAX_ALL_PAIRS_DOCS documents, only the paragraph pairs that can reach the least score they are
@@ -317,7 +327,7 @@ def source_overlap(
         similarity = classify_relations(measures, alignment, ordered, min_passage_score=min_passage_score,
                                         min_coverage=min_coverage, min_jaccard=min_jaccard,
                                         min_shared_run=min_shared_run)
-        return OverlapResult(similarity, alignment, scores, None, story_groups(measures, units))
+        return OverlapResult(similarity, alignment, scores, None, stories)
 
 
 # --------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ _WHERE: dict[str, str] = {
     "kernels_at_once": "runner",
     "plan_series": "runner",
     "run_series": "runner",
+    "tables_read": "runner",
     "SHARED_FOLDER": "shared",
     "RunInputs": "shared",
     "run_inputs": "shared",
@@ -75,5 +76,6 @@ __all__ = [
     "corpus_path", "discover_notebooks", "display_path", "escape", "execute_notebook", "inject_parameters",
     "kernels_at_once", "notebook_parameters", "output_paths", "package_versions", "plan_series", "provenance", "read_table",
     "read_table_for",
-    "run_inputs", "run_series", "share_inputs", "shared_bytes", "show_table", "write_index", "write_table",
+    "run_inputs", "run_series", "share_inputs", "shared_bytes", "show_table", "tables_read", "write_index",
+    "write_table",
 ]

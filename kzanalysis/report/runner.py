@@ -32,7 +32,9 @@ PROVENANCE_TAG = "kzanalysis-provenance"
 REMOVE_INPUT_TAG = "remove-input"
 """Cells with this tag show their output but not their code in the HTML reports."""
 TABLE_READER_KEY = "reads_tables"
-"""Notebook metadata ``{"kzanalysis": {"reads_tables": true}}``: it reads other notebooks' tables, so runs last."""
+"""Notebook metadata ``{"kzanalysis": {"reads_tables": true}}``: it reads other notebooks' tables, so it waits for
+the notebooks numbered before it; ``["stories"]``: it reads those tables only, so it starts as soon as they are
+written (or, when an earlier notebook does not write them, once the earlier notebooks are done)."""
 REPORT_MARKER = ".kzanalysis-report"
 """File in a finished report folder; a later run may replace a folder that has it."""
 REPORT_ENTRIES = frozenset({"html", "tables", "figures", "notebooks", "index.html", REPORT_MARKER})
@@ -346,8 +348,9 @@ def _to_html(notebook: Any) -> str:
 def plan_series(notebooks: Sequence[Path | str]) -> dict[Path, list[Path]]:
     """Which notebooks each notebook must wait for.
 
-    A notebook that reads other notebooks' tables (metadata ``{"kzanalysis": {"reads_tables": true}}``)
-    waits for every notebook numbered before it; every other notebook can start at once.
+    A notebook that reads other notebooks' tables (metadata ``{"kzanalysis": {"reads_tables": ...}}``, see
+    :data:`TABLE_READER_KEY`) waits for every notebook numbered before it; every other notebook can start at
+    once. One that names the tables it reads may start earlier, as soon as they are written (:func:`tables_read`).
 
     Returns:
         Each notebook (in numbering order) mapped to the notebooks it waits for.
@@ -357,17 +360,46 @@ def plan_series(notebooks: Sequence[Path | str]) -> dict[Path, list[Path]]:
         >>> [p.name for p in plan[next(p for p in plan if p.name.startswith("04"))]][0]
         '00-corpus-overview.ipynb'
     """
-    import nbformat
-
     ordered = sorted(map(Path, notebooks), key=lambda p: p.name)
-    readers = {p for p in ordered
-               if nbformat.read(p, as_version=4).metadata.get("kzanalysis", {}).get(TABLE_READER_KEY)}
+    readers = {p for p in ordered if _reads(p)}
     return {p: [q for q in ordered if q.name < p.name] if p in readers else [] for p in ordered}
 
 
+def tables_read(notebook: Path | str) -> list[str] | None:
+    """The tables a notebook names in its metadata as all it reads of other notebooks' output, or ``None``.
+
+    ``None`` when it reads none or does not say which (``"reads_tables": true``). A runner may start a notebook
+    that names them as soon as every one is written, before the notebooks that write them are done.
+
+    Example:
+        >>> tables_read(next(p for p in discover_notebooks() if p.name.startswith("02")))
+        ['stories']
+        >>> tables_read(next(p for p in discover_notebooks() if p.name.startswith("04"))) is None
+        True
+    """
+    reads = _reads(Path(notebook))
+    return [str(name) for name in reads] if isinstance(reads, list) and reads else None
+
+
+def _written(notebooks: Sequence[Path], tables: Path) -> Callable[[Path], bool]:
+    """Whether every table a notebook names (:func:`tables_read`) is in the folder ``tables`` already."""
+    named = {path: names for path in notebooks if (names := tables_read(path))}
+    return lambda path: path in named and all((tables / f"{name}.csv").is_file() for name in named[path])
+
+
+def _reads(notebook: Path) -> Any:
+    """A notebook's :data:`TABLE_READER_KEY` metadata (``None`` when absent)."""
+    import nbformat
+
+    return nbformat.read(notebook, as_version=4).metadata.get("kzanalysis", {}).get(TABLE_READER_KEY)
+
+
 def _run_planned(plan: dict[Path, list[Path]], workers: int, run: Callable[[Path, int], dict[str, Any]],
-                 kernels: _Kernels) -> list[dict[str, Any]]:
+                 kernels: _Kernels, *, released: Callable[[Path], bool] = lambda path: False) -> list[dict[str, Any]]:
     """Run notebooks as their dependencies allow, ``workers`` at a time; readers of tables go first once ready.
+
+    A notebook is ready when the notebooks it waits for are done, or when ``released(path)`` says that what it
+    reads of theirs is already written.
 
     ``run(path, at_once)`` runs one notebook; ``at_once`` is how many kernels may run while it does (at most
     ``workers``): the ones running and those still waiting that do not wait for it. A notebook that nothing can
@@ -385,7 +417,8 @@ def _run_planned(plan: dict[Path, list[Path]], workers: int, run: Callable[[Path
     running: dict[Future[dict[str, Any]], Path] = {}
     try:
         while waiting or running:
-            ready = sorted((p for p in waiting if set(plan[p]) <= done), key=lambda p: (not plan[p], p.name))
+            ready = sorted((p for p in waiting if set(plan[p]) <= done or released(p)),
+                           key=lambda p: (not plan[p], p.name))
             for path in ready[: workers - len(running)]:
                 waiting.remove(path)
                 beside = len(running) + sum(1 for other in waiting if path not in plan[other])
@@ -643,8 +676,8 @@ def run_series(
     so a bad corpus or folder fails before any kernel starts. The report is built in ``<out>.partial-<time>-<pid>`` and
     replaces ``out`` only when every notebook has finished; a notebook that fails is named in the
     index and in the returned table. Independent notebooks run side by side (``jobs`` kernels at
-    once); those that read other notebooks' tables start once the notebooks before them are done
-    (see :func:`plan_series`). Two runs into one ``out`` at once are refused (a lock file).
+    once); those that read other notebooks' tables start once the notebooks before them are done, or once the
+    tables they name are written (see :func:`plan_series`, :func:`tables_read`). Two runs into one ``out`` at once are refused (a lock file).
 
     Args:
         corpus: A corpus folder (``.txt`` and ``.html`` files, optional ``metadata.csv``) or one file of
@@ -715,7 +748,7 @@ def run_series(
                 if jobs is None:  # the default: fewer kernels when the corpus is too large for them side by side
                     workers = kernels_at_once(workers, shared_bytes(staging / SHARED_FOLDER),
                                               available=memory_available())
-                runs = _run_planned(plan_series(todo), workers, run, kernels)
+                runs = _run_planned(plan_series(todo), workers, run, kernels, released=_written(todo, paths.tables))
                 table = pd.DataFrame(runs, columns=["notebook", "status", "seconds", "html", "error"])
                 table = table.sort_values("notebook", kind="stable").reset_index(drop=True)
                 write_table(table[["notebook", "status", "error"]], "report_runs", out_dir=staging)

@@ -157,7 +157,8 @@ def _guard_cells(table: pd.DataFrame, select: Any, change: Any) -> pd.DataFrame:
 def write_table(table: pd.DataFrame, name: str, *, out_dir: Path | str | None = None) -> Path:
     """Write one table as ``<out_dir>/tables/<name>.csv`` (UTF-8, ``\\n`` line ends, no index).
 
-    The same table always gives the same bytes, so two runs can be compared file by file. Text
+    Written whole or not at all (a hidden file renamed into place), so a notebook running beside reads either
+    the table or nothing. The same table always gives the same bytes, so two runs can be compared file by file. Text
     cells that a spreadsheet would run as formulas are neutralised (:func:`neutralise_formulas`);
     :func:`read_table` restores them, so the package's own round trip is lossless.
 
@@ -175,7 +176,12 @@ def write_table(table: pd.DataFrame, name: str, *, out_dir: Path | str | None = 
         'example.csv'
     """
     path = output_paths(out_dir).tables / f"{name}.csv"
-    neutralise_formulas(table).to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")  # a notebook started beside sees it whole or not
+    try:
+        neutralise_formulas(table).to_csv(partial, index=False, lineterminator="\n", encoding="utf-8")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
     return path
 
 
