@@ -156,11 +156,17 @@ def _term_lists_from_tokens(
         if "is_number" not in ordered.columns:
             raise ValueError("a tokens frame needs an is_number column to drop numbers (make it with kz.tokens)")
         keep &= ~ordered["is_number"].to_numpy(dtype=bool)
-    ids = ordered[keys].drop_duplicates()
-    grouped = ordered.loc[keep].groupby(keys, sort=False)[term].agg(list)
-    found = dict(zip(grouped.index.tolist(), grouped.tolist()))
-    id_keys = ids["doc_id"].tolist() if grain == "document" else list(ids.itertuples(index=False, name=None))
-    return ids, [found.get(key, []) for key in id_keys]
+    # sorted by the keys, each row's tokens are one run: a row starts where a key changes
+    starts = np.zeros(len(ordered), dtype=bool)
+    starts[:1] = True
+    for key in keys:
+        values = ordered[key].to_numpy()
+        starts[1:] |= values[1:] != values[:-1]
+    ids = ordered.loc[starts, keys]
+    row_of_token = np.cumsum(starts)[keep] - 1
+    kept = ordered[term].to_numpy()[keep].tolist()
+    bounds = np.searchsorted(row_of_token, np.arange(len(ids) + 1)).tolist()
+    return ids, [kept[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
 
 def _check_df(min_df: int | float, max_df: int | float, n_rows: int) -> None:

@@ -131,6 +131,34 @@ class _Cues:
     pattern: re.Pattern[str]
     kinds: dict[str, str]
     titles: frozenset[str] = field(default_factory=frozenset)
+    first_words: frozenset[str] | None = None
+    """Each cue's first word, lower-cased, when every cue starts with an ASCII word (see :meth:`finditer`)."""
+
+    def finditer(self, text: str) -> list[re.Match[str]]:
+        """``pattern.finditer(text)``, tried only where a word that opens a cue starts.
+
+        A cue can only match where a word starts (each begins with a word character after ``\\b``), and that
+        whole word is then the cue's first word in some case: a word that is no cue's first word is skipped
+        without running the alternation of every cue there, the slow part. Words that are not plain ASCII are
+        always tried (case-insensitive matching folds a few other characters onto ASCII ones), and so is every
+        position when a cue does not start with an ASCII word (``first_words`` is ``None``).
+        """
+        if self.first_words is None:
+            return list(self.pattern.finditer(text))
+        found: list[re.Match[str]] = []
+        end = 0
+        for word in _WORD_RUN.finditer(text):
+            start = word.start()
+            if start < end or (word.group().isascii() and word.group().lower() not in self.first_words):
+                continue
+            match = self.pattern.match(text, start)  # \b still sees the character before ``start``
+            if match:
+                found.append(match)
+                end = match.end()
+        return found
+
+
+_WORD_RUN = re.compile(r"\w+")
 
 
 # --------------------------------------------------------------------------------------------
@@ -184,7 +212,9 @@ def _cues(path: str = str(SPEECH_CUES_FILE)) -> _Cues:
     pattern = re.compile(r"\b(?P<cue>" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")\b",
                          re.IGNORECASE)
     titles = frozenset(table.loc[table["kind"] == "title", "word"])
-    return _Cues(pattern, dict(zip(speech["word"].str.lower(), speech["kind"])), titles)
+    first = [re.match(r"[A-Za-z0-9_]+(?!\w)", w) for w in words]
+    first_words = frozenset(m.group().lower() for m in first if m) if all(first) else None
+    return _Cues(pattern, dict(zip(speech["word"].str.lower(), speech["kind"])), titles, first_words)
 
 
 # --------------------------------------------------------------------------------------------
@@ -459,7 +489,7 @@ def _sentence_citations(masked: str, offset: int, sentence_index: int, cues: _Cu
                                    offset + source_start, sentence_index, kind=cues.kinds.get(cue, "verb"),
                                    article=bool(_LEADING_DET.match(source.strip(" ,;:“”\"'‘’")))))
 
-    for match in cues.pattern.finditer(masked):
+    for match in cues.finditer(masked):
         cue = " ".join(match.group("cue").lower().split())
         kind = cues.kinds.get(cue, "verb")
         after = masked[match.end():]

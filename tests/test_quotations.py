@@ -125,3 +125,25 @@ def test_reading_the_same_units_again_gives_a_fresh_copy_and_changed_units_a_new
     assert kz.quotes(units).loc[0, "speaker"] == "president"
     edited = units.assign(text=[units["text"][0], "“Enough,” a protester said."])
     assert kz.quotes(edited)["speaker"].tolist() == ["president", "protester"]
+
+
+def test_cue_search_skips_only_words_that_open_no_cue(tmp_path: Path) -> None:
+    """The speech cues are looked for only where a word that opens one starts: the same matches as the whole
+    pattern, also with cues in capitals, over several spaces, side by side, next to non-ASCII letters, and with a
+    cue list whose cues do not all start with an ASCII word (then every position is tried)."""
+    from kzanalysis.quotations import _cues, load_speech_cues
+
+    texts = ["He SAID, according  to\nofficials, that police said: “no”.", "saidsaid said-said ſaid Kelvin ſays",
+             "Naïve said according to", "“We left,” said Ana, adding that, as she told reporters, she says so.", ""]
+    cues = _cues()
+    assert cues.first_words is not None and "according" in cues.first_words
+    for text in texts:
+        assert [m.span() for m in cues.finditer(text)] == [m.span() for m in cues.pattern.finditer(text)], text
+    own = load_speech_cues()
+    own = pd.concat([own, pd.DataFrame({"word": ["naïvely claimed"], "kind": ["verb"], "note": [""]})])
+    path = tmp_path / "cues.csv"
+    own.to_csv(path, index=False)
+    mine = _cues(str(path))
+    assert mine.first_words is None
+    for text in texts:
+        assert [m.span() for m in mine.finditer(text)] == [m.span() for m in mine.pattern.finditer(text)], text
