@@ -627,3 +627,33 @@ def test_comparison_problem_needs_two_documents_with_a_content_word() -> None:
         "only 1 document (b) has body text with content words: overlap needs at least two.")
     assert overlap.comparison_problem(units_of(a="It was.", b="And so.")) == (
         "only 0 documents have body text with content words: overlap needs at least two.")
+
+
+@pytest.mark.parametrize("vocabulary_size", [6, 5000])  # every row pair shares terms / almost none do
+def test_scorable_pairs_are_the_pairs_whose_bound_reaches_their_floor(vocabulary_size: int) -> None:
+    """The exact prefilter of passage scoring, against a direct count: the pairs sharing at least two terms whose
+    bound ``2 * min(weight of a's terms in b, weight of b's terms in a) / (W(a) + W(b))`` reaches the floor."""
+    from kzanalysis.overlap.passages import _HALF_UNIT, _Coded, _scorable_pairs
+
+    rng = np.random.default_rng(vocabulary_size)
+    vocabulary = {f"t{i}": i for i in range(vocabulary_size)}
+    weights = rng.uniform(0.5, 5.0, vocabulary_size)
+    lists = [[f"t{t}" for t in rng.integers(0, vocabulary_size, rng.integers(0, 30))] for _ in range(400)]
+    coded = _Coded(lists, vocabulary, weights)
+    rows_a, rows_b = np.arange(0, 8), np.arange(8, 400)
+    floors = rng.choice([0.0, 0.2, 0.5], len(rows_b))
+    found = _scorable_pairs(coded, rows_a, rows_b, floors)
+    expected = []
+    for i, a in enumerate(rows_a):
+        for j, b in enumerate(rows_b):
+            terms_a, terms_b = [vocabulary[t] for t in lists[a]], [vocabulary[t] for t in lists[b]]
+            both = set(terms_a) & set(terms_b)
+            in_b = sum(weights[t] for t in terms_a if t in both)
+            in_a = sum(weights[t] for t in terms_b if t in both)
+            total = weights[terms_a].sum() + weights[terms_b].sum()
+            bound = 2 * min(in_a, in_b)
+            if len(both) >= 2 and bound >= (floors[j] - _HALF_UNIT) * total - 1e-9:
+                expected.append((i, j, bound / total))
+    assert [(int(i), int(j)) for i, j in zip(found[0], found[1])] == [(i, j) for i, j, _ in expected]
+    np.testing.assert_allclose(found[2], [bound for _, _, bound in expected], rtol=1e-12)
+    assert len(expected) > 0
