@@ -200,6 +200,8 @@ def test_sources_by_outlet_has_every_type_and_shares_summing_to_one() -> None:
         (["Text.", "Reporting by A. Writer Editing by B. Editor"], "credit", "Reuters (credit format)"),
         (["Text.", "Reporting by A. Writer"], "credit", "reporting credit"),
         (["A street in Almaty. © Pavel Mikheyev / Reuters"], "credit", "Reuters (photo)"),
+        (["Police on Republic Square in Almaty. REUTERS\u00a0\n"], "credit", "Reuters (photo)"),
+        (["Protesters by a burning car. AFP \n"], "credit", "AFP (photo)"),
         (["The minister told Reuters that it was calm."], "wire_mention", "Reuters"),
         (["The clashes went on, reports Xinhua news agency."], "wire_mention", "Xinhua"),
         (["Anger over corruption, poverty and poverty grew."], "translation_sign", "repeated word in a coordination"),

@@ -25,6 +25,8 @@ _WITH = re.compile(r"^\(?\s*with\s+(?P<agency>[A-Z][\w .&-]{1,25}?)\s*\)?\.?$", 
 _CONTRIBUTED = re.compile(r"^(?P<outlet>[A-Z][\w .&-]{1,25}?)[’']s\s+[\w .-]+\s+contributed(?: to)?(?: this)? report")
 _REPORTING = re.compile(r"\bReporting by\b")
 _PHOTO = re.compile(r"©.*$|\b(?:REUTERS|AFP|AP|Reuters)\s*$")
+_PHOTO_ENDS = ("REUTERS", "AFP", "AP", "Reuters")
+"""What a text without "©" must end with (before trailing white space) for :data:`_PHOTO` to match."""
 TRANSLATION_SIGNS: tuple[tuple[str, str], ...] = (
     ("repeated word in a coordination", r"\b(\w{3,}) (?:and|or) \1\b"),
     ("immediately repeated word", r"\b(?!had\b|that\b)(\w+) \1\b"),
@@ -90,11 +92,12 @@ def provenance_signals(paras: pd.DataFrame) -> pd.DataFrame:
         if contributed:
             rows.append((doc_id, "credit", contributed.group("outlet"), para_id, text[:120]))
             claimed.append(contributed.span())
-        if _REPORTING.search(text):
+        if "Reporting by" in text and _REPORTING.search(text):  # the literal first: most paragraphs have none
             value = "Reuters (credit format)" if re.search(r"\bEditing by\b", text) else "reporting credit"
             rows.append((doc_id, "credit", value, para_id, text[:120]))
             claimed.append((0, len(text)))
-        photo = None if with_agency else _PHOTO.search(text)
+        photo = None if with_agency or not ("©" in text or text.rstrip().endswith(_PHOTO_ENDS)) \
+            else _PHOTO.search(text)
         if photo:
             named = _WIRE.search(photo.group(0)) or re.search(r"REUTERS", photo.group(0))
             agency = {"REUTERS": "Reuters"}.get(named.group(0), named.group(0)) if named else "photo agency"
