@@ -193,6 +193,21 @@ def test_dedupe_fits_one_version_and_projects_the_other(themed) -> None:
     assert int(grouped.fitted.sum()) == len(units)
 
 
+def test_a_refit_on_the_same_units_can_reuse_their_features(themed, themed_model) -> None:
+    """``features=model.features`` gives the model that counting the texts again gives (notebook 02 refits with
+    every version of a story counted); features of other units, or with ``min_df``, are refused."""
+    units = themed[["doc_id", "para_id", "text"]]
+    again = topics.fit_topics(units, n_topics=3, random_state=0)
+    reused = topics.fit_topics(units, n_topics=3, random_state=0, features=themed_model.features)
+    assert reused.features is themed_model.features
+    np.testing.assert_array_equal(reused.loadings, again.loadings)
+    pd.testing.assert_frame_equal(reused.selection, again.selection)
+    with pytest.raises(ValueError, match="paragraph TF-IDF of these units"):
+        topics.fit_topics(units.iloc[1:], n_topics=3, features=themed_model.features)
+    with pytest.raises(ValueError, match="min_df or features"):
+        topics.fit_topics(units, n_topics=3, features=themed_model.features, min_df=1)
+
+
 def test_labels_use_readable_surface_forms() -> None:
     units = _themed_units(10)[["doc_id", "para_id", "text"]]
     model = topics.fit_topics(units, n_topics=3)

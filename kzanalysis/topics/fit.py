@@ -223,6 +223,17 @@ def _check_method(method: str) -> None:
         raise ValueError(f"method must be 'nmf' or 'kmeans', not {method!r}")
 
 
+def _check_features(features: Features, units: pd.DataFrame, *, min_df: int | float | None) -> None:
+    """Raise unless ``features`` are paragraph TF-IDF with one row per unit (and ``min_df`` was left out)."""
+    if min_df is not None:
+        raise ValueError("give min_df or features, not both: the features already have their vocabulary")
+    rows = units[["doc_id", "para_id"]].astype({"doc_id": str}).sort_values(["doc_id", "para_id"], kind="stable")
+    ids = features.ids.astype({"doc_id": str}) if features.grain == "paragraph" else None
+    if ids is None or len(ids) != len(rows) or not (ids.to_numpy() == rows.to_numpy()).all():
+        raise ValueError("features must be the paragraph TF-IDF of these units (one row per doc_id, para_id), "
+                         "e.g. model.features of a fit on the same units")
+
+
 def fit_topics(
     units: pd.DataFrame,
     *,
@@ -238,6 +249,7 @@ def fit_topics(
     selection_sample: int | None = SELECTION_SAMPLE,
     random_state: int = 0,
     n_jobs: int | None = None,
+    features: Features | None = None,
 ) -> TopicModel:
     """Find the themes of body paragraphs: NMF (or KMeans) on paragraph TF-IDF, with ``k`` chosen on the data.
 
@@ -275,6 +287,9 @@ def fit_topics(
         random_state: Seed of every restart, of the selection sample and of the cross-check.
         n_jobs: Workers for the runs (restarts and cross-check) from :data:`PARALLEL_MIN_PARAGRAPHS` fitted
             paragraphs on, scikit-learn's meaning (``-1``: all cores); every run is the same fit wherever it runs.
+        features: The units' paragraph TF-IDF if already made as here (``model.features`` of an earlier fit on the
+            same units, e.g. to refit with other ``groups``): used instead of counting the texts again. Its rows
+            must be the units' paragraphs; ``min_df`` is then not given (the features have their vocabulary).
 
     Returns:
         A :class:`TopicModel`; turn it into tables with :func:`topic_terms`, :func:`paragraph_topics`,
@@ -296,7 +311,10 @@ def fit_topics(
     problem = clustering_problem(units, n_topics=n_topics, min_paragraphs=min_paragraphs, groups=groups)
     if problem:
         raise ValueError(problem)
-    features = tfidf(units, grain="paragraph", min_df=_auto_min_df(len(units)) if min_df is None else min_df)
+    if features is None:
+        features = tfidf(units, grain="paragraph", min_df=_auto_min_df(len(units)) if min_df is None else min_df)
+    else:
+        _check_features(features, units, min_df=min_df)
     stories = _stories(units, groups=groups)
     fitted_docs = set(stories.loc[stories["fitted"], "doc_id"])
     fitted = features.ids["doc_id"].astype(str).isin(fitted_docs).to_numpy()
