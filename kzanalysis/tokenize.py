@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from itertools import chain
 from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
 from typing import Any, Literal
@@ -316,49 +316,52 @@ def tokens_and_sentences(units: pd.DataFrame, *, splitter: Splitter = "auto") ->
 
 def _token_table(units: pd.DataFrame, texts: Sequence[str], sentence_starts: Sequence[Sequence[int]], *,
                  stop_words: Collection[str] | None = None) -> pd.DataFrame:
-    """:func:`tokens`' table from the units' texts and the start of each unit's sentences."""
+    """:func:`tokens`' table from the units' texts and the start of each unit's sentences.
+
+    Only the word search runs per token in Python; positions, sentence numbers and word types are worked out in
+    numpy, each distinct (word, language) described once.
+    """
     stop = None if stop_words is None else frozenset(_normalise(word) for word in stop_words)
-    counts: list[int] = []
-    sent_ids: list[int] = []
-    token_ids: list[int] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    words: list[str] = []
-    word_languages: list[str] = []
-    for text, language, unit_starts in zip(texts, unit_languages(units), sentence_starts):
-        spans = [match.span() for match in _WORD_REGEX.finditer(text)]
-        counts.append(len(spans))
-        if not spans:
-            continue
-        word_languages.extend([language] * len(spans))
-        unit_starts = unit_starts or [0]
-        for token_id, (start, end) in enumerate(spans):
-            sent_ids.append(max(bisect_right(unit_starts, start) - 1, 0))
-            token_ids.append(token_id)
-            starts.append(start)
-            ends.append(end)
-            words.append(text[start:end])
-    types = {key: _word_type(*key) for key in set(zip(words, word_languages))}
-    described = [types[key] for key in zip(words, word_languages)]
-    lowers = [lower for lower, _, _, _ in described]
+    spans = [[match.span() for match in _WORD_REGEX.finditer(text)] for text in texts]
+    counts = np.fromiter(map(len, spans), dtype=np.int64, count=len(spans))
+    flat = np.fromiter(chain.from_iterable(chain.from_iterable(spans)), dtype=np.int64,
+                       count=2 * int(counts.sum())).reshape(-1, 2)
+    starts, ends = flat[:, 0], flat[:, 1]
+    unit_of = np.repeat(np.arange(len(texts)), counts)
+    token_ids = np.arange(len(starts)) - (np.cumsum(counts) - counts)[unit_of]
+    # a token's sentence: the last of its unit's sentences starting at or before it (the first when none does)
+    stride = max((len(text) for text in texts), default=0) + 1
+    n_sents = np.fromiter(map(len, sentence_starts), dtype=np.int64, count=len(sentence_starts))
+    sentence_keys = (np.repeat(np.arange(len(texts)), n_sents) * stride
+                     + np.fromiter(chain.from_iterable(sentence_starts), dtype=np.int64, count=int(n_sents.sum())))
+    found = np.searchsorted(sentence_keys, unit_of * stride + starts, side="right")
+    sent_ids = np.maximum(found - 1 - (np.cumsum(n_sents) - n_sents)[unit_of], 0)
+    words = [word for text in texts for word in _WORD_REGEX.findall(text)]
+    languages = np.asarray(list(unit_languages(units)), dtype=object)[unit_of]
+    one_language = len(set(languages.tolist())) <= 1
+    codes, kinds = pd.factorize(pd.Series(words, dtype=object) if one_language else
+                                pd.Series(list(zip(words, languages.tolist())), dtype=object))
+    kinds_of = [(kind, languages[0]) for kind in kinds] if one_language else list(kinds)
+    described = [_word_type(*key) for key in kinds_of]
+    lowers = np.asarray([lower for lower, _, _, _ in described], dtype=object)
     if stop is None:
-        is_stop = [default_stop for _, _, _, default_stop in described]
+        kind_is_stop = np.asarray([default_stop for _, _, _, default_stop in described], dtype=bool)
     else:
-        stop_by_type = {lower: _is_stop(lower, stop) for lower in set(lowers)}
-        is_stop = [stop_by_type[lower] for lower in lowers]
+        kind_is_stop = np.asarray([_is_stop(lower, stop) for lower in lowers.tolist()], dtype=bool)
     return pd.DataFrame(
         {
             "doc_id": np.repeat(units["doc_id"].to_numpy(), counts),
             "para_id": np.repeat(units["para_id"].to_numpy(), counts),
-            "sent_id": np.asarray(sent_ids, dtype=np.int64),
-            "token_id": np.asarray(token_ids, dtype=np.int64),
-            "start": np.asarray(starts, dtype=np.int64),
-            "end": np.asarray(ends, dtype=np.int64),
+            "sent_id": sent_ids.astype(np.int64),
+            "token_id": token_ids.astype(np.int64),
+            "start": starts.astype(np.int64),
+            "end": ends.astype(np.int64),
             "token": pd.Series(words, dtype=str),
-            "lower": pd.Series(lowers, dtype=str),
-            "stem": pd.Series([stem for _, stem, _, _ in described], dtype=str),
-            "is_stop": np.asarray(is_stop, dtype=bool),
-            "is_number": np.asarray([number for _, _, number, _ in described], dtype=bool),
+            "lower": pd.Series(lowers[codes].tolist(), dtype=str),
+            "stem": pd.Series(np.asarray([stem for _, stem, _, _ in described], dtype=object)[codes].tolist(),
+                              dtype=str),
+            "is_stop": kind_is_stop[codes],
+            "is_number": np.asarray([number for _, _, number, _ in described], dtype=bool)[codes],
         }
     )
 

@@ -227,6 +227,19 @@ def test_tokens_and_sentences_from_one_split_equal_each_alone() -> None:
         pd.testing.assert_frame_equal(sents, kz.sentences(units, splitter=splitter))
     assert toks["sent_id"].max() > 0
 
+def test_each_token_lies_in_the_sentence_it_is_numbered_with() -> None:
+    """``sent_id`` is the sentence of the unit that holds the token (``kz.sentences``' span), in every unit of
+    the seeds and of units with one sentence, no word, or words before the first sentence start."""
+    units = pd.concat([kz.body_paragraphs(kz.paragraphs(kz.load_corpus())),
+                       units_of("One.", "", "  Two words. Then three more. And four.", doc_id="zz")], ignore_index=True)
+    toks, sents = tk.tokens_and_sentences(units, splitter="punkt_abbrev")
+    spans = toks.merge(sents[["doc_id", "para_id", "sent_id", "start", "end"]], on=["doc_id", "para_id", "sent_id"],
+                       suffixes=("", "_sentence"), how="left", validate="many_to_one")
+    assert len(spans) == len(toks) and spans["start_sentence"].notna().all()
+    assert ((spans["start_sentence"] <= spans["start"]) & (spans["end"] <= spans["end_sentence"])).all()
+    assert toks.groupby(["doc_id", "para_id"])["token_id"].apply(lambda t: t.tolist() == list(range(len(t)))).all()
+
+
 # --- analysis_tokens -------------------------------------------------------------------------------
 
 
