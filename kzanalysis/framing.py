@@ -233,12 +233,12 @@ def find_terms(units: pd.DataFrame | CorpusParts, lexicon: pd.DataFrame | None =
 
     def types_of(word: str) -> np.ndarray:
         """Which word types a pattern word matches (a boolean per type)."""
-        if word not in word_types and not any(c in word for c in "*?"):  # a literal word: the type equal to it
-            word_types[word] = np.asarray(vocabulary == word, dtype=bool)
-        elif word not in word_types:
+        if word not in word_types and any(c in word for c in "*?"):
             regex = _piece_regex(word)
             word_types[word] = np.fromiter((bool(regex.fullmatch(v)) for v in vocabulary), dtype=bool,
                                            count=len(vocabulary))
+        elif word not in word_types:  # a literal word: the one type equal to it, without a regex per type
+            word_types[word] = np.asarray(vocabulary == word, dtype=bool)
         return word_types[word]
 
     def places_of(word: str) -> np.ndarray:

@@ -323,15 +323,19 @@ def test_a_notebook_nothing_can_run_beside_gets_every_core(tmp_path: Path, monke
     runs = report.run_series(corpus, out=tmp_path / "out", notebooks=notebooks, jobs=2)
     assert runs["status"].tolist() == ["ok", "ok", "ok"], runs["error"].tolist()
 
-def test_a_reader_of_named_tables_starts_once_they_are_written(tmp_path: Path) -> None:
+def test_a_reader_of_named_tables_starts_once_they_are_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A notebook that names the tables it reads (``"reads_tables": ["t"]``) starts as soon as they are written,
     while the notebook that writes them still runs: here the writer then waits for the reader to start, which a
-    runner that waited for the writer to finish would never do (the writer fails). One that names a table nobody
-    writes runs once the notebooks before it are done."""
+    runner that waited for the writer to finish would never do (the writer fails). The writer shares the cores
+    with the reader that may start beside it. One that names a table nobody writes runs once the notebooks before
+    it are done."""
     from conftest import two_notebook_series
 
+    monkeypatch.delenv("LOKY_MAX_CPU_COUNT", raising=False)
+    share = max(1, (os.cpu_count() or 1) // 2)
     started = tmp_path / "reader-started"
-    writer = ("import time\nfrom pathlib import Path\nimport pandas as pd\nfrom kzanalysis import report\n"
+    writer = ("import os, time\nfrom pathlib import Path\nimport pandas as pd\nfrom kzanalysis import report\n"
+              f"assert os.environ['LOKY_MAX_CPU_COUNT'] == '{share}', os.environ['LOKY_MAX_CPU_COUNT']\n"
               "report.write_table(pd.DataFrame({'doc_id': ['a']}), 't', out_dir=out_dir)\n"
               f"deadline = time.time() + 120\nwhile not Path({str(started)!r}).exists():\n"
               "    assert time.time() < deadline, 'the reader did not start while the writer ran'\n"

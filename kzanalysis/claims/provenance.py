@@ -24,9 +24,10 @@ _DATELINE = re.compile(r"^(?P<place>[A-Z][\w’' .,-]{1,40}?)\s*\((?P<agency>[A-
 _WITH = re.compile(r"^\(?\s*with\s+(?P<agency>[A-Z][\w .&-]{1,25}?)\s*\)?\.?$", re.IGNORECASE)
 _CONTRIBUTED = re.compile(r"^(?P<outlet>[A-Z][\w .&-]{1,25}?)[’']s\s+[\w .-]+\s+contributed(?: to)?(?: this)? report")
 _REPORTING = re.compile(r"\bReporting by\b")
-_PHOTO = re.compile(r"©.*$|\b(?:REUTERS|AFP|AP|Reuters)\s*$")
 _PHOTO_ENDS = ("REUTERS", "AFP", "AP", "Reuters")
-"""What a text without "©" must end with (before trailing white space) for :data:`_PHOTO` to match."""
+"""Agencies a photo caption ends with; a text without "©" that does not end so (before trailing white space) is no
+photo credit and is not searched with :data:`_PHOTO`."""
+_PHOTO = re.compile(r"©.*$|\b(?:" + "|".join(_PHOTO_ENDS) + r")\s*$")
 TRANSLATION_SIGNS: tuple[tuple[str, str], ...] = (
     ("repeated word in a coordination", r"\b(\w{3,}) (?:and|or) \1\b"),
     ("immediately repeated word", r"\b(?!had\b|that\b)(\w+) \1\b"),

@@ -212,19 +212,20 @@ def _scorable_pairs(
     lengths = last - first
     which_a = np.repeat(np.arange(len(terms_a)), lengths)
     which_b = first[which_a] + np.arange(int(lengths.sum())) - (np.cumsum(lengths) - lengths)[which_a]
-    keys = owner_a[which_a] * len(rows_b) + owner_b[which_b]
-    if len(rows_a) * len(rows_b) <= 4 * len(keys):  # most (i, j) share a term: count over all, no sort of keys
-        shared = np.bincount(keys, minlength=len(rows_a) * len(rows_b))
-        pair = np.flatnonzero(shared)  # sorted: i, j
-        shared, at, size = shared[pair], keys, len(rows_a) * len(rows_b)
+    keys = owner_a[which_a] * len(rows_b) + owner_b[which_b]  # i * len(rows_b) + j: sorted keys are sorted (i, j)
+    dense = len(rows_a) * len(rows_b) <= 4 * len(keys)  # most (i, j) share a term: a bin for each, no sort of keys
+    if dense:
+        at, size = keys, len(rows_a) * len(rows_b)
     else:
         pair, at = np.unique(keys, return_inverse=True)
-        shared, size = np.bincount(at, minlength=len(pair)), len(pair)
+        size = len(pair)
     # each sum runs over the pair's entries in the same order either way, so the bounds are the same to the bit
+    shared = np.bincount(at, minlength=size)
     bound_a = np.bincount(at, weights=matrix.data[entries_a[which_a]], minlength=size)
     bound_b = np.bincount(at, weights=matrix.data[entries_b[which_b]], minlength=size)
-    if size != len(pair):
-        bound_a, bound_b = bound_a[pair], bound_b[pair]
+    if dense:  # the pairs are the bins that got a shared term
+        pair = np.flatnonzero(shared)
+        shared, bound_a, bound_b = shared[pair], bound_a[pair], bound_b[pair]
     row, column = pair // max(len(rows_b), 1), pair % max(len(rows_b), 1)
     bound = 2.0 * np.minimum(bound_a, bound_b)
     total = coded.totals[rows_a][row] + coded.totals[rows_b][column]

@@ -381,10 +381,13 @@ def tables_read(notebook: Path | str) -> list[str] | None:
     return [str(name) for name in reads] if isinstance(reads, list) and reads else None
 
 
-def _written(notebooks: Sequence[Path], tables: Path) -> Callable[[Path], bool]:
-    """Whether every table a notebook names (:func:`tables_read`) is in the folder ``tables`` already."""
-    named = {path: names for path in notebooks if (names := tables_read(path))}
-    return lambda path: path in named and all((tables / f"{name}.csv").is_file() for name in named[path])
+def _early_starts(notebooks: Sequence[Path], tables: Path) -> dict[Path, Callable[[], bool]]:
+    """The notebooks that name the tables they read (:func:`tables_read`), each with whether those are all in the
+    folder ``tables`` already."""
+    def written(names: list[str]) -> Callable[[], bool]:
+        return lambda: all((tables / f"{name}.csv").is_file() for name in names)
+
+    return {path: written(names) for path in notebooks if (names := tables_read(path))}
 
 
 def _reads(notebook: Path) -> Any:
@@ -395,21 +398,23 @@ def _reads(notebook: Path) -> Any:
 
 
 def _run_planned(plan: dict[Path, list[Path]], workers: int, run: Callable[[Path, int], dict[str, Any]],
-                 kernels: _Kernels, *, released: Callable[[Path], bool] = lambda path: False) -> list[dict[str, Any]]:
+                 kernels: _Kernels, *, early: Mapping[Path, Callable[[], bool]] | None = None,
+                 ) -> list[dict[str, Any]]:
     """Run notebooks as their dependencies allow, ``workers`` at a time; readers of tables go first once ready.
 
-    A notebook is ready when the notebooks it waits for are done, or when ``released(path)`` says that what it
-    reads of theirs is already written.
+    A notebook is ready when the notebooks it waits for are done, or, for one in ``early``, when its function
+    says that the tables it reads of theirs are written (:func:`_early_starts`).
 
     ``run(path, at_once)`` runs one notebook; ``at_once`` is how many kernels may run while it does (at most
-    ``workers``): the ones running and those still waiting that do not wait for it. A notebook that nothing can
-    run beside (the last ones of a series, which wait for the others) gets ``at_once`` 1, so its kernel may use
-    every core instead of leaving them idle. Threads of this process drive the kernels (the kernels do the work),
-    so every kernel is a child of the command. On an interruption every kernel is killed before the exception
-    goes on.
+    ``workers``): the ones running and those still waiting that do not wait for it or may start early. A notebook
+    that nothing can run beside (the last ones of a series, which wait for the others) gets ``at_once`` 1, so its
+    kernel may use every core instead of leaving them idle. Threads of this process drive the kernels (the kernels
+    do the work), so every kernel is a child of the command. On an interruption every kernel is killed before the
+    exception goes on.
     """
     from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
+    early = early or {}
     done: set[Path] = set()
     results: list[dict[str, Any]] = []
     waiting = list(plan)
@@ -417,11 +422,11 @@ def _run_planned(plan: dict[Path, list[Path]], workers: int, run: Callable[[Path
     running: dict[Future[dict[str, Any]], Path] = {}
     try:
         while waiting or running:
-            ready = sorted((p for p in waiting if set(plan[p]) <= done or released(p)),
+            ready = sorted((p for p in waiting if set(plan[p]) <= done or (p in early and early[p]())),
                            key=lambda p: (not plan[p], p.name))
             for path in ready[: workers - len(running)]:
                 waiting.remove(path)
-                beside = len(running) + sum(1 for other in waiting if path not in plan[other])
+                beside = len(running) + sum(1 for other in waiting if path not in plan[other] or other in early)
                 running[pool.submit(run, path, min(workers, beside + 1))] = path
             finished, _ = wait(running, timeout=0.5, return_when=FIRST_COMPLETED)
             for future in finished:
@@ -677,7 +682,8 @@ def run_series(
     replaces ``out`` only when every notebook has finished; a notebook that fails is named in the
     index and in the returned table. Independent notebooks run side by side (``jobs`` kernels at
     once); those that read other notebooks' tables start once the notebooks before them are done, or once the
-    tables they name are written (see :func:`plan_series`, :func:`tables_read`). Two runs into one ``out`` at once are refused (a lock file).
+    tables they name are written (see :func:`plan_series`, :func:`tables_read`). Two runs into one ``out`` at once
+    are refused (a lock file).
 
     Args:
         corpus: A corpus folder (``.txt`` and ``.html`` files, optional ``metadata.csv``) or one file of
@@ -748,7 +754,7 @@ def run_series(
                 if jobs is None:  # the default: fewer kernels when the corpus is too large for them side by side
                     workers = kernels_at_once(workers, shared_bytes(staging / SHARED_FOLDER),
                                               available=memory_available())
-                runs = _run_planned(plan_series(todo), workers, run, kernels, released=_written(todo, paths.tables))
+                runs = _run_planned(plan_series(todo), workers, run, kernels, early=_early_starts(todo, paths.tables))
                 table = pd.DataFrame(runs, columns=["notebook", "status", "seconds", "html", "error"])
                 table = table.sort_values("notebook", kind="stable").reset_index(drop=True)
                 write_table(table[["notebook", "status", "error"]], "report_runs", out_dir=staging)
