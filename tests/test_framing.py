@@ -441,3 +441,15 @@ def test_kwic_on_a_typed_pattern_reads_quotes_like_lexicon_matches() -> None:
     assert framing.kwic(r"state of emergency", units, case_sensitive=True).empty
     with pytest.raises(ValueError, match="not a regular expression"):
         framing.kwic("(unclosed", units)
+
+
+def test_exclusion_lookup_agrees_with_a_scan_of_every_excluded_span() -> None:
+    rng = np.random.default_rng(0)
+    spans = [(str(rng.choice(["a", "b"])), int(s), int(s + rng.integers(1, 7))) for s in rng.integers(0, 200, 60)]
+    spans += [("a", 300, 306), ("a", 301, 302)]  # a span inside a longer one that started before it
+    excluded = framing._Exclusions(spans)
+    for family in ("a", "b", "c"):
+        for start in range(0, 310):
+            for length in (1, 2, 3):
+                scan = any(f == family and a < start + length and start < b for f, a, b in spans)
+                assert excluded.overlaps(family, start, start + length) is scan, (family, start, length)

@@ -403,6 +403,10 @@ def test_shared_inputs_are_read_only_for_the_corpus_they_were_made_from(tmp_path
     subset = here.corpus.iloc[:2]
     pd.testing.assert_frame_equal(shared.paragraphs(subset), kz.paragraphs(subset))
     pd.testing.assert_frame_equal(shared.tokens(units.iloc[:3]), kz.tokens(units.iloc[:3]))
+    edited = units.copy()
+    edited.loc[edited.index[-1], "text"] += " One word more."  # the same rows, one text changed
+    pd.testing.assert_frame_equal(shared.tokens(edited), kz.tokens(edited))
+    assert not shared._cache  # shared tables are read at each call, never kept besides the caller's copy
     # a table an earlier notebook of the same run wrote, about the same documents; none outside a run
     report.write_table(pd.DataFrame({"doc_id": list(here.corpus["doc_id"]), "story_id": "s"}), "stories",
                        out_dir=tmp_path)
