@@ -453,3 +453,13 @@ def test_exclusion_lookup_agrees_with_a_scan_of_every_excluded_span() -> None:
             for length in (1, 2, 3):
                 scan = any(f == family and a < start + length and start < b for f, a, b in spans)
                 assert excluded.overlaps(family, start, start + length) is scan, (family, start, length)
+
+
+def test_token_sentences_in_first_seen_order_with_their_token_counts(seed: dict[str, pd.DataFrame]) -> None:
+    toks = seed["toks"].sample(frac=1.0, random_state=0).reset_index(drop=True)  # no order to rely on
+    expected = toks[["doc_id", "para_id", "sent_id"]].drop_duplicates().reset_index(drop=True)
+    sizes = toks.groupby(["doc_id", "para_id", "sent_id"]).size()
+    for table in (toks, toks.astype({"para_id": float})):  # integer numbers, and the general way
+        sentences, counts = framing._token_sentences(table)
+        pd.testing.assert_frame_equal(sentences, expected.astype({"para_id": table["para_id"].dtype}))
+        assert counts.tolist() == [sizes[(d, int(p), s)] for d, p, s in expected.itertuples(index=False)]
