@@ -10,6 +10,7 @@ from typing import Literal, Sequence
 import numpy as np
 import pandas as pd
 
+from ._rows import iter_rows
 from . import config
 from .clean import map_body_units
 from .corpus import CorpusParts
@@ -549,7 +550,7 @@ def _quotation_finder(units: pd.DataFrame, docs: set[object], *,  # type: ignore
     by_unit: dict[tuple[object, int], list[tuple[int, int, int, str]]] = {}
     if docs:
         quoted = quotes(units[units["doc_id"].isin(docs)]) if quoted is None else quoted[quoted["doc_id"].isin(docs)]
-        for q in quoted[quoted["level"] == 0].itertuples(index=False):
+        for q in iter_rows(quoted[quoted["level"] == 0]):
             by_unit.setdefault((q.doc_id, int(q.para_id)), []).append(
                 (int(q.start), int(q.end), int(q.quote_id), str(q.speaker)))
 
@@ -615,7 +616,7 @@ def kwic(matches: pd.DataFrame | str, units: pd.DataFrame, *, window: int = 60,
     texts = {(d, int(p)): t if isinstance(t, str) else "" for d, p, t in
              zip(units["doc_id"], units["para_id"], units["text"])}
     rows = []  # a tuple per row, not a dict (a dict per row held 2.8 GB at 100,000 articles)
-    for m in matches.itertuples(index=False):
+    for m in iter_rows(matches):
         text = texts.get((m.doc_id, int(m.para_id)), "")
         cut_left, cut_right = max(0, m.start - window), min(len(text), m.end + window)
         left, right = text[cut_left:m.start], text[m.end:cut_right]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .._rows import iter_rows
 from ._base import CASUALTY_KINDS, CLAIM_COLUMNS
 from ..clean import map_body_units
 from ..corpus import CorpusParts
@@ -47,11 +48,11 @@ def _sentence_citations(units: pd.DataFrame, sents: pd.DataFrame, *, quoted_spea
     quoted, found = _read(units) if quotes is None or citations is None else (quotes, citations)
     quoted = quoted[(quoted["level"] == 0) & (quoted["speaker"] != "")]
     cites_of: dict[tuple[object, int], list[tuple[int, _Citation]]] = {}
-    for c in found.itertuples(index=False):
+    for c in iter_rows(found):
         cites_of.setdefault((c.doc_id, int(c.para_id)), []).append(
             (int(c.start), _Citation(c.source, c.cue, int(c.start), bool(c.chained))))
     quotes_of: dict[tuple[object, int], list[tuple[int, int, str]]] = {}
-    for q in quoted.itertuples(index=False):
+    for q in iter_rows(quoted):
         quotes_of.setdefault((q.doc_id, int(q.para_id)), []).append((int(q.start), int(q.end), str(q.speaker)))
     for i, (doc_id, para_id, start, end) in enumerate(zip(sents["doc_id"], sents["para_id"], sents["start"],
                                                           sents["end"])):
@@ -213,7 +214,7 @@ def extract_claims(units: pd.DataFrame | CorpusParts, *, splitter: str = "auto",
     sents = _sentences(units, splitter, sents).reset_index(drop=True)
     cites = _sentence_citations(units, sents, quotes=quotes, citations=citations)
     rows = []
-    for sent, sent_cites in zip(sents.itertuples(index=False), cites):
+    for sent, sent_cites in zip(iter_rows(sents), cites):
         for claim in _sentence_claims(sent.text, sent_cites):
             rows.append({"doc_id": sent.doc_id, "para_id": sent.para_id, **claim, "text": sent.text})
     table = pd.DataFrame(rows, columns=CLAIM_COLUMNS)

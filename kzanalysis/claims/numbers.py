@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .._rows import iter_rows
 from ._base import NUMBER_COLUMNS
 from ..clean import map_body_units
 from ..corpus import CorpusParts
@@ -235,7 +236,7 @@ def number_mentions(units: pd.DataFrame | CorpusParts, *, splitter: str = "auto"
         return map_body_units(number_mentions, units, splitter=splitter)
     sents = _sentences(units, splitter, sents)
     rows = []
-    for sent in sents.itertuples(index=False):
+    for sent in iter_rows(sents):
         for m in _mentions(sent.text):
             rows.append((sent.doc_id, sent.para_id, sent.sent_id, sent.start + m.start, sent.start + m.end,
                          m.mention, m.quantity, m.quantity_word, m.role))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._rows import iter_rows
 from ..clean import map_body_units
 from ..corpus import CorpusParts
 from ._base import SOURCE_COLUMNS, SOURCE_LEXICON, SOURCE_SUMMARY_COLUMNS, SOURCE_TYPE_ORDER, UNCLASSIFIED
@@ -117,7 +118,7 @@ def extract_sources(units: pd.DataFrame | CorpusParts, *, lexicon: pd.DataFrame 
     rows = []
     types: dict[str, str] = {}  # each distinct source typed once (a corpus cites the same few sources again and again)
     cited = _sentence_citations(units, sents, quoted_speakers=False, quotes=quotes, citations=citations)
-    for sent, cites in zip(sents.itertuples(index=False), cited):
+    for sent, cites in zip(iter_rows(sents), cited):
         for c in sorted(cites, key=lambda c: c.start):
             if c.source not in types:
                 types[c.source] = type_source(c.source, lexicon)

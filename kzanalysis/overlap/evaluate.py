@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._rows import iter_rows
 from .. import config
 from ._base import HAND_ALIGNMENT_FILE, MIN_SEGMENT_TERMS
 from .passages import passage_scores
@@ -140,7 +141,7 @@ def calibration_units(pairs: pd.DataFrame | None = None) -> pd.DataFrame:
     """
     pairs = calibration_pairs() if pairs is None else pairs
     rows = []
-    for row in pairs.itertuples(index=False):
+    for row in iter_rows(pairs):
         for side, text in (("a", row.text_a), ("b", row.text_b)):
             for para_id, line in enumerate(line for line in text.split("\n") if line.strip()):
                 rows.append({"pair": row.pair, "doc_id": f"{row.pair}:{side}", "para_id": para_id, "text": line})
@@ -167,7 +168,7 @@ def calibration_results(pairs: pd.DataFrame | None = None, **options: object) ->
     pairs = calibration_pairs() if pairs is None else pairs
     units = calibration_units(pairs)
     rows = []
-    for row in pairs.itertuples(index=False):
+    for row in iter_rows(pairs):
         pair_units = units[units["pair"] == row.pair].drop(columns="pair")
         result = source_overlap(pair_units, **options)  # type: ignore[arg-type]
         found = result.similarity.iloc[0].drop(["doc_a", "doc_b"]).to_dict()

@@ -10,6 +10,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from .._rows import iter_rows
 from ._base import (
     NEAR_DUPLICATE_JACCARD, CandidateMethod, MIN_ABOVE_BEAT, MIN_NEAR_DUPLICATE_COVERAGE, MIN_NEAR_DUPLICATE_SCORE,
     MAX_ALL_PAIRS_DOCS, MIN_PASSAGE_SCORE, MIN_SAME_EVENT_COSINE, MIN_SEGMENT_TERMS, MIN_SHARED_RUN, SHINGLE_SIZE,
@@ -145,7 +146,7 @@ def classify_relations(
         best = alignment.sort_values(["score", "para_a", "para_b"], ascending=[False, True, True], kind="stable")
         best = best.drop_duplicates(["doc_a", "doc_b"])
         passages = []
-        for row in best.itertuples(index=False):
+        for row in iter_rows(best):
             use_segment = row.segment_score >= row.para_score and row.segment_a
             passages.append({
                 "doc_a": row.doc_a, "doc_b": row.doc_b, "best_score": row.score,

@@ -7,6 +7,7 @@ from html import escape as _escape
 
 import pandas as pd
 
+from .._rows import iter_rows
 from ._base import _DECIMALS, _DIFF_TOKEN, _ordered_units
 
 
@@ -33,7 +34,7 @@ def _aligned_texts(alignment: pd.DataFrame, units: pd.DataFrame) -> list[tuple[t
     ordered = _ordered_units(units)
     text = {(d, int(p)): t for d, p, t in zip(ordered["doc_id"], ordered["para_id"], ordered["text"])}
     out = []
-    for row in alignment.itertuples(index=False):
+    for row in iter_rows(alignment):
         key = (row.doc_a, int(row.para_a), row.doc_b, int(row.para_b))
         out.append((key, text.get((row.doc_a, int(row.para_a)), ""), text.get((row.doc_b, int(row.para_b)), "")))
     return out

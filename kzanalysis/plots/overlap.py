@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import pandas as pd
 
+from .._rows import iter_rows
 from .style import MAX_FIGURE_HEIGHT, MAX_POINTS_VECTOR, PALETTE, _group_label, _height, outlet_groups, shows_outlets
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def _pair_matrix(similarity: pd.DataFrame, measure: str, doc_ids: Sequence[str] 
     where = {d: n for n, d in enumerate(ids)}
     matrix = np.full((len(ids), len(ids)), np.nan)
     np.fill_diagonal(matrix, 1.0)
-    for row in similarity.itertuples(index=False):
+    for row in iter_rows(similarity):
         i, j = where.get(row.doc_a), where.get(row.doc_b)
         if i is None or j is None:
             continue
