@@ -252,7 +252,7 @@ def paragraphs(corpus: pd.DataFrame, *, rules: pd.DataFrame | None = None, layou
     heading_keys = set(zip(heading_units["doc_id"], heading_units["para_id"]))
     paras["is_heading"] = [
         (d, u) in heading_keys and not b
-        for d, u, b in zip(paras["doc_id"], paras["unit_id"], paras["is_boilerplate"])
+        for d, u, b in zip(paras["doc_id"].tolist(), paras["unit_id"].tolist(), paras["is_boilerplate"].tolist())
     ]
     paras = paras.astype({"para_id": "int64", "line_no": "int64", "unit_id": "int64", "is_boilerplate": bool})[columns]
     if "detected_language" in corpus.columns or "language" in corpus.columns:  # tokens stem each in its language
@@ -331,7 +331,8 @@ def _join_units(paras: pd.DataFrame) -> pd.DataFrame:
     doc_ids: list[object] = []
     unit_ids: list[int] = []
     texts: list[list[str]] = []
-    for doc_id, unit_id, text in zip(ordered["doc_id"], ordered["unit_id"], ordered["clean_text"]):
+    for doc_id, unit_id, text in zip(ordered["doc_id"].tolist(), ordered["unit_id"].tolist(),
+                                     ordered["clean_text"].tolist()):  # (whole columns: see kzanalysis._rows)
         if doc_ids and doc_ids[-1] == doc_id and unit_ids[-1] == unit_id:
             texts[-1].append(text)
             continue
@@ -364,8 +365,8 @@ def body_paragraphs(paras: pd.DataFrame, *, include_boilerplate: bool = False) -
     """
     keep = paras if include_boilerplate else paras[~paras["is_boilerplate"]]
     units = _join_units(keep)
-    heads = dict(zip(zip(paras["doc_id"], paras["para_id"].tolist()), paras["is_heading"].tolist()))
-    units["is_heading"] = [bool(heads.get(k, False)) for k in zip(units["doc_id"], units["para_id"].tolist())]
+    heads = dict(zip(zip(paras["doc_id"].tolist(), paras["para_id"].tolist()), paras["is_heading"].tolist()))
+    units["is_heading"] = [bool(heads.get(k, False)) for k in zip(units["doc_id"].tolist(), units["para_id"].tolist())]
     if "language" in paras.columns:
         units["language"] = units["doc_id"].map(paras.drop_duplicates("doc_id").set_index("doc_id")["language"])
     units = units.astype({"para_id": "int64", "n_lines": "int64"})
