@@ -9,7 +9,8 @@ cell: its seconds, the largest resident memory of this process while it ran and 
 started (both sampled every 20 ms), and the memory it left held.
 
 Usage: .venv/bin/python benchmarks/notebook_memory.py --notebook 03-framing-terms --size 100000
-       [--work DIR] (the planted corpus of ``synthetic.py`` at WORK/planted-SIZE/articles.jsonl, written if absent)
+       [--work DIR] [--beside "what else ran"]
+       (the planted corpus of ``synthetic.py`` at WORK/planted-SIZE/articles.jsonl, written if absent)
 Results: benchmarks/results/notebook_memory.json (one entry per notebook and size; a rerun replaces its entry) and
 notebook_memory.md. Whole-process figures on this machine (2 cores); other work running beside changes the times.
 """
@@ -20,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import subprocess
 import sys
 import threading
 import time
@@ -29,11 +31,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synthetic  # noqa: E402
 
 import kzanalysis as kz  # noqa: E402
-from kzanalysis import report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results" / "notebook_memory.md"
 RAW = RESULTS.with_suffix(".json")
+# Makes the shared inputs unless WORK's were made from the same corpus (checking reads the corpus: in a child).
+_SHARE = ("import sys\nfrom kzanalysis import report\n"
+          "if report.run_inputs(sys.argv[1], out_dir=sys.argv[2]).folder is None:\n"
+          "    report.share_inputs(sys.argv[1], out_dir=sys.argv[2])\n")
 
 
 def _resident_gb() -> float:
@@ -78,15 +83,14 @@ class _Peak:
         self.value, self.workers = _resident_gb(), 0.0
 
 
-def run_notebook(name: str, size: int, work: Path) -> dict[str, object]:
+def run_notebook(name: str, size: int, work: Path, *, beside: str = "") -> dict[str, object]:
     """Share the inputs of a planted corpus of ``size`` articles (or reuse them) and run notebook ``name``."""
     path = work / f"planted-{size}" / "articles.jsonl"
     if not path.exists():
         synthetic.write_jsonl(synthetic.make_corpus(size, random_state=0), path)
     out = work / f"notebook-{size}"
     started = time.perf_counter()
-    if report.run_inputs(path, out_dir=out).folder is None:
-        report.share_inputs(path, out_dir=out)
+    subprocess.run([sys.executable, "-c", _SHARE, str(path), str(out)], check=True)  # this process starts clean
     share_seconds = time.perf_counter() - started
     notebook = json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
     cells = ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"]
@@ -109,7 +113,8 @@ def run_notebook(name: str, size: int, work: Path) -> dict[str, object]:
     return {"notebook": name, "size": size, "kzanalysis": kz.__version__, "python": platform.python_version(),
             "cores": os.cpu_count(), "share_seconds": round(share_seconds, 1), "cells": rows,
             "peak_gb": max(r["peak_gb"] for r in rows), "seconds": round(sum(r["seconds"] for r in rows), 1),
-            "workers_peak_gb": max(r["workers_gb"] for r in rows), "measured": time.strftime("%Y-%m-%d %H:%M")}
+            "workers_peak_gb": max(r["workers_gb"] for r in rows), "measured": time.strftime("%Y-%m-%d %H:%M"),
+            "beside": beside}
 
 
 def write_results(runs: list[dict]) -> str:
@@ -121,11 +126,11 @@ def write_results(runs: list[dict]) -> str:
              "resident memory of that process (sampled every 20 ms); workers: the largest of the processes it started "
              "(worker pools), sampled the same way. "
              "Target of issue #15: at most 8 GB at 100,000 articles.", "",
-             "| notebook | articles | notebook time | peak memory | workers' peak | measured |",
-             "|---|---|---|---|---|---|"]
+             "| notebook | articles | notebook time | peak memory | workers' peak | measured | running beside |",
+             "|---|---|---|---|---|---|---|"]
     for r in sorted(runs, key=lambda r: (r["notebook"], r["size"])):
         lines.append(f"| {r['notebook']} | {r['size']:,} | {r['seconds']:.0f} s | {r['peak_gb']:.1f} GB "
-                     f"| {r['workers_peak_gb']:.1f} GB | {r['measured']} |")
+                     f"| {r['workers_peak_gb']:.1f} GB | {r['measured']} | {r.get('beside') or 'nothing'} |")
     for r in sorted(runs, key=lambda r: (r["notebook"], r["size"])):
         lines += ["", f"## {r['notebook']}, {r['size']:,} articles", "",
                   "| cell | seconds | peak GB | held after GB | largest worker GB | first line |",
@@ -141,14 +146,17 @@ def write_results(runs: list[dict]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--notebook", required=True, help="a notebook's name without .ipynb, e.g. 03-framing-terms")
+    parser.add_argument("--notebook", help="a notebook's name without .ipynb, e.g. 03-framing-terms")
     parser.add_argument("--size", type=int, default=1000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/kz-series-scale"))
+    parser.add_argument("--beside", default="", help="other work running meanwhile, recorded with the run")
     parser.add_argument("--rewrite", action="store_true", help="only rewrite the .md from the runs in the .json")
     args = parser.parse_args()
     runs = json.loads(RAW.read_text(encoding="utf-8")) if RAW.exists() else []
     if not args.rewrite:
-        result = run_notebook(args.notebook, args.size, args.work)
+        if not args.notebook:
+            parser.error("--notebook is required (except with --rewrite)")
+        result = run_notebook(args.notebook, args.size, args.work, beside=args.beside)
         runs = [r for r in runs if (r["notebook"], r["size"]) != (args.notebook, args.size)] + [result]
         RAW.write_text(json.dumps(runs, indent=1) + "\n", encoding="utf-8")
     print(write_results(runs))

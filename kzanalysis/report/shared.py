@@ -249,9 +249,9 @@ class RunInputs:
 
     def _table(self, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """A new copy of one table (in ``columns`` only, if given). A shared table is read from its file at each
-        call and not kept: tokens are 64 million rows at 100,000 articles, and a kept table besides the caller's
-        copy held twice that memory for the rest of the notebook (the paragraphs, 1 GB there, were kept until
-        the tables' memory was measured one by one). A table computed here is kept: computing is the slow part."""
+        call and not kept: a kept table besides the caller's copy holds twice its memory for the rest of the
+        notebook (at 100,000 articles: tokens 64 million rows, paragraphs 1 GB). A table computed here is kept:
+        computing is the slow part."""
         path = None if self.folder is None else self.folder / f"{name}.parquet"
         if path is not None and path.is_file():  # (not: an older version's)
             return _read_shared(path, columns)
