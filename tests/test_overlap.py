@@ -586,6 +586,65 @@ def test_sentences_split_once_give_the_same_segments_and_overlap(seed_units: pd.
         pd.testing.assert_frame_equal(getattr(given, name), getattr(split, name))
 
 
+def test_tokens_given_give_the_same_overlap(seed_units: pd.DataFrame) -> None:
+    """A report run passes its shared tokens: the content stems are read from them, the tables are the same,
+    also for a document in another language and with the tokens' units in another order."""
+    german = pd.DataFrame({"doc_id": ["z-de"], "para_id": [0], "language": ["de"],
+                           "text": ["Die Regierung und die Polizei sind in der Stadt und auf dem Platz."]})
+    units = pd.concat([seed_units.assign(language="en"), german], ignore_index=True)
+    toks = kz.tokens(units)
+    reordered = toks.sort_values("doc_id", ascending=False, kind="stable")  # units' runs kept, their order not
+    split = overlap.source_overlap(units)
+    for given in (overlap.source_overlap(units, toks=toks),
+                  overlap.source_overlap(units, toks=reordered[list(overlap.STEM_COLUMNS)])):
+        for name in ("similarity", "alignment", "scores", "stories"):
+            pd.testing.assert_frame_equal(getattr(given, name), getattr(split, name))
+
+
+def test_token_stems_are_the_content_terms_of_units_and_sentences(seed_units: pd.DataFrame) -> None:
+    from kzanalysis.overlap._base import _content_terms, _TokenStems
+
+    sents = kz.sentences(seed_units)
+    cut = pd.DataFrame({"doc_id": [seed_units["doc_id"].iloc[0]] * 2, "para_id": [seed_units["para_id"].iloc[0]] * 2,
+                        "sent_id": [90, 91], "start": [0, 5], "end": [5, 40]})  # 5: inside the first word
+    cut["text"] = [seed_units["text"].iloc[0][a:b] for a, b in zip(cut["start"], cut["end"])]
+    stems = _TokenStems(kz.tokens(seed_units), pd.concat([sents, cut], ignore_index=True))
+    assert stems.unit_terms(seed_units) == [_content_terms(t, remember=False) for t in seed_units["text"]]
+    assert stems.sentence_terms(sents) == [_content_terms(t, remember=False) for t in sents["text"]]
+    assert stems.sentence_terms(cut) == [None, None]  # a token crosses their edge: tokenised from their text
+    assert stems.sentence_terms(cut.assign(sent_id=[92, 93])) == [None, None]  # not among the given sentences
+
+
+def test_tokens_of_other_units_are_refused(seed_units: pd.DataFrame) -> None:
+    from kzanalysis.overlap._base import _TokenStems
+
+    toks = kz.tokens(seed_units)
+    first = seed_units.iloc[0]
+    shortened = seed_units.assign(text=seed_units["text"].where(seed_units.index != 0, first["text"][:10]))
+    with pytest.raises(ValueError, match=rf"unit \({first['doc_id']}, {first['para_id']}\) has tokens past the end"):
+        overlap.source_overlap(shortened, toks=toks)
+    missing = toks[~((toks["doc_id"] == first["doc_id"]) & (toks["para_id"] == first["para_id"]))]
+    with pytest.raises(ValueError, match="has words but no tokens"):
+        overlap.source_overlap(seed_units, toks=missing)
+    with pytest.raises(ValueError, match=r"missing \['start', 'end'\]"):
+        overlap.source_overlap(seed_units, toks=toks.drop(columns=["start", "end"]))
+    split_run = pd.concat([toks.iloc[:3], toks.iloc[5:], toks.iloc[3:5]], ignore_index=True)
+    with pytest.raises(ValueError, match="not one run of rows"):
+        _TokenStems(split_run)
+
+
+def test_shingles_inside_a_comparison_read_the_paragraphs_stems(seed_units: pd.DataFrame) -> None:
+    """Inside source_overlap a document's shingles come from its paragraphs' remembered stems; outside, from its
+    joined body: the same shingles."""
+    from kzanalysis.overlap._base import _remembered_terms
+
+    alone = overlap.shingles(seed_units, k=3)
+    with _remembered_terms():
+        inside = overlap.shingles(seed_units, k=3)
+    assert inside.doc_ids.tolist() == alone.doc_ids.tolist()
+    assert np.array_equal(inside.indptr, alone.indptr) and np.array_equal(inside.values, alone.values)
+
+
 def _shared_run_by_full_table(text_a: str, text_b: str) -> tuple[str, bool]:
     """shared_run's definition computed cell by cell over the whole table (the first longest run wins)."""
     from kzanalysis.overlap._base import _content_terms

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import config
 from ..languages import unit_languages
-from ..tokenize import analysis_tokens
+from ..tokenize import _WORD_REGEX, analysis_tokens
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -198,12 +198,16 @@ _UNITS_MEMO: dict[tuple[str, object], object] | None = None
 """Results computed from the whole units frame in that same block (:func:`_remembered_for_units`)."""
 
 
+_TOKEN_STEMS: _TokenStems | None = None
+"""The content stems read from a tokens table in that same block (:func:`_remember_token_stems`), for sentences."""
+
+
 @contextmanager
 def _remembered_terms() -> Iterator[None]:
     """Within the block, :func:`_content_terms` computes each (text, language) once: the comparison reads every
     paragraph and sentence at several steps (candidates, scores, coverage, shared runs); and
     :func:`_remembered_for_units` keeps what was computed from the same units. Forgotten at the end."""
-    global _TERM_MEMO, _UNITS_MEMO
+    global _TERM_MEMO, _UNITS_MEMO, _TOKEN_STEMS
     if _TERM_MEMO is not None:  # already inside one
         yield
         return
@@ -211,7 +215,33 @@ def _remembered_terms() -> Iterator[None]:
     try:
         yield
     finally:
-        _TERM_MEMO = _UNITS_MEMO = None
+        _TERM_MEMO = _UNITS_MEMO = _TOKEN_STEMS = None
+
+
+def _remember_token_stems(stems: _TokenStems, units: pd.DataFrame, languages: dict[str, str]) -> None:
+    """Inside :func:`_remembered_terms`: each unit's content stems from its tokens go into the memo (a unit read
+    in another language than its tokens were stemmed in is left to be tokenised), and the sentences' are kept for
+    :func:`_sentence_terms`."""
+    global _TOKEN_STEMS
+    memo = _TERM_MEMO
+    if memo is None:
+        raise RuntimeError("_remember_token_stems needs an active _remembered_terms block")
+    found = stems.unit_terms(units)
+    for doc_id, text, language, terms in zip(units["doc_id"].tolist(), units["text"].tolist(),
+                                             unit_languages(units), found):
+        read_as = languages.get(str(doc_id), "en")
+        if isinstance(text, str) and language == read_as:
+            memo.setdefault(_memo_key(text, read_as), terms)
+    _TOKEN_STEMS = stems
+
+
+def _sentence_terms(sents: pd.DataFrame, languages: dict[str, str]) -> list[list[str]]:
+    """The content stems of each sentence (``doc_id``, ``para_id``, ``sent_id``, ``text``): from the tokens of
+    :func:`_remember_token_stems` where known, else tokenised (not remembered: see :func:`_content_terms`)."""
+    known = (_TOKEN_STEMS.sentence_terms(sents) if _TOKEN_STEMS is not None and len(sents)
+             else [None] * len(sents))
+    return [found if found is not None else _content_terms(text, languages.get(str(doc_id), "en"), remember=False)
+            for found, doc_id, text in zip(known, sents["doc_id"].tolist(), sents["text"].tolist())]
 
 
 def _remembered_for_units(name: str, units: pd.DataFrame, compute: Callable[[], T]) -> T:
@@ -226,6 +256,103 @@ def _remembered_for_units(name: str, units: pd.DataFrame, compute: Callable[[], 
     return _UNITS_MEMO[key]  # type: ignore[return-value]
 
 
+STEM_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "start", "end", "stem", "is_stop")
+"""The columns of a tokens table (:func:`kzanalysis.tokens`) that :func:`source_overlap` reads content stems
+from, when given one (``toks=``): at 100,000 articles, a seventh of what the tokenising itself costs."""
+
+
+class _TokenStems:
+    """Content stems (stop words out, numbers kept: what :func:`_content_terms` gives) of units and of their
+    sentences, read from the units' tokens table instead of tokenising every text again.
+
+    One flat array of stems (each distinct stem one string object) is cut into units and sentences by
+    ``(lo, hi)`` positions. A sentence is cut from its unit's tokens by character offsets, so the sentences need
+    not come from the split that numbered the tokens' ``sent_id``; a sentence that a token crosses (a split
+    inside a word) is not listed and is tokenised from its text. Built from ``kz.tokens(units)`` with its
+    default stop words (``is_stop`` is what is left out).
+    """
+
+    def __init__(self, toks: pd.DataFrame, sents: pd.DataFrame | None = None) -> None:
+        missing = [c for c in STEM_COLUMNS if c not in toks.columns]
+        if missing:
+            raise ValueError(f"toks need the columns {list(STEM_COLUMNS)} of kz.tokens(units); missing {missing}")
+        doc_codes, doc_ids = pd.factorize(toks["doc_id"].astype(str), sort=False)
+        paras = toks["para_id"].to_numpy(dtype=np.int64)
+        new_unit = np.ones(len(toks), dtype=bool)
+        new_unit[1:] = (doc_codes[1:] != doc_codes[:-1]) | (paras[1:] != paras[:-1])
+        unit_starts = np.flatnonzero(new_unit)
+        unit_of = np.cumsum(new_unit) - 1  # each token's unit run
+        kept = ~toks["is_stop"].to_numpy(dtype=bool)
+        stem_codes, stem_types = pd.factorize(toks["stem"], sort=False)
+        self.stems: np.ndarray = np.asarray(stem_types, dtype=object)[stem_codes[kept]]
+        del stem_codes, stem_types
+        position = np.concatenate([[0], np.cumsum(kept)])  # token row -> place in self.stems
+        bounds = np.append(unit_starts, len(toks))
+        starts = toks["start"].to_numpy(dtype=np.int64)
+        ends = toks["end"].to_numpy(dtype=np.int64)
+        self.units = pd.DataFrame({"doc_id": pd.Series(np.asarray(doc_ids)[doc_codes[unit_starts]], dtype=str),
+                                   "para_id": paras[unit_starts], "lo": position[bounds[:-1]],
+                                   "hi": position[bounds[1:]], "last_end": ends[bounds[1:] - 1]})
+        if self.units.duplicated(["doc_id", "para_id"]).any():
+            first = self.units.loc[self.units.duplicated(["doc_id", "para_id"]), ["doc_id", "para_id"]].iloc[0]
+            raise ValueError(f"toks: the tokens of unit ({first['doc_id']}, {first['para_id']}) are not one run of "
+                             "rows (a tokens table lists each unit's tokens together, as kz.tokens makes it)")
+        self.sentences = self._sentences(sents, unit_of, starts, ends, position) if sents is not None else None
+
+    def _sentences(self, sents: pd.DataFrame, unit_of: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                   position: np.ndarray) -> pd.DataFrame:
+        """``doc_id, para_id, sent_id, lo, hi`` of each sentence no token crosses."""
+        run = self.units[["doc_id", "para_id"]].assign(run=np.arange(len(self.units)))
+        found = sents[["doc_id", "para_id", "sent_id", "start", "end"]].astype(
+            {"doc_id": str, "para_id": "int64", "sent_id": "int64"}).merge(run, on=["doc_id", "para_id"])
+        stride = int(max(ends.max(initial=0), found["end"].max() if len(found) else 0)) + 1
+        token_keys = unit_of * stride + starts  # sorted: units in run order, tokens in text order
+        base = found["run"].to_numpy(dtype=np.int64) * stride
+        first = np.searchsorted(token_keys, base + found["start"].to_numpy(dtype=np.int64), side="left")
+        stop = np.searchsorted(token_keys, base + found["end"].to_numpy(dtype=np.int64), side="left")
+        run_of = found["run"].to_numpy(dtype=np.int64)
+        crossed_in = (first > 0) & (unit_of[np.maximum(first - 1, 0)] == run_of) & (
+            ends[np.maximum(first - 1, 0)] > found["start"].to_numpy(dtype=np.int64))
+        crossed_out = (stop > first) & (ends[np.maximum(stop - 1, 0)] > found["end"].to_numpy(dtype=np.int64))
+        clean = ~(crossed_in | crossed_out)
+        return found.loc[clean, ["doc_id", "para_id", "sent_id"]].assign(
+            lo=position[first[clean]], hi=position[stop[clean]]).reset_index(drop=True)
+
+    def unit_terms(self, units: pd.DataFrame) -> list[list[str]]:
+        """The content stems of each row of ``units`` (``doc_id``, ``para_id``, ``text``), in row order.
+
+        Raises:
+            ValueError: If a unit that has words has no tokens here, or its tokens end past its text: the
+                tokens are not those of these units.
+        """
+        keys = units[["doc_id", "para_id"]].astype({"doc_id": str, "para_id": "int64"})
+        found = keys.merge(self.units, on=["doc_id", "para_id"], how="left")
+        texts = units["text"].tolist()
+        lengths = np.fromiter((len(t) if isinstance(t, str) else 0 for t in texts), dtype=np.int64, count=len(texts))
+        has = found["lo"].notna().to_numpy()
+        past = has & (found["last_end"].fillna(0).to_numpy() > lengths)
+        wordy = np.asarray([not h and isinstance(t, str) and _WORD_REGEX.search(t) is not None
+                            for h, t in zip(has, texts)], dtype=bool)
+        for wrong, what in ((past, "has tokens past the end of its text"), (wordy, "has words but no tokens")):
+            if wrong.any():
+                row = keys.iloc[int(np.flatnonzero(wrong)[0])]
+                raise ValueError(f"toks are not the tokens of these units: unit ({row['doc_id']}, {row['para_id']}) "
+                                 f"{what} (pass toks=kz.tokens(units))")
+        lo = found["lo"].fillna(0).to_numpy(dtype=np.int64)
+        hi = found["hi"].fillna(0).to_numpy(dtype=np.int64)
+        return [self.stems[a:b].tolist() for a, b in zip(lo.tolist(), hi.tolist())]
+
+    def sentence_terms(self, keys: pd.DataFrame) -> list[list[str] | None]:
+        """The content stems of each sentence ``(doc_id, para_id, sent_id)`` of ``keys``; None where not known."""
+        if self.sentences is None:
+            return [None] * len(keys)
+        found = keys[["doc_id", "para_id", "sent_id"]].astype(
+            {"doc_id": str, "para_id": "int64", "sent_id": "int64"}).merge(
+            self.sentences, on=["doc_id", "para_id", "sent_id"], how="left")
+        return [None if a != a else self.stems[int(a):int(b)].tolist()
+                for a, b in zip(found["lo"].tolist(), found["hi"].tolist())]
+
+
 def _content_terms(text: object, language: str = "en", *, remember: bool = True) -> list[str]:
     """Content stems of one text in its language: stop words out, numbers kept ("18 killed" is evidence of reuse).
 
@@ -237,11 +364,15 @@ def _content_terms(text: object, language: str = "en", *, remember: bool = True)
     memo = _TERM_MEMO
     if memo is None or not remember:
         return analysis_tokens(text, drop_numbers=False, language=language)
-    key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(), language)
+    key = _memo_key(text, language)
     found = memo.get(key)
     if found is None:
         found = memo[key] = analysis_tokens(text, drop_numbers=False, language=language)
     return found
+
+
+def _memo_key(text: str, language: str) -> tuple[bytes, str]:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(), language
 
 
 def _languages_by_doc(frame: pd.DataFrame) -> dict[str, str]:

@@ -12,7 +12,8 @@ from ..parallel import chunk_bounds, run_chunks, workers
 from ..quotations import quote_spans
 from ._base import (
     MIN_NEAR_DUPLICATE_SCORE, MIN_PASSAGE_SCORE, MIN_QUOTE_CHARS, MIN_SEGMENT_TERMS, SCORE_COLUMNS,
-    SEGMENT_COLUMNS, _DECIMALS, _content_terms, _languages_by_doc, _ordered_units, _pairs_frame, _term_weights,
+    SEGMENT_COLUMNS, _DECIMALS, _content_terms, _languages_by_doc, _ordered_units, _pairs_frame, _sentence_terms,
+    _term_weights,
 )
 
 
@@ -75,7 +76,9 @@ def _segments(units: pd.DataFrame, *, min_terms: int, splitter: str, sents: pd.D
     frame = pd.DataFrame(rows, columns=["doc_id", "para_id", "kind", "text"])
     del rows
     languages = _languages_by_doc(ordered)
-    terms = [_content_terms(t, languages.get(d, "en"), remember=False) for d, t in zip(frame["doc_id"], frame["text"])]
+    terms = _sentence_terms(sents, languages)  # the rows' first len(sents) are the sentences
+    terms += [_content_terms(t, languages.get(d, "en"), remember=False)
+              for d, t in zip(frame["doc_id"].iloc[len(sents):], frame["text"].iloc[len(sents):])]
     kept = np.asarray([len(found) >= min_terms for found in terms], dtype=bool)
     frame = frame[kept]
     frame = frame.assign(kind_order=(frame["kind"] == "quote").astype(int), row=np.flatnonzero(kept))

@@ -15,7 +15,8 @@ from ._base import (
     NEAR_DUPLICATE_JACCARD, CandidateMethod, MIN_ABOVE_BEAT, MIN_NEAR_DUPLICATE_COVERAGE, MIN_NEAR_DUPLICATE_SCORE,
     MAX_ALL_PAIRS_DOCS, MIN_PASSAGE_SCORE, MIN_SAME_EVENT_COSINE, MIN_SEGMENT_TERMS, MIN_SHARED_RUN, SHINGLE_SIZE,
     SIMILARITY_COLUMNS,
-    STORY_COLUMNS, _content_terms, _languages_by_doc, _ordered_units, _remembered_terms, comparison_problem,
+    STORY_COLUMNS, _TokenStems, _content_terms, _languages_by_doc, _ordered_units, _remember_token_stems,
+    _remembered_terms, comparison_problem,
 )
 from .passages import align_passages, alignment_coverage, passage_scores
 from .stories import document_relations, story_groups
@@ -223,6 +224,7 @@ def source_overlap(
     random_state: int = 0,
     splitter: str = "auto",
     sents: pd.DataFrame | None = None,
+    toks: pd.DataFrame | None = None,
     all_scores: bool | None = None,
     n_jobs: int | None = -1,
     on_stories: Callable[[pd.DataFrame], object] | None = None,
@@ -259,6 +261,10 @@ def source_overlap(
         splitter: Sentence splitter, as in :func:`kzanalysis.sentences`.
         sents: ``kz.sentences(units, splitter=splitter)`` if already computed (split here otherwise), e.g. a
             report run's shared sentences (``inputs.sentences(units)``).
+        toks: The units' tokens (``kz.tokens(units)``, default stop words; at least the columns of
+            :data:`STEM_COLUMNS`) if already computed: the content stems of the paragraphs and sentences are read
+            from them instead of tokenising each text again (the results are the same). Passed in the call
+            (``toks=inputs.tokens(units, columns=overlap.STEM_COLUMNS)``), the table is freed once read.
         all_scores: Score every paragraph pair of the compared pairs, even those that cannot be aligned.
             ``None``: when the corpus has at most :data:`MAX_ALL_PAIRS_DOCS` documents (above, scoring them
             costs most of the run: 2.9 million sentence pairs on 1,000 planted articles, against 80,000).
@@ -294,6 +300,11 @@ def source_overlap(
                 on_stories(alone)
             return OverlapResult(empty_similarity, empty_scores, empty_scores, problem, alone)
         languages = _languages_by_doc(ordered)
+        if toks is not None:
+            stems = _TokenStems(toks, sents)
+            del toks  # read: at 100,000 articles the table is GBs, the stems a tenth of it
+            _remember_token_stems(stems, ordered, languages)
+            del stems
         with_terms = ordered[[bool(_content_terms(t, languages.get(d, "en")))
                               for d, t in zip(ordered["doc_id"], ordered["text"])]]
         docs = with_terms["doc_id"].unique()

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from . import _base
 from ._base import (
     CHUNK_DOCS, PARALLEL_MIN_DOCS, SHINGLE_SIZE, _SHINGLE_BASE, _content_terms, _languages_by_doc, _mix64,
     _ordered_units, _term_hash,
@@ -81,10 +82,15 @@ def _document_texts(units: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
         return np.zeros(0, dtype=str), []
     doc_ids = ordered["doc_id"].to_numpy(dtype=object)
     texts = [text if isinstance(text, str) else "" for text in ordered["text"].tolist()]
-    starts = np.flatnonzero(np.concatenate([[True], doc_ids[1:] != doc_ids[:-1]]))
+    starts = _run_starts(doc_ids)
     bounds = np.append(starts, len(texts)).tolist()
     bodies = ["\n".join(texts[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
     return np.asarray(doc_ids[starts], dtype=str), bodies
+
+
+def _run_starts(ids: np.ndarray) -> np.ndarray:
+    """Where each run of equal ids starts (the rows of a sorted units frame where a document starts)."""
+    return np.flatnonzero(np.concatenate([[True], ids[1:] != ids[:-1]])) if len(ids) else np.zeros(0, dtype=np.int64)
 
 
 _TERM_HASHES: dict[str, int] = {}
@@ -100,6 +106,11 @@ def _shingle_texts(texts: list[str], k: int, languages: list[str] | None = None)
     """
     term_lists = ([_content_terms(text) for text in texts] if languages is None
                   else [_content_terms(text, language) for text, language in zip(texts, languages)])
+    return _shingle_terms(term_lists, k)
+
+
+def _shingle_terms(term_lists: list[list[str]], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_shingle_texts` of texts whose content stems are known."""
     lengths = np.fromiter(map(len, term_lists), dtype=np.int64, count=len(term_lists))
     all_terms = list(chain.from_iterable(term_lists))
     for term in set(all_terms).difference(_TERM_HASHES):
@@ -113,16 +124,16 @@ def _shingle_texts(texts: list[str], k: int, languages: list[str] | None = None)
         for offset in range(k):
             combined = combined * _SHINGLE_BASE + term_hashes[starts + offset]
     hashed = _mix64(combined)
-    rows = np.repeat(np.arange(len(texts), dtype=np.uint64), n_windows)
-    row_bits = max(int(len(texts)).bit_length(), 1)
+    rows = np.repeat(np.arange(len(term_lists), dtype=np.uint64), n_windows)
+    row_bits = max(int(len(term_lists)).bit_length(), 1)
     order = np.argsort((rows << np.uint64(64 - row_bits)) | (hashed >> np.uint64(row_bits)))
     values, rows = hashed[order], rows[order]
     if ((rows[1:] == rows[:-1]) & (values[1:] < values[:-1])).any():  # two hashes equal in their top bits
-        order = np.lexsort((hashed, np.repeat(np.arange(len(texts)), n_windows)))
-        values, rows = hashed[order], np.repeat(np.arange(len(texts), dtype=np.uint64), n_windows)[order]
+        order = np.lexsort((hashed, np.repeat(np.arange(len(term_lists)), n_windows)))
+        values, rows = hashed[order], np.repeat(np.arange(len(term_lists), dtype=np.uint64), n_windows)[order]
     keep = np.ones(len(values), dtype=bool)
     keep[1:] = (values[1:] != values[:-1]) | (rows[1:] != rows[:-1])
-    counts = np.bincount(rows[keep].astype(np.int64), minlength=len(texts))
+    counts = np.bincount(rows[keep].astype(np.int64), minlength=len(term_lists))
     return np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), values[keep]
 
 
@@ -130,7 +141,12 @@ def _sketch_texts(
     texts: list[str], k: int, n_perm: int, random_state: int, languages: list[str] | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Shingles of each text and, when ``n_perm`` > 0, their MinHash signatures (one chunk of documents)."""
-    indptr, values = _shingle_texts(texts, k, languages)
+    return _with_signatures(*_shingle_texts(texts, k, languages), n_perm, random_state)
+
+
+def _with_signatures(indptr: np.ndarray, values: np.ndarray, n_perm: int, random_state: int
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Shingles and, when ``n_perm`` > 0, their MinHash signatures."""
     # the low 32 bits of each bin's minimum: two different minima agree by chance with probability 2**-32,
     # and signatures take half the memory (and half the time to compare)
     signatures = _minhash(indptr, values, n_perm, random_state).astype(np.uint32) if n_perm else None
@@ -140,7 +156,22 @@ def _sketch_texts(
 def _sketch_units(
     units: pd.DataFrame, k: int, n_perm: int, random_state: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
-    """Document ids and :func:`_sketch_texts` of a chunk of units (whole documents)."""
+    """Document ids and :func:`_sketch_texts` of a chunk of units (whole documents).
+
+    Inside one comparison (:func:`kzanalysis.overlap.source_overlap`, in its own process) each paragraph's content
+    stems are already remembered: a document's are its paragraphs' in ``para_id`` order, as tokenising the joined
+    body gives them (see :func:`_document_texts`)."""
+    if _base._TERM_MEMO is not None and len(units):
+        ordered = _ordered_units(units)
+        by_doc = _languages_by_doc(ordered)
+        doc_ids = ordered["doc_id"].to_numpy(dtype=object)
+        starts = _run_starts(doc_ids)
+        bounds = np.append(starts, len(ordered)).tolist()
+        unit_terms = [_content_terms(text, by_doc.get(doc_id, "en"))
+                      for doc_id, text in zip(ordered["doc_id"].tolist(), ordered["text"].tolist())]
+        term_lists = [list(chain.from_iterable(unit_terms[a:b])) for a, b in zip(bounds[:-1], bounds[1:])]
+        return (np.asarray(doc_ids[starts], dtype=str),
+                *_with_signatures(*_shingle_terms(term_lists, k), n_perm, random_state))
     doc_ids, texts = _document_texts(units)
     by_doc = _languages_by_doc(units)
     languages = [by_doc.get(str(d), "en") for d in doc_ids] if by_doc else None
@@ -185,8 +216,7 @@ def _sketch(
         source = _ordered_units(frame)[["doc_id", "para_id", "text", *(["language"] if "language" in frame.columns
                                                                         else [])]]
         ids = source["doc_id"].to_numpy(dtype=object)
-        doc_starts = np.flatnonzero(np.concatenate([[True], ids[1:] != ids[:-1]])) if len(ids) else np.zeros(0, int)
-        doc_starts = np.append(doc_starts, len(ids))
+        doc_starts = np.append(_run_starts(ids), len(ids))
         function = _sketch_units
     n_docs = len(doc_starts) - 1
     n_workers = workers(n_jobs, n_docs, min_items=parallel_min_docs)
