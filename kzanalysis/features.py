@@ -327,6 +327,15 @@ def tfidf(
         ids, term_lists = _term_lists_from_units(units, **options, n_jobs=n_jobs, min_parallel=parallel_min_texts)
     else:
         raise ValueError(f"expected a units frame (with text) or a tokens frame (with {term} and is_stop)")
+    return _tfidf_of_lists(ids, term_lists, **options, min_df=min_df, max_df=max_df, sublinear_tf=sublinear_tf,
+                           norm=norm)
+
+
+def _tfidf_of_lists(
+    ids: pd.DataFrame, term_lists: list[list[str]], *, grain: Grain, term: Term, drop_stop_words: bool,
+    drop_numbers: bool, min_df: int | float, max_df: float, sublinear_tf: bool, norm: Literal["l1", "l2"] | None,
+) -> Features:
+    """:func:`tfidf` of rows whose terms are known (``ids`` sorted, one list per row, made with these options)."""
     if not term_lists:
         raise ValueError("no rows: the frame is empty")
     if not any(term_lists):

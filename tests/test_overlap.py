@@ -615,6 +615,25 @@ def test_token_stems_are_the_content_terms_of_units_and_sentences(seed_units: pd
     assert stems.sentence_terms(cut.assign(sent_id=[92, 93])) == [None, None]  # not among the given sentences
 
 
+def test_document_tfidf_from_token_stems_is_tfidf_of_the_texts(seed_units: pd.DataFrame) -> None:
+    """Given tokens, a comparison's document TF-IDF is made from their stems: the same matrix as kz.tfidf's of the
+    texts (numbers out, "1990s" and "covid-19" in, a German document stemmed in German)."""
+    from kzanalysis.overlap._base import _TokenStems, _ordered_units, _remember_token_stems, _remembered_terms
+    from kzanalysis.overlap.candidates import _doc_features
+
+    extra = pd.DataFrame({"doc_id": ["z-de", "z-en", "z-en"], "para_id": [0, 0, 1], "language": ["de", "en", "en"],
+                          "text": ["Die Regierung und die Polizei sind in der Stadt.",
+                                   "In the 1990s, 3,000 people and 18 officers had covid-19.", "2.5 million"]})
+    units = _ordered_units(pd.concat([seed_units.assign(language="en"), extra], ignore_index=True))
+    want = kz.tfidf(units, grain="document")
+    with _remembered_terms():
+        _remember_token_stems(_TokenStems(kz.tokens(units)), units, {"z-de": "de"})
+        _, got = _doc_features(units, k=3)
+    pd.testing.assert_frame_equal(got.ids, want.ids)
+    assert got.terms.tolist() == want.terms.tolist() and "1990s" in got.terms and "3,000" not in got.terms
+    assert (got.matrix != want.matrix).nnz == 0 and np.array_equal(got.matrix.indptr, want.matrix.indptr)
+
+
 def test_tokens_of_other_units_are_refused(seed_units: pd.DataFrame) -> None:
     from kzanalysis.overlap._base import _TokenStems
 

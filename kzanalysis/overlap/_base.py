@@ -256,7 +256,7 @@ def _remembered_for_units(name: str, units: pd.DataFrame, compute: Callable[[], 
     return _UNITS_MEMO[key]  # type: ignore[return-value]
 
 
-STEM_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "start", "end", "stem", "is_stop")
+STEM_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "start", "end", "stem", "is_stop", "is_number")
 """The columns of a tokens table (:func:`kzanalysis.tokens`) that :func:`source_overlap` reads content stems
 from, when given one (``toks=``): at 100,000 articles, a seventh of what the tokenising itself costs."""
 
@@ -285,6 +285,7 @@ class _TokenStems:
         kept = ~toks["is_stop"].to_numpy(dtype=bool)
         stem_codes, stem_types = pd.factorize(toks["stem"], sort=False)
         self.stems: np.ndarray = np.asarray(stem_types, dtype=object)[stem_codes[kept]]
+        self.numbers: np.ndarray = toks["is_number"].to_numpy(dtype=bool)[kept]
         del stem_codes, stem_types
         position = np.concatenate([[0], np.cumsum(kept)])  # token row -> place in self.stems
         bounds = np.append(unit_starts, len(toks))
@@ -317,6 +318,23 @@ class _TokenStems:
         clean = ~(crossed_in | crossed_out)
         return found.loc[clean, ["doc_id", "para_id", "sent_id"]].assign(
             lo=position[first[clean]], hi=position[stop[clean]]).reset_index(drop=True)
+
+    def document_terms(self, units: pd.DataFrame) -> list[list[str]]:
+        """Each document's stems without the numbers (``kz.tfidf(units, grain="document")``'s terms): its units'
+        in row order, for units sorted by ``doc_id`` and ``para_id`` (:func:`_ordered_units`) whose tokens are
+        here (:meth:`unit_terms` checked them)."""
+        found = units[["doc_id", "para_id"]].astype({"doc_id": str, "para_id": "int64"}).merge(
+            self.units, on=["doc_id", "para_id"], how="left")
+        lo = found["lo"].fillna(0).to_numpy(dtype=np.int64)
+        sizes = found["hi"].fillna(0).to_numpy(dtype=np.int64) - lo
+        at = np.repeat(lo - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()))  # the units' stems
+        kept = ~self.numbers[at]
+        doc_ids = found["doc_id"].to_numpy(dtype=object)
+        unit_docs = np.cumsum(np.concatenate([[True], doc_ids[1:] != doc_ids[:-1]])) - 1 if len(found) else lo
+        per_doc = np.bincount(np.repeat(unit_docs, sizes)[kept], minlength=int(unit_docs.max(initial=-1)) + 1)
+        flat = self.stems[at[kept]].tolist()
+        ends = np.cumsum(per_doc).tolist()
+        return [flat[a:b] for a, b in zip([0, *ends[:-1]], ends)]
 
     def unit_terms(self, units: pd.DataFrame) -> list[list[str]]:
         """The content stems of each row of ``units`` (``doc_id``, ``para_id``, ``text``), in row order.

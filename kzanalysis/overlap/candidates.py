@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from . import _base
 from ._base import (
     CandidateMethod, MAX_ALL_PAIRS_DOCS, MAX_NEIGHBOR_TERM_DOCS, MAX_PRODUCT_ENTRIES, MIN_NEIGHBOR_COSINE,
     NEIGHBOR_POOL, SHINGLE_SIZE, _SHINGLE_BASE, _mix64, _ordered_units, _pairs_frame, _remembered_for_units,
@@ -223,13 +224,23 @@ def _ranked(i: np.ndarray, j: np.ndarray, value: np.ndarray, n: int, *,
 
 
 def _doc_features(units: pd.DataFrame, *, k: int):
-    """Shingles and document TF-IDF (stems, stop words and numbers out) of the same documents, same row order."""
-    from ..features import tfidf
+    """Shingles and document TF-IDF (stems, stop words and numbers out) of the same documents, same row order.
+
+    Inside a comparison given the units' tokens (:func:`_remember_token_stems`), the TF-IDF terms are their stems
+    (:func:`kzanalysis.tfidf`'s defaults, the same matrix) instead of the texts tokenised again."""
+    from ..features import _tfidf_of_lists, tfidf
 
     def compute():
         ordered = _ordered_units(units)
         sh = shingles(ordered, k=k)
-        features = tfidf(ordered, grain="document")
+        stems = _base._TOKEN_STEMS
+        if stems is None:
+            features = tfidf(ordered, grain="document")
+        else:
+            ids = pd.DataFrame({"doc_id": pd.Series(sh.doc_ids, dtype=ordered["doc_id"].dtype)})
+            features = _tfidf_of_lists(ids, stems.document_terms(ordered), grain="document", term="stem",
+                                       drop_stop_words=True, drop_numbers=True, min_df=1, max_df=1.0,
+                                       sublinear_tf=True, norm="l2")
         if features.ids["doc_id"].astype(str).tolist() != sh.doc_ids.tolist():  # pragma: no cover - both sort ids
             raise RuntimeError("shingle and TF-IDF rows disagree")
         return sh, features
