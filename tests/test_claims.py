@@ -340,3 +340,21 @@ def test_claims_and_sources_take_quotations_already_read(seed_claims: pd.DataFra
     assert claims.extract_sources(units, **none).empty
     assert (claims.extract_claims(units, splitter="punkt_abbrev", **none)["attributed_to"] == "").all()
     assert (seed_claims["attributed_to"] != "").any()
+
+
+def test_claims_take_the_number_mentions_already_found(seed_claims: pd.DataFrame) -> None:
+    """Given number_mentions of the same sentences (notebook 05 finds them first), extract_claims reads its count
+    mentions instead of searching the sentences again: the same table; numbers of other sentences are refused."""
+    units = kz.body_paragraphs(kz.paragraphs(kz.load_corpus()))
+    sents = kz.sentences(units, splitter="punkt_abbrev")
+    numbers = claims.number_mentions(units, sents=sents)
+    given = claims.extract_claims(units, splitter="punkt_abbrev", sents=sents, numbers=numbers)
+    pd.testing.assert_frame_equal(given, seed_claims)
+    fewer = numbers[numbers["quantity"] != 18]  # the numbers given are the ones used
+    assert 18 not in set(claims.extract_claims(units, sents=sents, numbers=fewer)["quantity"].dropna())
+    assert 18 in set(seed_claims["quantity"].dropna())
+    elsewhere = numbers.assign(sent_id=numbers["sent_id"] + 1000)
+    with pytest.raises(ValueError, match="not inside one of them"):
+        claims.extract_claims(units, sents=sents, numbers=elsewhere)
+    with pytest.raises(ValueError, match=r"missing \['role'\]"):
+        claims.extract_claims(units, sents=sents, numbers=numbers.drop(columns="role"))

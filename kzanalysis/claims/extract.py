@@ -12,7 +12,7 @@ from ..clean import map_body_units
 from ..corpus import CorpusParts
 from .numbers import (
     VAGUE_RANGES, _AS_OF, _HEDGES, _KIND_BEFORE, _KIND_NOUNS, _KIND_PATTERNS, _NUMBER, _QUALIFIER_BEFORE,
-    _WEAK_VAGUE, _WHO_SKIP, _WHO_STOP, _WHO_WORD, _mentions, _sentences,
+    _WEAK_VAGUE, _WHO_SKIP, _WHO_STOP, _WHO_WORD, _Mention, _mentions, _sentence_counts, _sentences,
 )
 
 
@@ -128,8 +128,13 @@ def _who(after: str) -> tuple[str, str]:
     return " ".join(kept), ""
 
 
-def _sentence_claims(sentence: str, cites: list[_Citation]) -> list[dict[str, object]]:
-    counts = [m for m in _mentions(sentence) if m.role == "count"]
+def _sentence_claims(sentence: str, cites: list[_Citation], counts: tuple[_Mention, ...] | None = None
+                     ) -> list[dict[str, object]]:
+    """The claims of one sentence: one per ``count`` mention (found here unless ``counts`` gives them)."""
+    if counts is None:
+        counts = tuple(m for m in _mentions(sentence) if m.role == "count")
+    if not counts:
+        return []
     hedges = [h.lower() for h in _HEDGES.findall(sentence)]
     as_of = ["as of" + m.group(0)[5:] for m in _AS_OF.finditer(sentence)]
     attributed = _attribution(cites)
@@ -169,7 +174,7 @@ def _sentence_claims(sentence: str, cites: list[_Citation]) -> list[dict[str, ob
 
 def extract_claims(units: pd.DataFrame | CorpusParts, *, splitter: str = "auto",
                    sents: pd.DataFrame | None = None, quotes: pd.DataFrame | None = None,
-                   citations: pd.DataFrame | None = None) -> pd.DataFrame:
+                   citations: pd.DataFrame | None = None, numbers: pd.DataFrame | None = None) -> pd.DataFrame:
     """Numeric claims in body text: how many, of what (killed, injured, detained, other), who, on whose word.
 
     Works sentence by sentence. Each ``count`` number of :func:`number_mentions` (dates, years,
@@ -195,6 +200,8 @@ def extract_claims(units: pd.DataFrame | CorpusParts, *, splitter: str = "auto",
         quotes: ``kz.quotes(units)`` if already read, with ``citations`` (both are read here otherwise), e.g. a
             report run's shared ones (``inputs.quotes(units)``).
         citations: ``kz.citations(units)`` if already read, with ``quotes``.
+        numbers: :func:`number_mentions` of the same ``sents`` if already computed: the claims' numbers are its
+            ``count`` mentions (the sentences are not searched for numbers again; the claims are the same).
 
     Returns:
         One row per claim, sorted by ``doc_id, para_id`` and position: ``doc_id``, ``para_id``,
@@ -209,13 +216,14 @@ def extract_claims(units: pd.DataFrame | CorpusParts, *, splitter: str = "auto",
         [[3000, 'more than', 'detained', 'protesters', 'Police']]
     """
     if isinstance(units, CorpusParts):
-        _check_no_tables_for_parts(sents=sents, quotes=quotes, citations=citations)
+        _check_no_tables_for_parts(sents=sents, quotes=quotes, citations=citations, numbers=numbers)
         return map_body_units(extract_claims, units, splitter=splitter)
     sents = _sentences(units, splitter, sents).reset_index(drop=True)
     cites = _sentence_citations(units, sents, quotes=quotes, citations=citations)
+    counts = [None] * len(sents) if numbers is None else _sentence_counts(numbers, sents)
     rows = []
-    for sent, sent_cites in zip(iter_rows(sents), cites):
-        for claim in _sentence_claims(sent.text, sent_cites):
+    for sent, sent_cites, sent_counts in zip(iter_rows(sents), cites, counts):
+        for claim in _sentence_claims(sent.text, sent_cites, sent_counts):
             rows.append({"doc_id": sent.doc_id, "para_id": sent.para_id, **claim, "text": sent.text})
     table = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
     table["quantity"] = table["quantity"].astype("Int64")

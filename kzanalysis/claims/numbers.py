@@ -243,3 +243,32 @@ def number_mentions(units: pd.DataFrame | CorpusParts, *, splitter: str = "auto"
     table = pd.DataFrame(rows, columns=NUMBER_COLUMNS)
     table["quantity"] = table["quantity"].astype("Int64")
     return table.sort_values(["doc_id", "para_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def _sentence_counts(numbers: pd.DataFrame, sents: pd.DataFrame) -> list[tuple[_Mention, ...]]:
+    """The ``count`` mentions of each row of ``sents`` (offsets into the sentence, in order), read from
+    :func:`number_mentions`' table of those sentences instead of searching each sentence again.
+
+    Raises:
+        ValueError: If a column is missing, or a count mention does not lie inside a sentence of ``sents`` with its
+            ``doc_id``, ``para_id`` and ``sent_id`` (the numbers of other sentences).
+    """
+    missing = [column for column in NUMBER_COLUMNS if column not in numbers.columns]
+    if missing:
+        raise ValueError(f"numbers need the columns of claims.number_mentions; missing {missing}")
+    keys = pd.DataFrame({"doc_id": sents["doc_id"].to_numpy(), "para_id": sents["para_id"].to_numpy(),
+                         "sent_id": sents["sent_id"].to_numpy(), "sent_start": sents["start"].to_numpy(),
+                         "sent_end": sents["end"].to_numpy(), "row": range(len(sents))})
+    found = numbers.loc[numbers["role"] == "count", NUMBER_COLUMNS].merge(keys, on=["doc_id", "para_id", "sent_id"],
+                                                                          how="left")
+    outside = found["row"].isna() | (found["start"] < found["sent_start"]) | (found["end"] > found["sent_end"])
+    if outside.any():
+        wrong = found[outside].iloc[0]
+        raise ValueError(f"numbers are not those of these sentences: the mention {wrong['mention']!r} of "
+                         f"({wrong['doc_id']}, {wrong['para_id']}, sentence {wrong['sent_id']}) is not inside one of "
+                         "them (pass numbers=claims.number_mentions(units, sents=sents))")
+    result: list[list[_Mention]] = [[] for _ in range(len(sents))]
+    for m in iter_rows(found):
+        result[int(m.row)].append(_Mention(int(m.start - m.sent_start), int(m.end - m.sent_start), m.mention,
+                                           None if pd.isna(m.quantity) else int(m.quantity), m.quantity_word, m.role))
+    return [tuple(mentions) for mentions in result]
