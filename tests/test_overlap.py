@@ -117,6 +117,24 @@ def _brute_neighbours(matrix: np.ndarray, n: int, min_cosine: float, allowed: np
 
 
 @pytest.mark.parametrize("seed", range(5))
+def test_row_tops_are_the_highest_columns_ties_to_the_lower(seed: int) -> None:
+    """Each row's n highest columns (itself left out, below min_cosine dropped, a tie at the n-th value going to
+    the lower columns), as sorting the row by (-value, column) gives them; values in steps of 0.1: many ties."""
+    import scipy.sparse as sp
+    from kzanalysis.overlap.candidates import _row_tops
+
+    rng = np.random.default_rng(seed)
+    dense = np.round(rng.random((30, 60)), 1) * (rng.random((30, 60)) < 0.6)
+    for n, min_cosine in ((3, 0.0), (5, 0.35), (100, 0.5)):
+        i, j = _row_tops(sp.csr_matrix(dense), 10, n, min_cosine=min_cosine)  # rows are documents 10..39
+        want = set()
+        for row in range(30):
+            cols = [c for c in range(60) if dense[row, c] > 0 and dense[row, c] >= min_cosine and c != row + 10]
+            want |= {(row + 10, c) for c in sorted(cols, key=lambda c: (-dense[row, c], c))[:n]}
+        assert set(zip(i.tolist(), j.tolist())) == want and len(i) == len(want)
+
+
+@pytest.mark.parametrize("seed", range(5))
 def test_neighbour_search_through_rarer_terms_ranks_by_the_full_cosine(seed: int) -> None:
     import scipy.sparse as sp
 
