@@ -86,9 +86,11 @@ def _anchor_pairs(text: str, language: str) -> list[tuple[str, str]]:
     lower = {m.group(0) for m in words if m.group(0)[:1].islower()}
     found: list[tuple[int, str, str]] = [(m.start(), _number(m.group(0)), m.group(0)) for m in _NUMBER.finditer(text)]
     for match in words:
-        word = _POSSESSIVE.sub("", match.group(0))
-        if (word[:1].isupper() and len(word) >= MIN_NAME_CHARS and word.lower() not in lower
-                and word.casefold() not in stop):
+        word = match.group(0)
+        if not word[:1].isupper():  # (most words: the possessive is cut only from capitalised ones)
+            continue
+        word = _POSSESSIVE.sub("", word)
+        if len(word) >= MIN_NAME_CHARS and word.lower() not in lower and word.casefold() not in stop:
             found.append((match.start(), _fold(word), word))
     return [(key, written) for _, key, written in sorted(found)]
 
