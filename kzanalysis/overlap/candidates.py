@@ -197,7 +197,7 @@ def _row_tops(product: sp.csr_matrix, start: int, n: int, *, min_cosine: float) 
     ``start + r``); ties go to the lower column. Unordered within a row.
 
     The ``n``-th highest value is found by partition, not by sorting the row (a row holds every document that
-    shares a term with it: sorting them took 8.4 of the 10.3 s of the search at 10,000 planted articles).
+    shares a term with it: at 10,000 planted articles sorting the rows took 8.4 s, the sparse products 1.9 s).
 
     Example:
         >>> product = sp.csr_matrix(np.array([[1.0, 0.5, 0.5, 0.9], [0.2, 1.0, 0.2, 0.1]]))
