@@ -619,6 +619,34 @@ def test_tokens_given_give_the_same_overlap(seed_units: pd.DataFrame) -> None:
             pd.testing.assert_frame_equal(getattr(given, name), getattr(split, name))
 
 
+def test_tokens_passed_in_the_call_are_freed_once_read(seed_units: pd.DataFrame,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Notebook 01 passes the shared tokens in the call: at 100,000 articles the table is GBs, and source_overlap
+    must not keep it (nor the stems cut from it) alive past reading it."""
+    import gc
+    import weakref
+
+    from kzanalysis.overlap import relations
+
+    made: list[weakref.ref] = []
+    alive: list[bool] = []
+
+    def tokens() -> pd.DataFrame:
+        table = kz.tokens(seed_units)
+        made.append(weakref.ref(table))
+        return table
+
+    def spy(*args: object, **kwargs: object) -> None:
+        gc.collect()
+        alive.append(made[0]() is not None)
+        return original(*args, **kwargs)
+
+    original = relations._remember_token_stems
+    monkeypatch.setattr(relations, "_remember_token_stems", spy)
+    overlap.source_overlap(seed_units, toks=tokens())
+    assert alive == [False]
+
+
 def test_token_stems_are_the_content_terms_of_units_and_sentences(seed_units: pd.DataFrame) -> None:
     from kzanalysis.overlap._base import _content_terms, _TokenStems
 
