@@ -610,11 +610,12 @@ def test_tokens_given_give_the_same_overlap(seed_units: pd.DataFrame) -> None:
     german = pd.DataFrame({"doc_id": ["z-de"], "para_id": [0], "language": ["de"],
                            "text": ["Die Regierung und die Polizei sind in der Stadt und auf dem Platz."]})
     units = pd.concat([seed_units.assign(language="en"), german], ignore_index=True)
-    toks = kz.tokens(units)
+    toks, sents = kz.tokens(units), kz.sentences(units)
     reordered = toks.sort_values("doc_id", ascending=False, kind="stable")  # units' runs kept, their order not
     split = overlap.source_overlap(units)
-    for given in (overlap.source_overlap(units, toks=toks),
-                  overlap.source_overlap(units, toks=reordered[list(overlap.STEM_COLUMNS)])):
+    for given in (overlap.source_overlap(units, toks=toks),  # paragraphs' and documents' stems from the tokens
+                  overlap.source_overlap(units, sents=sents, toks=toks),  # and the sentences' too
+                  overlap.source_overlap(units, sents=sents, toks=reordered[list(overlap.STEM_COLUMNS)])):
         for name in ("similarity", "alignment", "scores", "stories"):
             pd.testing.assert_frame_equal(getattr(given, name), getattr(split, name))
 
@@ -698,16 +699,22 @@ def test_tokens_of_other_units_are_refused(seed_units: pd.DataFrame) -> None:
         _TokenStems(split_run)
 
 
-def test_shingles_inside_a_comparison_read_the_paragraphs_stems(seed_units: pd.DataFrame) -> None:
-    """Inside source_overlap a document's shingles come from its paragraphs' remembered stems; outside, from its
-    joined body: the same shingles."""
-    from kzanalysis.overlap._base import _remembered_terms
+def test_shingles_are_those_of_the_whole_body_inside_a_comparison_and_out(seed_units: pd.DataFrame) -> None:
+    """A document's shingles are the k-stem windows of its whole body, across paragraph breaks: its paragraphs'
+    stems joined in para_id order (remembered inside source_overlap, computed outside) give those of the body."""
+    from kzanalysis.overlap._base import _content_terms, _remembered_terms
+    from kzanalysis.overlap.sketch import _shingle_terms
 
-    alone = overlap.shingles(seed_units, k=3)
+    units = seed_units.sample(frac=1.0, random_state=0)  # row order does not matter, para_id order does
+    alone = overlap.shingles(units, k=3)
     with _remembered_terms():
-        inside = overlap.shingles(seed_units, k=3)
-    assert inside.doc_ids.tolist() == alone.doc_ids.tolist()
-    assert np.array_equal(inside.indptr, alone.indptr) and np.array_equal(inside.values, alone.values)
+        inside = overlap.shingles(units, k=3)
+    bodies = ["\n".join(seed_units[seed_units["doc_id"] == d].sort_values("para_id")["text"]) for d in alone.doc_ids]
+    indptr, values = _shingle_terms([_content_terms(body, remember=False) for body in bodies], 3)
+    for found in (alone, inside):
+        assert np.array_equal(found.indptr, indptr) and np.array_equal(found.values, values)
+    two = pd.DataFrame({"doc_id": ["a", "a"], "para_id": [1, 0], "text": ["troops fired", "Protesters stormed"]})
+    assert overlap.shingles(two, k=3).indptr.tolist() == [0, 2]  # protest storm troop, storm troop fire
 
 
 def _shared_run_by_full_table(text_a: str, text_b: str) -> tuple[str, bool]:
