@@ -227,12 +227,13 @@ def test_a_score_floor_skips_only_pairs_below_it(seed_units: pd.DataFrame) -> No
     docs = sorted(seed_units["doc_id"].unique())
     pairs = pd.DataFrame([(a, b) for a in docs for b in docs if a < b], columns=["doc_a", "doc_b"])
     every = overlap.passage_scores(seed_units, pairs)
-    floored = overlap.passage_scores(seed_units, pairs, min_score=0.45)
-    above = every[every["score"] >= 0.45].reset_index(drop=True)
-    assert 0 < len(floored) < len(every)
-    assert floored[["doc_a", "para_a", "doc_b", "para_b"]].equals(above[["doc_a", "para_a", "doc_b", "para_b"]])
-    assert floored["score"].tolist() == above["score"].tolist()
-    assert floored["para_score"].tolist() == above["para_score"].tolist()
+    for floor in (0.45, 0.7):
+        floored = overlap.passage_scores(seed_units, pairs, min_score=floor)
+        above = every[every["score"] >= floor].reset_index(drop=True)
+        assert 0 < len(floored) < len(every)
+        # rows are scored in full: the best sentence pair too, where only the whole paragraphs reached the floor
+        pd.testing.assert_frame_equal(floored, above)
+    assert ((above["para_score"] >= 0.7) & (above["segment_score"] < 0.7) & (above["segment_score"] > 0)).any()
     # a pair's own floor: 0 for the CNN pair (listed in full), 0.45 for the rest
     own = pairs.assign(min_score=[0.0 if (a, b) == (CNN_A, CNN_B) else 0.45 for a, b in zip(pairs.doc_a, pairs.doc_b)])
     mixed = overlap.passage_scores(seed_units, own)
@@ -788,3 +789,33 @@ def test_scorable_pairs_are_the_pairs_whose_bound_reaches_their_floor(vocabulary
     assert [(int(i), int(j)) for i, j in zip(found[0], found[1])] == [(i, j) for i, j, _ in expected]
     np.testing.assert_allclose(found[2], [bound for _, _, bound in expected], rtol=1e-12)
     assert len(expected) > 0
+
+
+def _weighted_lcs_by_full_table(a: list[int], b: list[int], weights: np.ndarray) -> float:
+    table = [[0.0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i, term_a in enumerate(a, 1):
+        for j, term_b in enumerate(b, 1):
+            table[i][j] = max(table[i - 1][j], table[i][j - 1],
+                              table[i - 1][j - 1] + float(weights[term_a]) if term_a == term_b else 0.0)
+    return table[-1][-1]
+
+
+@pytest.mark.parametrize("cells", [1, 50, 1 << 20])  # one pair per batch / a few / all at once
+@pytest.mark.parametrize("vocabulary_size", [4, 60])  # long shared runs with repeats / few terms shared
+def test_common_subsequence_weights_are_those_of_the_full_table(
+        monkeypatch: pytest.MonkeyPatch, cells: int, vocabulary_size: int) -> None:
+    """The batched programme of passage scoring (pairs cut to their shared terms, padded, either side walked)
+    gives each pair the full table's weight to the bit, in the order the pairs were given."""
+    from kzanalysis.overlap import passages
+
+    monkeypatch.setattr(passages, "_LCS_CELLS", cells)
+    monkeypatch.setattr(passages, "_LCS_PAIRS", 64 if cells == 50 else passages._LCS_PAIRS)
+    rng = np.random.default_rng(vocabulary_size)
+    weights = rng.uniform(0.1, 7.0, vocabulary_size)
+    lists = [rng.integers(0, vocabulary_size, rng.integers(0, 40)).tolist() for _ in range(120)]
+    coded = passages._Coded(lists, {n: n for n in range(vocabulary_size)}, weights)
+    rows_a, rows_b = rng.integers(0, 120, 500), rng.integers(0, 120, 500)
+    found = passages._lcs_weights(coded, rows_a, rows_b, weights)
+    expected = [_weighted_lcs_by_full_table(lists[a], lists[b], weights) for a, b in zip(rows_a, rows_b)]
+    assert found.tolist() == expected
+    assert sum(w > 0 for w in expected) > 100

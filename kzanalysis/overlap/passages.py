@@ -94,6 +94,11 @@ PARALLEL_MIN_PAIRS = 2000
 CHUNK_BLOCKS = 500
 """Documents per chunk of passage scoring (each with all its partners): bounds a chunk's memory and lets the
 work spread evenly over the workers."""
+_LCS_CELLS = 1 << 20
+"""Cells of the subsequence programme per batch of pairs (:func:`_lcs_weights`): a few arrays of this many
+floats at a time."""
+_LCS_PAIRS = 1 << 16
+"""Pairs whose shared terms :func:`_lcs_weights` finds at once (a few arrays of their terms, tens of MB)."""
 
 _HALF_UNIT = 0.5 * 10.0 ** -_DECIMALS
 """Half the last digit scores are rounded to: a score this far below a floor still rounds up to it."""
@@ -133,58 +138,103 @@ class _Coded:
                                       np.asarray(weighted.indptr)), shape=weighted.shape)
         return out
 
-    def codes(self, row: int) -> list[int]:
-        """Row ``row``'s term codes as a Python list (the subsequence walks lists: faster than numpy on a few)."""
-        return self.values[self.starts[row]:self.starts[row + 1]].tolist()
 
+def _lcs_weights(coded: _Coded, rows_a: np.ndarray, rows_b: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Largest total weight of a common subsequence (terms in the same order, gaps allowed) of each row pair
+    ``(rows_a[k], rows_b[k])`` of ``coded``.
 
-def _weighted_lcs(a: list[int], b: list[int], weights: list[float]) -> float:
-    """Largest total weight of a common subsequence of ``a`` and ``b`` (terms in the same order, gaps allowed).
-
-    A common subsequence is a chain of match points ``(i, j)`` (``a[i] == b[j]``) rising in both ``i`` and ``j``,
-    so only match points are visited (few: two passages share few terms), row by row: the best chain ending at
-    ``(i, j)`` is ``w(a[i])`` plus the best chain ending left of column ``j`` in an earlier row, a prefix maximum
-    kept in a Fenwick tree. A row's columns are visited right to left, so no chain takes two points of one row.
+    A term only one row of a pair has is in no common subsequence, so each pair is first cut to the terms both
+    rows have (two passages share few). Then the dynamic programme of the weighted longest common subsequence,
+    for many pairs at once: ``L[i, j]``, the best over the first ``i`` terms of ``a`` and the first ``j`` of
+    ``b``, is the running maximum over ``j`` of ``L[i - 1, j]`` and, where ``a[i] == b[j]``,
+    ``L[i - 1, j - 1] + w(a[i])``; so one row of every pair in a batch is a few array operations. Pairs go in
+    batches of similar lengths (at most :data:`_LCS_CELLS` cells of the programme), padded to the batch's longest
+    rows. Every chain's weight is summed in its own order, so each total is the same float whichever side is
+    walked.
 
     Example:
-        >>> _weighted_lcs([1, 2, 3], [2, 9, 3, 1], [0.0, 1.0, 2.0, 4.0])  # 2 then 3: 2 + 4
-        6.0
+        >>> weights = np.array([0.0, 1.0, 2.0, 4.0, 9.0])
+        >>> coded = _Coded([[1, 2, 3], [2, 4, 3, 1]], {n: n for n in range(5)}, weights)
+        >>> _lcs_weights(coded, np.array([0, 0]), np.array([1, 0]), weights).tolist()  # 2 then 3: 2 + 4
+        [6.0, 7.0]
     """
-    columns: dict[int, list[int]] = {}
-    for j, term in enumerate(b):
-        columns.setdefault(term, []).append(j + 1)  # 1-based for the tree
-    size = len(b)
-    tree = [0.0] * (size + 1)
-    for term in a:
-        found = columns.get(term)
-        if found is None:
-            continue
-        weight = weights[term]
-        for j in reversed(found):
-            best, k = 0.0, j - 1  # best chain ending in a column before j
-            while k > 0:
-                if tree[k] > best:
-                    best = tree[k]
-                k -= k & -k
-            best += weight
-            k = j
-            while k <= size:
-                if tree[k] < best:
-                    tree[k] = best
-                k += k & -k
-    best, k = 0.0, size
-    while k > 0:
-        if tree[k] > best:
-            best = tree[k]
-        k -= k & -k
-    return best
+    if len(rows_a) > _LCS_PAIRS:  # the shared terms of this many pairs at a time
+        return np.concatenate([_lcs_weights(coded, rows_a[s:s + _LCS_PAIRS], rows_b[s:s + _LCS_PAIRS], weights)
+                               for s in range(0, len(rows_a), _LCS_PAIRS)])
+    out = np.zeros(len(rows_a), dtype=np.float64)
+    shared_a, shared_b = _shared_terms(coded, rows_a, rows_b), _shared_terms(coded, rows_b, rows_a)
+    len_a, len_b = np.diff(shared_a[1]), np.diff(shared_b[1])
+    short, long = np.minimum(len_a, len_b), np.maximum(len_a, len_b)
+    order = np.lexsort((short, long))
+    order = order[short[order] > 0]
+    start = 0
+    while start < len(order):  # as many pairs as fit the cells at the sizes of the batch's longest rows
+        stop = min(start + max(1, _LCS_CELLS // max(int(long[order[start]] * short[order[start]]), 1)), len(order))
+        last = order[stop - 1]
+        stop = start + max(1, min(stop - start, _LCS_CELLS // int(long[last] * short[last])))
+        batch = order[start:stop]
+        out[batch] = _lcs_batch(shared_a, shared_b, batch, weights)
+        start = stop
+    return out
 
 
-def _dice(coded_a: _Coded, i: int, coded_b: _Coded, j: int, weights: list[float]) -> float:
-    total = coded_a.totals[i] + coded_b.totals[j]
-    if total <= 0:
-        return 0.0
-    return 2.0 * _weighted_lcs(coded_a.codes(i), coded_b.codes(j), weights) / total
+def _shared_terms(coded: _Coded, rows: np.ndarray, others: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The codes of each row of ``rows`` that its partner ``others[k]`` has too, in order, as ``(values,
+    starts)``: pair ``k``'s are ``values[starts[k]:starts[k + 1]]``.
+
+    Example:
+        >>> coded = _Coded([["x", "y", "x"], ["x", "z"]], {"x": 0, "y": 1, "z": 2}, np.ones(3))
+        >>> [x.tolist() for x in _shared_terms(coded, np.array([0, 1]), np.array([1, 1]))]
+        [[0, 0, 0, 2], [0, 2, 4]]
+    """
+    entries, owner = _ranges(coded.starts, rows)
+    matrix = coded.weighted  # each row's distinct terms, ascending: the partners' keys come out sorted
+    other_entries, other_owner = _ranges(matrix.indptr, others)
+    size = matrix.shape[1] + 1  # more than any code
+    keys = owner.astype(np.int64) * size + coded.values[entries]
+    other_keys = other_owner.astype(np.int64) * size + matrix.indices[other_entries]
+    found = np.minimum(np.searchsorted(other_keys, keys), max(len(other_keys) - 1, 0))
+    keep = other_keys[found] == keys if len(other_keys) else np.zeros(len(keys), dtype=bool)
+    starts = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner[keep], minlength=len(rows)), out=starts[1:])
+    return coded.values[entries[keep]].astype(np.int64), starts
+
+
+def _lcs_batch(shared_a: tuple[np.ndarray, np.ndarray], shared_b: tuple[np.ndarray, np.ndarray],
+               batch: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """:func:`_lcs_weights` of the pairs ``batch``: their shared terms padded to the longest (with codes that
+    match nothing), the side with the shorter longest row walked term by term."""
+    codes_a, codes_b = _padded(*shared_a, batch, fill=-1), _padded(*shared_b, batch, fill=-2)
+    if codes_a.shape[1] > codes_b.shape[1]:
+        codes_a, codes_b = codes_b, codes_a
+    terms_a = np.where(codes_a >= 0, weights[np.maximum(codes_a, 0)], 0.0)
+    best = np.zeros((len(batch), codes_b.shape[1] + 1), dtype=np.float64)  # L[i, 0..n] of each pair
+    for i in range(codes_a.shape[1]):
+        reach = best[:, :-1] + terms_a[:, i:i + 1]  # a chain taking a[i] at column j extends one before it
+        np.maximum(best[:, 1:], np.where(codes_a[:, i:i + 1] == codes_b, reach, 0.0), out=best[:, 1:])
+        np.maximum.accumulate(best, axis=1, out=best)
+    return best[:, -1]
+
+
+def _padded(values: np.ndarray, starts: np.ndarray, rows: np.ndarray, *, fill: int) -> np.ndarray:
+    """Rows ``values[starts[r]:starts[r + 1]]`` of each ``r`` in ``rows`` as a matrix, ``fill`` after a row's end.
+
+    Example:
+        >>> _padded(np.array([5, 6, 7]), np.array([0, 1, 3]), np.array([0, 1]), fill=-1).tolist()
+        [[5, -1], [6, 7]]
+    """
+    lengths = starts[rows + 1] - starts[rows]
+    width = int(lengths.max(initial=0))
+    valid = np.arange(width)[np.newaxis, :] < lengths[:, np.newaxis]
+    at = np.where(valid, starts[rows][:, np.newaxis] + np.arange(width)[np.newaxis, :], 0)
+    return np.where(valid, values[at] if len(values) else 0, fill)
+
+
+def _dice(coded: _Coded, rows_a: np.ndarray, rows_b: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The weighted Dice score of each row pair: twice the common subsequence's weight over both rows'."""
+    total = coded.totals[rows_a] + coded.totals[rows_b]
+    common = _lcs_weights(coded, rows_a, rows_b, weights)
+    return np.where(total > 0, 2.0 * common / np.where(total > 0, total, 1.0), 0.0)
 
 
 def _scorable_pairs(
@@ -266,55 +316,75 @@ def _score_blocks(
         One row per scored paragraph pair, columns ``unit_a``, ``unit_b``, ``para_score``, ``segment_score``,
         ``seg_a``, ``seg_b`` (-1: no segment pair scored), ``floor``, as float64 (the row numbers are exact).
     """
-    weight_list = weights.tolist()  # the subsequence walks Python lists: faster than numpy on a few terms
     units, segs = units.plain(), segs.plain()
-    out: list[list[float]] = []
+    # the pairs that can reach their floor, over all blocks: whole paragraphs, and sentences (or quotations)
+    found_units: list[tuple[np.ndarray, ...]] = []
+    found_segs: list[tuple[np.ndarray, ...]] = []
     for a, partners, floors in blocks:
         rows_a = np.arange(unit_bounds[a], unit_bounds[a + 1])
         rows_b, owner = _ranges(unit_bounds, partners)
         if len(rows_a) == 0 or len(rows_b) == 0:
             continue
-        # a record: [unit_a, unit_b, para_score, segment_score, seg_a, seg_b, floor]
-        records: dict[tuple[int, int], list] = {}
-        row_floor = floors[owner]
-        for i, j, _ in zip(*_scorable_pairs(units, rows_a, rows_b, row_floor)):
-            ua, ub = int(rows_a[i]), int(rows_b[j])
-            records[(ua, ub)] = [ua, ub, _dice(units, ua, units, ub, weight_list), 0.0, -1, -1, row_floor[j]]
+        i, j, _ = _scorable_pairs(units, rows_a, rows_b, floors[owner])
+        found_units.append((rows_a[i], rows_b[j], floors[owner][j]))
         srows_a = np.arange(seg_bounds[a], seg_bounds[a + 1])
         srows_b, seg_owner = _ranges(seg_bounds, partners)
         if len(srows_a) and len(srows_b):
-            seg_floor = floors[seg_owner]
-            for i, j, bound in zip(*_scorable_pairs(segs, srows_a, srows_b, seg_floor)):
-                sa, sb = int(srows_a[i]), int(srows_b[j])
-                key = (int(seg_unit[sa]), int(seg_unit[sb]))
-                record = records.get(key)
-                if record is not None and bound < record[3] - 1e-9:  # cannot beat the pair's best sentences
-                    continue
-                score = _dice(segs, sa, segs, sb, weight_list)
-                if record is None:  # the paragraphs could not reach the floor as wholes: score them all the same
-                    record = records[key] = [key[0], key[1], _dice(units, key[0], units, key[1], weight_list),
-                                             0.0, -1, -1, seg_floor[j]]
-                if score > record[3]:
-                    record[3:6] = [score, sa, sb]
-        # a paragraph pair listed on its whole-paragraph score may have had its sentence pairs skipped (none could
-        # reach the floor): score them now, so that segment_score is the best sentence pair's for every listed row
-        for record in records.values():
-            ua, ub, para_score, segment_score, _, _, floor = record
-            if floor <= 0 or para_score < floor - _HALF_UNIT or segment_score >= floor - _HALF_UNIT:
-                continue
-            seg_a = np.arange(*np.searchsorted(seg_unit, [ua, ua + 1]))
-            seg_b = np.arange(*np.searchsorted(seg_unit, [ub, ub + 1]))
-            if len(seg_a) == 0 or len(seg_b) == 0:
-                continue
-            record[3:6] = [0.0, -1, -1]
-            for i, j, bound in zip(*_scorable_pairs(segs, seg_a, seg_b, np.zeros(len(seg_b)))):
-                if bound < record[3] - 1e-9:
-                    continue
-                score = _dice(segs, int(seg_a[i]), segs, int(seg_b[j]), weight_list)
-                if score > record[3]:
-                    record[3:6] = [score, int(seg_a[i]), int(seg_b[j])]
-        out.extend(records.values())
-    return np.asarray(out, dtype=np.float64).reshape(len(out), 7)
+            i, j, _ = _scorable_pairs(segs, srows_a, srows_b, floors[seg_owner])
+            found_segs.append((srows_a[i], srows_b[j], floors[seg_owner][j]))
+    ua, ub, unit_floor = _joined(found_units, 3)
+    sa, sb, seg_floor = _joined(found_segs, 3)
+    # a paragraph pair is listed when its paragraphs or any of their segments could reach the floor
+    n_units = len(units.starts) - 1
+    keys, first = np.unique(np.concatenate([ua * n_units + ub, seg_unit[sa] * n_units + seg_unit[sb]]),
+                            return_index=True)
+    floor = np.concatenate([unit_floor, seg_floor])[first]  # one floor per document pair, so per paragraph pair
+    key_a, key_b = keys // max(n_units, 1), keys % max(n_units, 1)
+    para_score = _dice(units, key_a, key_b, weights)
+    best = _best_segments(segs, sa, sb, np.searchsorted(keys, seg_unit[sa] * n_units + seg_unit[sb]), len(keys),
+                          weights)
+    # a paragraph pair listed on its whole-paragraph score may have had its sentence pairs skipped (none could
+    # reach the floor): score all of them, so that segment_score is the best sentence pair's for every listed row
+    again = np.flatnonzero((floor > 0) & (para_score >= floor - _HALF_UNIT) & (best[0] < floor - _HALF_UNIT))
+    pairs_again: list[tuple[np.ndarray, ...]] = []
+    for n in again:
+        seg_a = np.arange(*np.searchsorted(seg_unit, [key_a[n], key_a[n] + 1]))
+        seg_b = np.arange(*np.searchsorted(seg_unit, [key_b[n], key_b[n] + 1]))
+        if len(seg_a) and len(seg_b):
+            i, j, _ = _scorable_pairs(segs, seg_a, seg_b, np.zeros(len(seg_b)))
+            pairs_again.append((seg_a[i], seg_b[j], np.full(len(i), n)))
+    sa, sb, at = _joined(pairs_again, 3)
+    rescored = _best_segments(segs, sa, sb, at, len(keys), weights)
+    best = np.where(np.isin(np.arange(len(keys)), again), rescored, best)
+    return np.column_stack([key_a, key_b, para_score, *best, floor]).astype(np.float64)
+
+
+def _joined(parts: list[tuple[np.ndarray, ...]], width: int) -> list[np.ndarray]:
+    """The arrays of ``parts`` joined position by position (``width`` empty integer arrays when none)."""
+    if not parts:
+        return [np.zeros(0, dtype=np.int64) for _ in range(width)]
+    return [np.concatenate(column) for column in zip(*parts)]
+
+
+def _best_segments(segs: _Coded, sa: np.ndarray, sb: np.ndarray, at: np.ndarray, size: int, weights: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each of ``size`` paragraph pairs, its best-scoring segment pair among ``(sa[k], sb[k])`` (the pairs
+    with ``at[k] == n`` belong to paragraph pair ``n``): the score, and the two segment rows (``-1`` where no
+    pair scored above 0). Ties go to the first pair listed.
+
+    Example:
+        >>> segs = _Coded([["x", "y"], ["x", "y"], ["x", "y"], ["z"]], {"x": 0, "y": 1, "z": 2}, np.ones(3))
+        >>> at = np.array([1, 1, 1])  # three segment pairs of paragraph pair 1; (0, 1) and (0, 2) tie
+        >>> [x.tolist() for x in _best_segments(segs, np.array([0, 0, 0]), np.array([3, 1, 2]), at, 2, np.ones(3))]
+        [[0.0, 1.0], [-1, 0], [-1, 1]]
+    """
+    score, seg_a, seg_b = np.zeros(size), np.full(size, -1, dtype=np.int64), np.full(size, -1, dtype=np.int64)
+    scores = _dice(segs, sa, sb, weights)
+    order = np.lexsort((np.arange(len(at)), -scores, at))  # each pair's best first, then the first listed
+    top = order[np.r_[True, at[order][1:] != at[order][:-1]]] if len(order) else order
+    top = top[scores[top] > 0]
+    score[at[top]], seg_a[at[top]], seg_b[at[top]] = scores[top], sa[top], sb[top]
+    return score, seg_a, seg_b
 
 
 def _scored_pairs(pairs: pd.DataFrame, *, min_score: float) -> pd.DataFrame:
