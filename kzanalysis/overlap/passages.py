@@ -163,17 +163,18 @@ def _lcs_weights(coded: _Coded, rows_a: np.ndarray, rows_b: np.ndarray, weights:
                                for s in range(0, len(rows_a), _LCS_PAIRS)])
     out = np.zeros(len(rows_a), dtype=np.float64)
     shared_a, shared_b = _shared_terms(coded, rows_a, rows_b), _shared_terms(coded, rows_b, rows_a)
-    len_a, len_b = np.diff(shared_a[1]), np.diff(shared_b[1])
-    short, long = np.minimum(len_a, len_b), np.maximum(len_a, len_b)
+    swap = np.diff(shared_a[1]) > np.diff(shared_b[1])  # each pair's shorter row is walked
+    shorter, longer = _either(shared_a, shared_b, swap), _either(shared_b, shared_a, swap)
+    short, long = np.diff(shorter[1]), np.diff(longer[1])
     order = np.lexsort((short, long))
     order = order[short[order] > 0]
     start = 0
-    while start < len(order):  # as many pairs as fit the cells at the sizes of the batch's longest rows
-        stop = min(start + max(1, _LCS_CELLS // max(int(long[order[start]] * short[order[start]]), 1)), len(order))
-        last = order[stop - 1]
-        stop = start + max(1, min(stop - start, _LCS_CELLS // int(long[last] * short[last])))
+    while start < len(order):  # as many pairs as fit the cells, padded to the batch's longest rows
+        stop = min(start + max(1, _LCS_CELLS // int(long[order[start]] * short[order[start]])), len(order))
+        while stop - start > 1 and (stop - start) * long[order[stop - 1]] * short[order[start:stop]].max() > _LCS_CELLS:
+            stop = start + (stop - start) // 2
         batch = order[start:stop]
-        out[batch] = _lcs_batch(shared_a, shared_b, batch, weights)
+        out[batch] = _lcs_batch(_padded(*shorter, batch, fill=-1), _padded(*longer, batch, fill=-2), weights)
         start = stop
     return out
 
@@ -200,15 +201,30 @@ def _shared_terms(coded: _Coded, rows: np.ndarray, others: np.ndarray) -> tuple[
     return coded.values[entries[keep]].astype(np.int64), starts
 
 
-def _lcs_batch(shared_a: tuple[np.ndarray, np.ndarray], shared_b: tuple[np.ndarray, np.ndarray],
-               batch: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """:func:`_lcs_weights` of the pairs ``batch``: their shared terms padded to the longest (with codes that
-    match nothing), the side with the shorter longest row walked term by term."""
-    codes_a, codes_b = _padded(*shared_a, batch, fill=-1), _padded(*shared_b, batch, fill=-2)
-    if codes_a.shape[1] > codes_b.shape[1]:
-        codes_a, codes_b = codes_b, codes_a
+def _either(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray], take_second: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Rows given as ``(values, starts)`` (row ``k`` is ``values[starts[k]:starts[k + 1]]``): row ``k`` of
+    ``second`` where ``take_second[k]``, else of ``first``.
+
+    Example:
+        >>> first, second = (np.array([1, 2, 3]), np.array([0, 1, 3])), (np.array([7, 8, 9]), np.array([0, 2, 3]))
+        >>> [x.tolist() for x in _either(first, second, np.array([True, False]))]
+        [[7, 8, 2, 3], [0, 2, 4]]
+    """
+    lengths = np.where(take_second, np.diff(second[1]), np.diff(first[1]))
+    starts = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    values = np.empty(int(starts[-1]), dtype=np.int64)
+    for (source, source_starts), rows in ((first, np.flatnonzero(~take_second)), (second, np.flatnonzero(take_second))):
+        values[_ranges(starts, rows)[0]] = source[_ranges(source_starts, rows)[0]]
+    return values, starts
+
+
+def _lcs_batch(codes_a: np.ndarray, codes_b: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """:func:`_lcs_weights` of one batch: row ``k`` of ``codes_a`` against row ``k`` of ``codes_b``, each padded
+    with a code that matches nothing; ``codes_a`` (the narrower) walked term by term."""
     terms_a = np.where(codes_a >= 0, weights[np.maximum(codes_a, 0)], 0.0)
-    best = np.zeros((len(batch), codes_b.shape[1] + 1), dtype=np.float64)  # L[i, 0..n] of each pair
+    best = np.zeros((len(codes_a), codes_b.shape[1] + 1), dtype=np.float64)  # L[i, 0..n] of each pair
     for i in range(codes_a.shape[1]):
         reach = best[:, :-1] + terms_a[:, i:i + 1]  # a chain taking a[i] at column j extends one before it
         np.maximum(best[:, 1:], np.where(codes_a[:, i:i + 1] == codes_b, reach, 0.0), out=best[:, 1:])
