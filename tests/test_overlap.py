@@ -819,3 +819,33 @@ def test_common_subsequence_weights_are_those_of_the_full_table(
     expected = [_weighted_lcs_by_full_table(lists[a], lists[b], weights) for a, b in zip(rows_a, rows_b)]
     assert found.tolist() == expected
     assert sum(w > 0 for w in expected) > 100
+
+
+def test_alignment_is_the_best_one_to_one_matching_of_each_pair() -> None:
+    """Against a direct computation pair by pair: the rows above the pair's floor (a near-duplicate pair has its
+    own), kept whole where no paragraph is on two of them, else the matching of largest total score."""
+    from scipy.optimize import linear_sum_assignment
+
+    rng = np.random.default_rng(3)
+    rows = [(f"d{a}", int(rng.integers(0, 4)), f"e{b}", int(rng.integers(0, 4)), round(float(rng.uniform()), 4))
+            for a in range(12) for b in range(3) for _ in range(int(rng.integers(1, 7)))]
+    scores = pd.DataFrame(rows, columns=["doc_a", "para_a", "doc_b", "para_b", "score"]).drop_duplicates(
+        ["doc_a", "para_a", "doc_b", "para_b"]).sample(frac=1.0, random_state=0)
+    near = pd.DataFrame({"doc_a": ["d1", "d5"], "doc_b": ["e0", "e2"]})
+    found = overlap.align_passages(scores, min_score=0.3, near_duplicates=near, near_duplicate_min_score=0.6)
+    expected = []
+    for (doc_a, doc_b), group in scores.groupby(["doc_a", "doc_b"]):
+        floor = 0.6 if ((near["doc_a"] == doc_a) & (near["doc_b"] == doc_b)).any() else 0.3
+        group = group[group["score"] >= floor]
+        if group.empty:
+            continue
+        matrix = group.pivot(index="para_a", columns="para_b", values="score").fillna(0.0)
+        picked_a, picked_b = linear_sum_assignment(matrix.to_numpy(), maximize=True)
+        for i, j in zip(picked_a, picked_b):
+            if matrix.iloc[i, j] >= floor:
+                expected.append((doc_a, int(matrix.index[i]), doc_b, int(matrix.columns[j])))
+    key = ["doc_a", "para_a", "doc_b", "para_b"]
+    assert [tuple(row) for row in found[key].itertuples(index=False)] == sorted(expected)
+    assert found["para_a"].duplicated().any()  # many pairs, so paragraphs recur across them
+    repeated = scores[scores["score"] >= 0.3].duplicated(["doc_a", "doc_b", "para_a"])
+    assert repeated.any() and len(found) < (scores["score"] >= 0.3).sum()  # some pairs needed the matching

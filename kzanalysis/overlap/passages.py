@@ -582,30 +582,59 @@ def align_passages(
     para_a, para_b = scores["para_a"].to_numpy()[order], scores["para_b"].to_numpy()[order]
     value = scores["score"].to_numpy(dtype=np.float64)[order]
     starts = np.flatnonzero(np.r_[True, (code_a[1:] != code_a[:-1]) | (code_b[1:] != code_b[:-1])])
-    stops = np.r_[starts[1:], len(order)]
-    pair_names = zip(np.asarray(names_a, dtype=object)[code_a[starts]],
-                     np.asarray(names_b, dtype=object)[code_b[starts]])
-    kept: list[np.ndarray] = []
-    for start, stop, names in zip(starts, stops, pair_names):  # one document pair at a time
-        threshold = near_duplicate_min_score if tuple(map(str, names)) in low else min_score
-        rows = start + np.flatnonzero(value[start:stop] >= threshold)
-        if len(rows) == 0:
-            continue
-        rows_a, index_a = np.unique(para_a[rows], return_inverse=True)
-        rows_b, index_b = np.unique(para_b[rows], return_inverse=True)
-        if len(rows_a) == len(rows) and len(rows_b) == len(rows):  # no paragraph twice: already one to one
-            kept.append(rows)
-            continue
-        matrix = np.zeros((len(rows_a), len(rows_b)))
-        matrix[index_a, index_b] = value[rows]
+    pair = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(order)]))  # each sorted row's pair
+    is_low = np.zeros(len(starts), dtype=bool)
+    if low:
+        pair_names = zip(np.asarray(names_a, dtype=object)[code_a[starts]],
+                         np.asarray(names_b, dtype=object)[code_b[starts]])
+        is_low = np.fromiter((tuple(map(str, names)) in low for names in pair_names), dtype=bool, count=len(starts))
+    threshold = np.where(is_low, near_duplicate_min_score, min_score)
+    passed = np.flatnonzero(value >= threshold[pair])
+    if len(passed) == 0:
+        return scores.iloc[0:0].copy()
+    pair = pair[passed]  # nondecreasing: each pair's passing rows are one run
+    # each passing row's paragraphs numbered 0, 1, ... within its pair; a pair whose passing rows hold no
+    # paragraph twice is one to one already (kept without a loop over them)
+    index_a, distinct_a = _dense_ranks(pair, para_a[passed], len(starts))
+    index_b, distinct_b = _dense_ranks(pair, para_b[passed], len(starts))
+    n_rows = np.bincount(pair, minlength=len(starts))
+    repeated = (distinct_a < n_rows) | (distinct_b < n_rows)
+    kept: list[np.ndarray] = [passed[~repeated[pair]]]
+    for n in np.flatnonzero(repeated):  # the others: the one-to-one matching of largest total score
+        run = slice(np.searchsorted(pair, n, side="left"), np.searchsorted(pair, n, side="right"))
+        rows, at_a, at_b = passed[run], index_a[run], index_b[run]
+        matrix = np.zeros((distinct_a[n], distinct_b[n]))
+        matrix[at_a, at_b] = value[rows]
         picked_a, picked_b = linear_sum_assignment(matrix, maximize=True)
         chosen = np.zeros(matrix.shape, dtype=bool)
-        chosen[picked_a, picked_b] = matrix[picked_a, picked_b] >= threshold
-        kept.append(rows[chosen[index_a, index_b]])
+        chosen[picked_a, picked_b] = matrix[picked_a, picked_b] >= threshold[n]
+        kept.append(rows[chosen[at_a, at_b]])
+    kept = [rows for rows in kept if len(rows)]
     if not kept:
         return scores.iloc[0:0].copy()
     aligned = scores.iloc[np.sort(order[np.concatenate(kept)])]
     return aligned.sort_values(["doc_a", "para_a", "doc_b", "para_b"], kind="stable").reset_index(drop=True)
+
+
+def _dense_ranks(group: np.ndarray, values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's value numbered among the distinct values of its group (0 for the smallest), and how many
+    distinct values each of ``size`` groups has (``group[k]`` is row ``k``'s group).
+
+    Example:
+        >>> [x.tolist() for x in _dense_ranks(np.array([0, 0, 0, 2]), np.array([9, 4, 9, 7]), 3)]
+        [[1, 0, 1, 0], [2, 0, 1]]
+    """
+    order = np.lexsort((values, group))
+    sorted_group, sorted_values = group[order], values[order]
+    new_group = np.r_[True, sorted_group[1:] != sorted_group[:-1]]
+    new_value = new_group | np.r_[True, sorted_values[1:] != sorted_values[:-1]]
+    counter = np.cumsum(new_value) - 1  # distinct (group, value) so far
+    base = counter[new_group]  # the counter at each group's first row
+    ranks = np.empty(len(values), dtype=np.int64)
+    ranks[order] = counter - np.repeat(base, np.diff(np.r_[np.flatnonzero(new_group), len(order)]))
+    distinct = np.zeros(size, dtype=np.int64)
+    distinct[sorted_group[new_group]] = np.diff(np.r_[base, counter[-1] + 1 if len(counter) else 0])
+    return ranks, distinct
 
 
 def alignment_coverage(alignment: pd.DataFrame, units: pd.DataFrame, *, min_score: float = 0.0) -> pd.DataFrame:
