@@ -128,9 +128,9 @@ class _Coded:
         self.weighted.sort_indices()
 
     def plain(self) -> _Coded:
-        """The same rows in plain numpy arrays. A worker process receives memory-mapped ones, and each slice of a
-        ``numpy.memmap`` goes through its Python-level ``__getitem__`` (a sixth of the subsequence time, profiled
-        at 10,000 articles); a plain view of the same memory slices in C."""
+        """The same rows in plain numpy arrays. A worker process receives memory-mapped ones, and each index into
+        a ``numpy.memmap`` goes through its Python-level ``__getitem__`` (a sixth of the subsequence time when it
+        was walked pair by pair, profiled at 10,000 articles); a plain view of the same memory indexes in C."""
         out = object.__new__(_Coded)
         out.starts, out.values, out.totals = np.asarray(self.starts), np.asarray(self.values), np.asarray(self.totals)
         weighted = self.weighted
