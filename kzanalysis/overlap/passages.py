@@ -243,7 +243,7 @@ def _padded(values: np.ndarray, starts: np.ndarray, rows: np.ndarray, *, fill: i
     width = int(lengths.max(initial=0))
     valid = np.arange(width)[np.newaxis, :] < lengths[:, np.newaxis]
     at = np.where(valid, starts[rows][:, np.newaxis] + np.arange(width)[np.newaxis, :], 0)
-    return np.where(valid, values[at] if len(values) else 0, fill)
+    return np.where(valid, values[at], fill)
 
 
 def _dice(coded: _Coded, rows_a: np.ndarray, rows_b: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -370,8 +370,8 @@ def _score_blocks(
             i, j, _ = _scorable_pairs(segs, seg_a, seg_b, np.zeros(len(seg_b)))
             pairs_again.append((seg_a[i], seg_b[j], np.full(len(i), n)))
     sa, sb, at = _joined(pairs_again, 3)
-    rescored = _best_segments(segs, sa, sb, at, len(keys), weights)
-    best = np.where(np.isin(np.arange(len(keys)), again), rescored, best)
+    for column, rescored in zip(best, _best_segments(segs, sa, sb, at, len(keys), weights)):
+        column[again] = rescored[again]
     return np.column_stack([key_a, key_b, para_score, *best, floor]).astype(np.float64)
 
 
@@ -609,9 +609,6 @@ def align_passages(
         chosen = np.zeros(matrix.shape, dtype=bool)
         chosen[picked_a, picked_b] = matrix[picked_a, picked_b] >= threshold[n]
         kept.append(rows[chosen[at_a, at_b]])
-    kept = [rows for rows in kept if len(rows)]
-    if not kept:
-        return scores.iloc[0:0].copy()
     aligned = scores.iloc[np.sort(order[np.concatenate(kept)])]
     return aligned.sort_values(["doc_a", "para_a", "doc_b", "para_b"], kind="stable").reset_index(drop=True)
 
@@ -624,17 +621,11 @@ def _dense_ranks(group: np.ndarray, values: np.ndarray, size: int) -> tuple[np.n
         >>> [x.tolist() for x in _dense_ranks(np.array([0, 0, 0, 2]), np.array([9, 4, 9, 7]), 3)]
         [[1, 0, 1, 0], [2, 0, 1]]
     """
-    order = np.lexsort((values, group))
-    sorted_group, sorted_values = group[order], values[order]
-    new_group = np.r_[True, sorted_group[1:] != sorted_group[:-1]]
-    new_value = new_group | np.r_[True, sorted_values[1:] != sorted_values[:-1]]
-    counter = np.cumsum(new_value) - 1  # distinct (group, value) so far
-    base = counter[new_group]  # the counter at each group's first row
-    ranks = np.empty(len(values), dtype=np.int64)
-    ranks[order] = counter - np.repeat(base, np.diff(np.r_[np.flatnonzero(new_group), len(order)]))
-    distinct = np.zeros(size, dtype=np.int64)
-    distinct[sorted_group[new_group]] = np.diff(np.r_[base, counter[-1] + 1 if len(counter) else 0])
-    return ranks, distinct
+    values = values - values.min(initial=0)
+    span = int(values.max(initial=0)) + 1
+    keys, inverse = np.unique(group * span + values, return_inverse=True)  # (group, value), sorted
+    first = np.searchsorted(keys, np.arange(size) * span)  # each group's first key
+    return inverse - first[group], np.bincount(keys // span, minlength=size)
 
 
 def alignment_coverage(alignment: pd.DataFrame, units: pd.DataFrame, *, min_score: float = 0.0) -> pd.DataFrame:
