@@ -13,6 +13,7 @@ import pytest
 import kzanalysis as kz
 from kzanalysis import config, report
 from kzanalysis.cli import main
+from kzanalysis.report import tables
 
 SEED_IDS = ["000_143417c5e503c3f3", "001_5fd3b595c2b22735", "002_f6fac79b3e52d7e7", "003_c32e65cbf677ca05",
             "004_15f499adc5933ae2"]
@@ -241,6 +242,19 @@ def test_tables_neutralise_formula_cells_and_read_them_back_unchanged(tmp_path: 
     assert raw.loc[0, "n"] == "-1"  # numbers stay numbers
     back = report.read_table("t", out_dir=tmp_path)
     assert back.loc[0, "text"] == cell and back.loc[0, "doc_id"] == cell
+
+
+@pytest.mark.parametrize("dtype", ["str", "string[python]", "string[pyarrow]", object, "category"])
+def test_formula_guard_is_the_same_for_every_kind_of_text_column(dtype: object) -> None:
+    cells = ["=a", "'b", "''c", "plain", "", None, "-x", "\tz", "@", "\r", "+1", "é=", "'"]
+    table = pd.DataFrame({"text": pd.Series(cells, dtype=dtype), "n": range(len(cells))})
+    guarded = tables.neutralise_formulas(table)
+    expected = [None if c is None else ("'" + c if c.startswith(("=", "+", "-", "@", "\t", "\r", "'")) else c)
+                for c in cells]
+    assert [None if pd.isna(v) else v for v in guarded["text"]] == expected
+    assert list(map(str, guarded.dtypes)) == list(map(str, table.dtypes))  # a category column keeps its kind
+    assert table["text"].tolist()[0] == "=a"  # a copy: the input unchanged
+    assert tables.restore_formulas(guarded).equals(table)
 
 
 @pytest.mark.parametrize("doc_id", ["../x", "https://example.org/a?b=c", "a b/c"])

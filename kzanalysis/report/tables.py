@@ -129,7 +129,7 @@ def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
         >>> neutralise_formulas(pd.DataFrame({"text": ["=SUM(1)", "'quoted", "plain"]}))["text"].tolist()
         ["'=SUM(1)", "''quoted", 'plain']
     """
-    return _guard_cells(table, lambda v: v.startswith((*FORMULA_START, _GUARD)), lambda v: _GUARD + v)
+    return _guard_cells(table, (*FORMULA_START, _GUARD), lambda v: _GUARD + v)
 
 
 def restore_formulas(table: pd.DataFrame) -> pd.DataFrame:
@@ -139,16 +139,25 @@ def restore_formulas(table: pd.DataFrame) -> pd.DataFrame:
         >>> restore_formulas(pd.DataFrame({"text": ["'=SUM(1)", "''quoted", "plain"]}))["text"].tolist()
         ['=SUM(1)', "'quoted", 'plain']
     """
-    return _guard_cells(table, lambda v: v.startswith(_GUARD), lambda v: v[1:])
+    return _guard_cells(table, (_GUARD,), lambda v: v[1:])
 
 
-def _guard_cells(table: pd.DataFrame, select: Any, change: Any) -> pd.DataFrame:
-    """A copy with ``change`` applied to the text cells ``select`` picks; other cells and dtypes untouched."""
+def _guard_cells(table: pd.DataFrame, prefixes: tuple[str, ...], change: Any) -> pd.DataFrame:
+    """A copy with ``change`` applied to the text cells that start with one of ``prefixes``; other cells and dtypes
+    untouched."""
     out = table.copy()
     for column in out.columns:
-        if not (out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype)):
+        values = out[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):  # its categories change (one-to-one), not its cells
+            out[column] = values.cat.rename_categories(
+                lambda c: change(c) if isinstance(c, str) and c.startswith(prefixes) else c)
             continue
-        picked = out[column].map(lambda v: isinstance(v, str) and select(v)).astype(bool)
+        if values.dtype == object:  # anything may be in it: only its str cells are text
+            picked = values.map(lambda v: isinstance(v, str) and v.startswith(prefixes)).astype(bool)
+        elif pd.api.types.is_string_dtype(values.dtype):  # a column of text (missing cells aside): one vector test
+            picked = values.str.startswith(prefixes).fillna(False).astype(bool)
+        else:
+            continue
         if picked.any():
             out.loc[picked, column] = out.loc[picked, column].map(change)
     return out
