@@ -241,12 +241,14 @@ def _can_open(text: str, i: int) -> bool:
     return bool(rest) and rest[0] not in _NO_OPEN_AFTER and not rest[0].isspace()
 
 
+_QUOTE_MARK = re.compile("[" + re.escape("".join(sorted(QUOTE_MARKS))) + "]")
+
+
 def _quote_spans(text: str) -> list[_Span]:
     spans: list[_Span] = []
     stack: list[_Span] = []
-    for i, char in enumerate(text):
-        if char not in QUOTE_MARKS:
-            continue
+    for mark in _QUOTE_MARK.finditer(text):  # only the marks: the other characters never change the state
+        i, char = mark.start(), mark.group()
         if char in _DOUBLE_MARKS:
             open_double = next((k for k in range(len(stack) - 1, -1, -1) if stack[k].kind == "double"), None)
             if open_double is not None:
