@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 from numbers import Integral
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
 
 from .corpus import CorpusParts, check_part_ids
@@ -112,11 +112,6 @@ def _tokenize_chunk(items: list[tuple[str, str]], options: dict[str, Any]) -> li
     return [analysis_tokens(text, **options, language=language) for text, language in items]
 
 
-def _as_is(terms: list[str]) -> list[str]:
-    """The analyzer handed to scikit-learn: our terms are already made."""
-    return terms
-
-
 def _term_lists_from_units(
     units: pd.DataFrame, *, grain: Grain, term: Term, drop_stop_words: bool, drop_numbers: bool, n_jobs: int | None,
     min_parallel: int,
@@ -143,12 +138,33 @@ def _term_lists_from_units(
     return ids, joined
 
 
-def _term_lists_from_tokens(
+def _in_order(frame: pd.DataFrame, order: list[str]) -> bool:
+    """Whether ``frame``'s rows are already sorted by the columns ``order`` (ties allowed: a stable sort would
+    keep them as they are). The first column is compared as values, the others as numbers."""
+    first, distinct = pd.factorize(frame[order[0]], sort=False)
+    try:
+        if len(distinct) > 1 and not all(a < b for a, b in zip(distinct[:-1], distinct[1:])):
+            return False
+    except TypeError:  # values that do not compare (mixed types): let the sort say what is wrong
+        return False
+    same = np.ones(max(len(frame) - 1, 0), dtype=bool)  # the pairs of neighbouring rows tied so far
+    for key in [first, *(frame[column].to_numpy() for column in order[1:])]:
+        step = np.diff(np.asarray(key))
+        if (step[same] < 0).any():
+            return False
+        same &= step == 0
+    return True
+
+
+def _counts_from_tokens(
     token_frame: pd.DataFrame, *, grain: Grain, term: Term, drop_stop_words: bool, drop_numbers: bool
-) -> tuple[pd.DataFrame, list[list[str]]]:
+) -> _Counts:
+    """Term counts of each row (document or unit) of a tokens frame, its tokens taken in reading order."""
     keys = _ID_COLUMNS[grain]
     order = ["doc_id", "para_id", "token_id"] if "token_id" in token_frame.columns else ["doc_id", "para_id"]
-    ordered = token_frame.sort_values(order, kind="stable")
+    numeric = all(pd.api.types.is_numeric_dtype(token_frame[column]) for column in order[1:])
+    ordered = token_frame if numeric and _in_order(token_frame, order) else \
+        token_frame.sort_values(order, kind="stable")  # a frame of kz.tokens is in order already
     keep = np.ones(len(ordered), dtype=bool)
     if drop_stop_words:
         keep &= ~ordered["is_stop"].to_numpy(dtype=bool)
@@ -162,11 +178,8 @@ def _term_lists_from_tokens(
     for key in keys:
         values = ordered[key].to_numpy()
         starts[1:] |= values[1:] != values[:-1]
-    ids = ordered.loc[starts, keys]
-    row_of_token = np.cumsum(starts)[keep] - 1
-    kept = ordered[term].to_numpy()[keep].tolist()
-    bounds = np.searchsorted(row_of_token, np.arange(len(ids) + 1)).tolist()
-    return ids, [kept[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    ids = ordered.loc[starts, keys].reset_index(drop=True)
+    return _count_codes(ids, np.cumsum(starts)[keep] - 1, ordered[term].array[keep])
 
 
 def _check_df(min_df: int | float, max_df: int | float, n_rows: int) -> None:
@@ -190,13 +203,30 @@ class _Counts:
         return np.bincount(self.matrix.indices, minlength=len(self.terms)).astype(np.int64)
 
 
+def _count_codes(ids: pd.DataFrame, rows: np.ndarray, terms: Any) -> _Counts:
+    """Count the terms of each row over the block's own sorted vocabulary: ``terms[i]`` is a term of row
+    ``rows[i]``. The counts of scikit-learn's ``CountVectorizer`` (terms sorted as Python sorts strings), found by
+    hashing the terms once instead of counting them in a Python loop."""
+    codes, distinct = pd.factorize(terms, sort=False)
+    if len(codes) and codes.min() < 0:
+        raise ValueError(f"a term is missing (row {int(np.asarray(rows)[np.argmin(codes)])} of the counted rows): "
+                         "every token needs its term")
+    distinct = np.asarray(distinct, dtype=object)
+    order = np.argsort(distinct, kind="stable")  # Python's order of the strings themselves
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    matrix = sp.csr_matrix((np.ones(len(codes)), (np.asarray(rows, dtype=np.int64), rank[codes])),
+                           shape=(len(ids), len(order)), dtype=np.float64)
+    matrix.sort_indices()
+    return _Counts(ids=ids, matrix=matrix, terms=distinct[order].astype(str))
+
+
 def _count_terms(ids: pd.DataFrame, term_lists: list[list[str]]) -> _Counts:
-    """Count each row's terms over the block's own sorted vocabulary (scikit-learn's ``CountVectorizer``)."""
-    if not any(term_lists):
-        return _Counts(ids=ids, matrix=sp.csr_matrix((len(term_lists), 0)), terms=np.zeros(0, dtype=str))
-    vectorizer = CountVectorizer(analyzer=_as_is, lowercase=False, dtype=np.float64)
-    matrix = sp.csr_matrix(vectorizer.fit_transform(term_lists), dtype=np.float64)
-    return _Counts(ids=ids, matrix=matrix, terms=vectorizer.get_feature_names_out().astype(str))
+    """Count each row's terms over the block's own sorted vocabulary (as :func:`_count_codes`)."""
+    lengths = np.fromiter(map(len, term_lists), dtype=np.int64, count=len(term_lists))
+    flat = np.empty(int(lengths.sum()), dtype=object)
+    flat[:] = list(chain.from_iterable(term_lists))
+    return _count_codes(ids, np.repeat(np.arange(len(term_lists)), lengths), flat)
 
 
 def _merged_frequencies(blocks: list[tuple[np.ndarray, np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray, int]:
@@ -322,13 +352,13 @@ def tfidf(
     if not {"doc_id", "para_id"} <= columns:
         raise ValueError("units need doc_id and para_id columns")
     if term in columns and "is_stop" in columns:
-        ids, term_lists = _term_lists_from_tokens(units, **options)
+        counts = _counts_from_tokens(units, **options)
     elif "text" in columns:
         ids, term_lists = _term_lists_from_units(units, **options, n_jobs=n_jobs, min_parallel=parallel_min_texts)
+        counts = _count_terms(ids.reset_index(drop=True), term_lists)
     else:
         raise ValueError(f"expected a units frame (with text) or a tokens frame (with {term} and is_stop)")
-    return _tfidf_of_lists(ids, term_lists, **options, min_df=min_df, max_df=max_df, sublinear_tf=sublinear_tf,
-                           norm=norm)
+    return _tfidf_of_counts(counts, **options, min_df=min_df, max_df=max_df, sublinear_tf=sublinear_tf, norm=norm)
 
 
 def _tfidf_of_lists(
@@ -336,23 +366,32 @@ def _tfidf_of_lists(
     drop_numbers: bool, min_df: int | float, max_df: float, sublinear_tf: bool, norm: Literal["l1", "l2"] | None,
 ) -> Features:
     """:func:`tfidf` of rows whose terms are known (``ids`` sorted, one list per row, made with these options)."""
-    if not term_lists:
+    return _tfidf_of_counts(_count_terms(ids.reset_index(drop=True), term_lists), grain=grain, term=term,
+                            drop_stop_words=drop_stop_words, drop_numbers=drop_numbers, min_df=min_df, max_df=max_df,
+                            sublinear_tf=sublinear_tf, norm=norm)
+
+
+def _tfidf_of_counts(
+    counts: _Counts, *, grain: Grain, term: Term, drop_stop_words: bool, drop_numbers: bool, min_df: int | float,
+    max_df: float, sublinear_tf: bool, norm: Literal["l1", "l2"] | None,
+) -> Features:
+    """:func:`tfidf` of rows whose terms are counted (``counts.ids`` sorted, counted with these options)."""
+    n_rows = counts.matrix.shape[0]
+    if not n_rows:
         raise ValueError("no rows: the frame is empty")
-    if not any(term_lists):
+    if not counts.matrix.nnz:
         raise ValueError(
-            f"empty vocabulary: none of the {len(term_lists)} {grain} rows has a term left after tokenizing"
+            f"empty vocabulary: none of the {n_rows} {grain} rows has a term left after tokenizing"
             f" (drop_stop_words={drop_stop_words}, drop_numbers={drop_numbers}); every token was a stop word"
             " or a number, or the texts are empty"
         )
-    _check_df(min_df, max_df, len(term_lists))
-    counts = _count_terms(ids.reset_index(drop=True), term_lists)
-    terms, idf = _vocabulary(counts.terms, counts.document_frequencies, len(term_lists), min_df=min_df,
+    _check_df(min_df, max_df, n_rows)
+    terms, idf = _vocabulary(counts.terms, counts.document_frequencies, n_rows, min_df=min_df,
                              max_df=max_df, grain=grain)
     matrix = _weigh(counts, terms, idf, sublinear_tf=sublinear_tf, norm=norm)
     weighting = Weighting(idf=idf, drop_stop_words=drop_stop_words, drop_numbers=drop_numbers,
                           sublinear_tf=sublinear_tf, norm=norm)
-    return Features(matrix=matrix, ids=ids.reset_index(drop=True), terms=terms, grain=grain, term=term,
-                    weighting=weighting)
+    return Features(matrix=matrix, ids=counts.ids, terms=terms, grain=grain, term=term, weighting=weighting)
 
 
 def _part_counts(parts: CorpusParts, n: int, options: dict[str, Any]) -> _Counts:

@@ -105,6 +105,31 @@ def test_tokens_frame_gives_the_same_features_as_units() -> None:
     np.testing.assert_allclose(from_tokens.matrix.toarray(), from_units.matrix.toarray())
 
 
+def test_term_counts_are_scikit_learns_count_vectorizer() -> None:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from kzanalysis.features import _count_terms
+
+    rng = np.random.default_rng(0)
+    words = np.array(["zeta", "Zeta", "alpha", "étape", "ёлка", "a", "aa", "b\u0301", "10", "2", "ω", "Ω", "z"])
+    lists = [rng.choice(words, size=rng.integers(0, 12)).tolist() for _ in range(60)]
+    ids = pd.DataFrame({"doc_id": [f"d{i:02d}" for i in range(len(lists))]})
+    ours = _count_terms(ids, lists)
+    theirs = CountVectorizer(analyzer=lambda terms: terms, lowercase=False, dtype=np.float64)
+    expected = theirs.fit_transform(lists)
+    assert ours.terms.tolist() == theirs.get_feature_names_out().tolist()  # Python's order of the strings
+    assert (ours.matrix != expected).nnz == 0 and ours.matrix.has_sorted_indices
+
+
+def test_tokens_frame_in_any_row_order_gives_the_same_bits() -> None:
+    toks = kz.tokens(toy_units())
+    first = kz.tfidf(toks, grain="paragraph")
+    for seed in range(3):
+        other = kz.tfidf(toks.sample(frac=1, random_state=seed), grain="paragraph")
+        assert (first.matrix != other.matrix).nnz == 0 and np.array_equal(first.matrix.data, other.matrix.data)
+        pd.testing.assert_frame_equal(first.ids, other.ids)
+
+
 def test_tokens_frame_carries_custom_stop_words() -> None:
     tokens = kz.tokens(toy_units(), stop_words={"police", "the", "and"})
     assert kz.tfidf(tokens).terms.tolist() == ["armi", "protest"]
