@@ -101,6 +101,10 @@ def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
         raise ValueError(f"{name} must be one of {choices}, not {value!r}")
 
 
+TOKEN_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "token_id", "stem", "is_stop", "is_number")
+"""The columns of ``kz.tokens`` that :func:`tfidf` reads from a tokens frame with its default ``term="stem"`` (with
+``lower`` instead of ``stem`` for ``term="lower"``): a notebook can read only these from a run's shared tokens."""
+
 PARALLEL_MIN_TEXTS = 20_000
 """Below this many texts :func:`tfidf` tokenizes in one process (workers and their stem caches cost more)."""
 CHUNK_TEXTS = 5_000
@@ -118,9 +122,7 @@ def _term_lists_from_units(
 ) -> tuple[pd.DataFrame, list[list[str]]]:
     """Row ids and each row's terms, from analysis units tokenized in chunks (in worker processes when large)."""
     columns = ["doc_id", "para_id", "text", *(["language"] if "language" in units.columns else [])]
-    ordered = units[columns].sort_values(["doc_id", "para_id"], kind="stable")
-    if ordered.duplicated(["doc_id", "para_id"]).any():
-        raise ValueError("units must have one row per (doc_id, para_id); found duplicates")
+    ordered = _ordered_units(units[columns])
     texts = [text if isinstance(text, str) else "" for text in ordered["text"].tolist()]
     items = list(zip(texts, unit_languages(ordered)))
     options = {"term": term, "drop_stop_words": drop_stop_words, "drop_numbers": drop_numbers}
@@ -134,8 +136,49 @@ def _term_lists_from_units(
     joined: list[list[str]] = [[] for _ in range(len(doc_ids))]
     for code, terms in zip(doc_codes, term_lists):
         joined[code].extend(terms)
-    ids = pd.DataFrame({"doc_id": pd.Series(np.asarray(doc_ids), dtype=units["doc_id"].dtype)})
-    return ids, joined
+    return _document_ids(doc_ids, units["doc_id"].dtype), joined
+
+
+def _ordered_units(units: pd.DataFrame) -> pd.DataFrame:
+    """``units`` sorted by ``doc_id, para_id`` (stable); duplicates are an error."""
+    ordered = units.sort_values(["doc_id", "para_id"], kind="stable")
+    if ordered.duplicated(["doc_id", "para_id"]).any():
+        raise ValueError("units must have one row per (doc_id, para_id); found duplicates")
+    return ordered
+
+
+def _document_ids(doc_ids: Any, dtype: Any) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": pd.Series(np.asarray(doc_ids), dtype=dtype)})
+
+
+def _row_ids(units: pd.DataFrame, *, grain: Grain) -> pd.DataFrame:
+    """The row ids :func:`tfidf` gives ``units`` (a units frame): sorted, one per unit or per document."""
+    missing = [column for column in ("doc_id", "para_id") if column not in units.columns]
+    if missing:
+        raise ValueError(f"rows need doc_id and para_id columns; missing {missing}")
+    ordered = _ordered_units(units[["doc_id", "para_id"]])
+    if grain == "paragraph":
+        return ordered
+    return _document_ids(pd.factorize(ordered["doc_id"], sort=False)[1], units["doc_id"].dtype)
+
+
+def _on_rows(counts: _Counts, ids: pd.DataFrame) -> _Counts:
+    """``counts`` with one row per row of ``ids`` (in its order): rows ``counts`` lacks are empty.
+
+    Raises:
+        ValueError: If ``counts`` has a row that ``ids`` lacks (tokens of other units).
+    """
+    keys = list(ids.columns)
+    at = counts.ids[keys].astype({"doc_id": str}).merge(
+        ids.astype({"doc_id": str}).assign(_row=np.arange(len(ids))), on=keys, how="left")["_row"]
+    if at.isna().any():
+        first = counts.ids.iloc[int(np.flatnonzero(at.isna().to_numpy())[0])].tolist()
+        raise ValueError(f"the tokens hold a unit that rows does not: {dict(zip(keys, first))}")
+    matrix = counts.matrix.tocoo()
+    moved = sp.csr_matrix((matrix.data, (at.to_numpy(dtype=np.int64)[matrix.row], matrix.col)),
+                          shape=(len(ids), matrix.shape[1]), dtype=np.float64)
+    moved.sort_indices()
+    return _Counts(ids=ids.reset_index(drop=True), matrix=moved, terms=counts.terms)
 
 
 def _in_order(frame: pd.DataFrame, order: list[str]) -> bool:
@@ -292,6 +335,7 @@ def tfidf(
     norm: Literal["l1", "l2"] | None = "l2",
     n_jobs: int | None = -1,
     parallel_min_texts: int = PARALLEL_MIN_TEXTS,
+    rows: pd.DataFrame | None = None,
 ) -> Features:
     """TF-IDF weights of terms per document or per paragraph: scikit-learn's ``TfidfVectorizer`` weighting (smooth
     idf) over the package's tokens (:func:`kzanalysis.analysis_tokens`, each text in its language).
@@ -323,6 +367,10 @@ def tfidf(
             cluster's threads after :func:`kzanalysis.parallel.use_scheduler`; ``None``: one); used from
             ``parallel_min_texts`` texts on, the result is the same either way.
         parallel_min_texts: Fewest texts worth starting worker processes for.
+        rows: With a tokens frame, the analysis units it was made from (``doc_id``, ``para_id``): every one of them
+            (or its document) is then a row, also one without a token, and the features are those of the units
+            themselves, to the last bit, without tokenizing their texts again. ``None``: rows only for the units
+            (documents) that have tokens.
 
     Returns:
         :class:`Features`: ``matrix`` (CSR float64, one row per document or per (doc_id, para_id),
@@ -332,7 +380,8 @@ def tfidf(
 
     Raises:
         ValueError: If columns are missing, a choice is unknown, or no term is left (every token a
-            stop word or number, or ``min_df``/``max_df`` removed them all).
+            stop word or number, or ``min_df``/``max_df`` removed them all), or the tokens hold a unit that
+            ``rows`` does not.
 
     Example:
         >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0],
@@ -340,6 +389,10 @@ def tfidf(
         >>> features = tfidf(units)
         >>> features.terms.tolist(), features.matrix.shape
         (['armi', 'met', 'polic', 'protest'], (2, 4))
+        >>> from kzanalysis import tokens
+        >>> from_tokens = tfidf(tokens(units), rows=units)  # the same, from tokens made once
+        >>> (from_tokens.matrix != features.matrix).nnz
+        0
     """
     _check_choice("grain", grain, ("document", "paragraph"))
     _check_choice("term", term, ("stem", "lower"))
@@ -353,6 +406,8 @@ def tfidf(
         raise ValueError("units need doc_id and para_id columns")
     if term in columns and "is_stop" in columns:
         counts = _counts_from_tokens(units, **options)
+        if rows is not None:
+            counts = _on_rows(counts, _row_ids(rows, grain=grain))
     elif "text" in columns:
         ids, term_lists = _term_lists_from_units(units, **options, n_jobs=n_jobs, min_parallel=parallel_min_texts)
         counts = _count_terms(ids.reset_index(drop=True), term_lists)

@@ -130,6 +130,26 @@ def test_tokens_frame_in_any_row_order_gives_the_same_bits() -> None:
         pd.testing.assert_frame_equal(first.ids, other.ids)
 
 
+@pytest.mark.parametrize("grain", ["document", "paragraph"])
+def test_tokens_frame_with_its_units_as_rows_gives_the_units_features_to_the_bit(grain: str) -> None:
+    units = pd.concat([toy_units(), pd.DataFrame({"doc_id": ["a", "c"], "para_id": [7, 0], "text": ["", "... !!"]})])
+    from_units = kz.tfidf(units, grain=grain)  # type: ignore[arg-type]
+    from_tokens = kz.tfidf(kz.tokens(units), grain=grain, rows=units)  # type: ignore[arg-type]
+    assert from_tokens.matrix.shape == from_units.matrix.shape  # the units without a token are rows too
+    for part in ("data", "indices", "indptr"):
+        assert np.array_equal(getattr(from_tokens.matrix, part), getattr(from_units.matrix, part))
+    pd.testing.assert_frame_equal(from_tokens.ids, from_units.ids)
+    assert np.array_equal(from_tokens.weighting.idf, from_units.weighting.idf)  # type: ignore[union-attr]
+    without_rows = kz.tfidf(kz.tokens(units), grain=grain)  # type: ignore[arg-type]
+    assert without_rows.matrix.shape[0] < from_units.matrix.shape[0]
+
+
+def test_tokens_of_units_missing_from_rows_are_an_error() -> None:
+    units = toy_units()
+    with pytest.raises(ValueError, match="the tokens hold a unit that rows does not"):
+        kz.tfidf(kz.tokens(units), grain="paragraph", rows=units[units["doc_id"] == "a"])
+
+
 def test_tokens_frame_carries_custom_stop_words() -> None:
     tokens = kz.tokens(toy_units(), stop_words={"police", "the", "and"})
     assert kz.tfidf(tokens).terms.tolist() == ["armi", "protest"]
