@@ -186,8 +186,12 @@ def _write_table(path: Path, frames: Iterable[pd.DataFrame]) -> int:
 
 PARALLEL_MIN_DOCS = 2_000
 """From this many documents :func:`share_inputs` splits paragraphs and tokenises in worker processes."""
-CHUNK_DOCS = 1_000
-"""Documents per chunk of that work (in one process too, below :data:`PARALLEL_MIN_DOCS`)."""
+CHUNK_DOCS = 400
+"""Documents per chunk of that work (in one process too, below :data:`PARALLEL_MIN_DOCS`). Small enough that a
+worker's memory stays within 300 MB of what it held after its first chunk: loky, joblib's process pool, takes more
+for a leak and replaces the worker ("A worker stopped while some jobs were given to the executor"), which then
+imports the package again. A chunk of 1,000 planted articles took about 380 MB (two replacements per 10,000
+articles); chunks of 400 and of 250 took none."""
 
 
 def _shared_tables_of(corpus: pd.DataFrame) -> dict[str, pd.DataFrame]:
