@@ -101,9 +101,10 @@ def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
         raise ValueError(f"{name} must be one of {choices}, not {value!r}")
 
 
-TOKEN_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "token_id", "stem", "is_stop", "is_number")
+TOKEN_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "stem", "is_stop", "is_number")
 """The columns of ``kz.tokens`` that :func:`tfidf` reads from a tokens frame with its default ``term="stem"`` (with
-``lower`` instead of ``stem`` for ``term="lower"``): a notebook can read only these from a run's shared tokens."""
+``lower`` instead of ``stem`` for ``term="lower"``): a notebook can read only these from a run's shared tokens
+(the order of a row's tokens does not change its counts, so ``token_id`` is not needed)."""
 
 PARALLEL_MIN_TEXTS = 20_000
 """Below this many texts :func:`tfidf` tokenizes in one process (workers and their stem caches cost more)."""

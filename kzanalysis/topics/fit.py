@@ -291,9 +291,9 @@ def fit_topics(
         features: The units' paragraph TF-IDF if already made as here (``model.features`` of an earlier fit on the
             same units, e.g. to refit with other ``groups``): used instead of counting the texts again. Its rows
             must be the units' paragraphs; ``min_df`` is then not given (the features have their vocabulary).
-        toks: ``kz.tokens(units)`` if already made (a report run shares them; at least ``doc_id``, ``para_id``,
-            ``token_id``, ``stem``, ``is_stop``, ``is_number``): the features are counted from them instead of
-            tokenizing the texts again, the same features to the last bit (see ``rows`` of :func:`tfidf`).
+        toks: ``kz.tokens(units)`` if already made (a report run shares them; at least the columns
+            :data:`kzanalysis.features.TOKEN_COLUMNS`): the features are counted from them instead of tokenizing
+            the texts again, the same features to the last bit (see ``rows`` of :func:`tfidf`).
 
     Returns:
         A :class:`TopicModel`; turn it into tables with :func:`topic_terms`, :func:`paragraph_topics`,
