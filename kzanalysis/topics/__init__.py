@@ -25,7 +25,6 @@ from .tables import (
 from .assign import (
     assign_topics,
 )
-from ..features import TOKEN_COLUMNS
 
 __all__ = [
     "DEFAULT_K_VALUES",
@@ -37,7 +36,6 @@ __all__ = [
     "NO_TOPIC",
     "SELECTION_SAMPLE",
     "TABLE_COLUMNS",
-    "TOKEN_COLUMNS",
     "TopicModel",
     "WeightBy",
     "clustering_problem",
