@@ -401,6 +401,8 @@ def tfidf(
     _check_choice("norm", norm, ("l1", "l2", None))
     options = {"grain": grain, "term": term, "drop_stop_words": drop_stop_words, "drop_numbers": drop_numbers}
     if isinstance(units, CorpusParts):
+        if rows is not None:
+            raise ValueError("rows is for a tokens frame: a corpus in parts gives one row per unit")
         return _tfidf_of_parts(units, options=options, min_df=min_df, max_df=max_df, sublinear_tf=sublinear_tf,
                                norm=norm)
     columns = set(units.columns)
@@ -411,6 +413,8 @@ def tfidf(
         if rows is not None:
             counts = _on_rows(counts, _row_ids(rows, grain=grain))
     elif "text" in columns:
+        if rows is not None:
+            raise ValueError("rows is for a tokens frame: a units frame already has one row per unit")
         ids, term_lists = _term_lists_from_units(units, **options, n_jobs=n_jobs, min_parallel=parallel_min_texts)
         counts = _count_terms(ids.reset_index(drop=True), term_lists)
     else:

@@ -148,6 +148,8 @@ def test_tokens_of_units_missing_from_rows_are_an_error() -> None:
     units = toy_units()
     with pytest.raises(ValueError, match="the tokens hold a unit that rows does not"):
         kz.tfidf(kz.tokens(units), grain="paragraph", rows=units[units["doc_id"] == "a"])
+    with pytest.raises(ValueError, match="rows is for a tokens frame"):
+        kz.tfidf(units, rows=units)
 
 
 def test_tokens_frame_carries_custom_stop_words() -> None:
