@@ -177,39 +177,15 @@ def _on_rows(counts: _Counts, ids: pd.DataFrame) -> _Counts:
     return _Counts(ids=ids.reset_index(drop=True), matrix=moved, terms=counts.terms)
 
 
-def _document_runs(frame: pd.DataFrame, order: list[str]) -> np.ndarray | None:
-    """Where each new value of ``order[0]`` (``doc_id``) starts a run of rows, as codes in row order, when
-    ``frame`` is already sorted by the columns ``order`` (ties allowed: a stable sort would keep them); else
-    ``None``. The ids are compared once per distinct value, the other columns as numbers: no array of Python
-    strings per row (64 million tokens at 100,000 articles)."""
-    if not all(pd.api.types.is_numeric_dtype(frame[column]) for column in order[1:]):
-        return None
-    first, distinct = pd.factorize(frame[order[0]], sort=False)
-    try:
-        if len(distinct) > 1 and not all(a < b for a, b in zip(distinct[:-1], distinct[1:])):
-            return None
-    except TypeError:  # values that do not compare (mixed types): let the sort say what is wrong
-        return None
-    same = np.ones(max(len(frame) - 1, 0), dtype=bool)  # the pairs of neighbouring rows tied so far
-    for key in [first, *(frame[column].to_numpy() for column in order[1:])]:
-        step = np.diff(np.asarray(key))
-        if (step[same] < 0).any():
-            return None
-        same &= step == 0
-    return first
-
-
 def _counts_from_tokens(
     token_frame: pd.DataFrame, *, grain: Grain, term: Term, drop_stop_words: bool, drop_numbers: bool
 ) -> _Counts:
     """Term counts of each row (document or unit) of a tokens frame."""
     keys = _ID_COLUMNS[grain]
     order = ["doc_id", "para_id", "token_id"] if "token_id" in token_frame.columns else ["doc_id", "para_id"]
-    documents = _document_runs(token_frame, order)  # a frame of kz.tokens is in order already
-    ordered = token_frame
-    if documents is None:
-        ordered = token_frame.sort_values(order, kind="stable")
-        documents = pd.factorize(ordered["doc_id"], sort=False)[0]
+    ordered = token_frame.sort_values(order, kind="stable")
+    # the ids compared as codes: not as an array of one Python string per token (64 million at 100,000 articles)
+    documents = pd.factorize(ordered["doc_id"], sort=False)[0]
     keep = np.ones(len(ordered), dtype=bool)
     if drop_stop_words:
         keep &= ~ordered["is_stop"].to_numpy(dtype=bool)

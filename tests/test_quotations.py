@@ -147,3 +147,16 @@ def test_cue_search_skips_only_words_that_open_no_cue(tmp_path: Path) -> None:
     assert mine.first_words is None
     for text in texts:
         assert [m.span() for m in mine.finditer(text)] == [m.span() for m in mine.pattern.finditer(text)], text
+
+
+_MARK_PAIRS = ["«»", "„“", '""', "“”", "‚‘", "‹›", "''", "‘’"]
+
+
+@pytest.mark.parametrize("marks", _MARK_PAIRS)
+def test_every_quote_mark_opens_or_closes_a_quotation(marks: str) -> None:
+    text = f"She said {marks[0]}Hello there{marks[1]} and left."
+    assert quotations.quote_spans(text) == [(9, 22, 0, True)]
+
+
+def test_the_mark_pairs_above_cover_every_quote_mark() -> None:
+    assert set("".join(_MARK_PAIRS)) == set(quotations.QUOTE_MARKS)

@@ -605,9 +605,8 @@ def align_passages(
         rows, at_a, at_b = passed[run], index_a[run], index_b[run]
         matrix = np.zeros((distinct_a[n], distinct_b[n]))
         matrix[at_a, at_b] = value[rows]
-        picked_a, picked_b = linear_sum_assignment(matrix, maximize=True)
-        chosen = np.zeros(matrix.shape, dtype=bool)
-        chosen[picked_a, picked_b] = matrix[picked_a, picked_b] >= threshold[n]
+        chosen = np.zeros(matrix.shape, dtype=bool)  # every row in it passed the floor: a picked row is kept
+        chosen[linear_sum_assignment(matrix, maximize=True)] = True
         kept.append(rows[chosen[at_a, at_b]])
     aligned = scores.iloc[np.sort(order[np.concatenate(kept)])]
     return aligned.sort_values(["doc_a", "para_a", "doc_b", "para_b"], kind="stable").reset_index(drop=True)
