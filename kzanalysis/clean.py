@@ -493,6 +493,24 @@ def boilerplate_audit(paras: pd.DataFrame) -> pd.DataFrame:
     return audit.astype({"n_paragraphs": "int64", "n_chars": "int64"}) if len(audit) else audit
 
 
+_WORD_COUNT_ROWS = 20_000
+
+
+def _word_counts(texts: pd.Series) -> pd.Series:
+    """``texts.str.split().str.len()`` (words between whitespace), :data:`_WORD_COUNT_ROWS` rows at a time. Split
+    whole, the lists of words of every paragraph are held at once: 0.56 GB for a moment at 10,000 planted articles
+    (91,000 paragraphs), and at 100,000 articles the largest moment of notebook 00.
+
+    Example:
+        >>> _word_counts(pd.Series(["two words", "one", "  three  spaced words "])).tolist()
+        [2, 1, 3]
+    """
+    if len(texts) <= _WORD_COUNT_ROWS:
+        return texts.str.split().str.len()
+    return pd.concat([texts.iloc[start:start + _WORD_COUNT_ROWS].str.split().str.len()
+                      for start in range(0, len(texts), _WORD_COUNT_ROWS)])
+
+
 def document_lengths(paras: pd.DataFrame) -> pd.DataFrame:
     """Body and boilerplate size of each document.
 
@@ -510,7 +528,7 @@ def document_lengths(paras: pd.DataFrame) -> pd.DataFrame:
         True
     """
     chars = paras["text"].str.len()
-    words = paras["clean_text"].str.split().str.len()
+    words = _word_counts(paras["clean_text"])
     frame = pd.DataFrame({
         "doc_id": paras["doc_id"],
         "is_boilerplate": paras["is_boilerplate"],

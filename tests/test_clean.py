@@ -222,3 +222,14 @@ def test_a_web_page_s_title_repeated_as_its_first_line_is_flagged_not_counted_tw
     paras = kz.paragraphs(corpus)
     flagged = paras[paras["is_boilerplate"]]
     assert flagged[["doc_id", "para_id", "boilerplate_kind", "rule"]].values.tolist() == [["p", 0, "title", "page_title"]]
+
+
+@pytest.mark.parametrize("texts", [["a b", "c", "d\u00a0e\tf", "", "  g  ", "h i j"],
+                                   ["a b", None, "c d e", "f", "g h", "i"]])
+def test_word_counts_in_chunks_equal_one_split(monkeypatch: pytest.MonkeyPatch, texts: list[str | None]) -> None:
+    """Document lengths count words a chunk of rows at a time (memory at 100,000 articles); the counts and their
+    type are those of one ``str.split`` of the whole column, also where one chunk has a missing text."""
+    column = pd.Series(texts, dtype="str", index=range(10, 10 + len(texts)))
+    whole = column.str.split().str.len()
+    monkeypatch.setattr(clean, "_WORD_COUNT_ROWS", 2)
+    pd.testing.assert_series_equal(clean._word_counts(column), whole)
