@@ -32,6 +32,7 @@ _EXPORTS: dict[str, str] = {
     "clean_inline": "clean",
     "sentences": "tokenize",
     "tokens": "tokenize",
+    "compact_tokens": "tokenize",
     "analysis_tokens": "tokenize",
     "nltk_resources": "tokenize",
     "Features": "features",

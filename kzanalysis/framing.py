@@ -187,7 +187,7 @@ def find_terms(units: pd.DataFrame | CorpusParts, lexicon: pd.DataFrame | None =
             Or a corpus in parts (:func:`kzanalysis.corpus_parts`): each part's body units as a Dask task
             (:func:`kzanalysis.clean.map_body_units`); ``toks`` and ``quoted`` must then be ``None``.
         lexicon: From :func:`load_lexicon` (the shipped lexicon when ``None``).
-        toks: ``kz.tokens(units)`` if already computed (it is computed otherwise).
+        toks: ``kz.tokens(units)`` if already computed (it is computed otherwise), or ``kz.compact_tokens`` of it.
         quoted: ``kz.quotes(units)`` if already computed (read from the units otherwise).
 
     Returns:
@@ -370,7 +370,7 @@ def frame_terms(
 
     Args:
         matches: From :func:`find_terms`.
-        toks: ``kz.tokens(units)`` of the same units (the denominators).
+        toks: ``kz.tokens(units)`` of the same units (the denominators), or ``kz.compact_tokens`` of it.
         lexicon: From :func:`load_lexicon` (the shipped lexicon when ``None``): its families are the rows.
         corpus: The corpus (``doc_id``, optional ``outlet``): every document gets rows, even one with
             no body text (rate NaN); ``None`` uses the documents of ``toks``.
@@ -733,7 +733,7 @@ def keyness(
     is unusual for that article, not for the outlet).
 
     Args:
-        toks: ``kz.tokens(units)``.
+        toks: ``kz.tokens(units)``, or ``kz.compact_tokens`` of it.
         groups: From :func:`keyness_groups` (``doc_id``, ``group``).
         term: ``"lower"`` (readable lower-cased words) or ``"stem"``.
         alpha0: Prior size; ``None`` uses the number of corpus tokens (``α_w`` = the corpus count).

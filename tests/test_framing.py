@@ -396,6 +396,33 @@ def test_keyness_groups_fall_back_to_documents_and_problems_are_explained() -> N
         framing.keyness(toks, groups)
 
 
+def test_compact_tokens_give_the_same_tables(seed: dict[str, pd.DataFrame]) -> None:
+    """Notebook 03 holds its tokens compact (``inputs.tokens(..., compact=True)``): every framing function that
+    reads tokens gives the same table, types included, from them. Seeds (five outlets) and the planted keyness
+    corpus (groups of several documents, a document without body text in the corpus)."""
+    toks, groups = planted_corpus()
+    units = pd.DataFrame({"doc_id": ["x", "y"], "para_id": [0, 0],
+                          "text": ["Police said “armed terrorists” attacked. Protesters marched.", "Troops came."]})
+    cases = [(seed["units"], seed["toks"], seed["corpus"], framing.keyness_groups(seed["corpus"])),
+             (units, kz.tokens(units), pd.DataFrame({"doc_id": ["x", "y", "z"], "outlet": ["A", "B", "B"]}), None),
+             (None, toks, None, groups)]
+    for units_, plain, corpus, groups_ in cases:
+        compact = kz.compact_tokens(plain)
+        assert compact.memory_usage(deep=True).sum() < plain.memory_usage(deep=True).sum() or len(plain) < 100
+        if units_ is not None:
+            matches = framing.find_terms(units_, toks=plain)
+            assert len(matches)
+            pd.testing.assert_frame_equal(framing.find_terms(units_, toks=compact), matches)
+            for docs in (corpus, None):
+                pd.testing.assert_frame_equal(framing.frame_terms(matches, compact, corpus=docs, n_resamples=50),
+                                              framing.frame_terms(matches, plain, corpus=docs, n_resamples=50))
+        if groups_ is not None:
+            assert framing.keyness_problem(groups_, compact) == framing.keyness_problem(groups_, plain) is None
+            for term in ("lower", "stem"):
+                pd.testing.assert_frame_equal(framing.keyness(compact, groups_, term=term),  # type: ignore[arg-type]
+                                              framing.keyness(plain, groups_, term=term))  # type: ignore[arg-type]
+
+
 # --- the notebook's tables -----------------------------------------------------------------------------
 
 

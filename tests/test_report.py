@@ -400,6 +400,10 @@ def test_shared_inputs_are_read_only_for_the_corpus_they_were_made_from(tmp_path
     pd.testing.assert_frame_equal(shared.tokens(units), kz.tokens(units))
     pd.testing.assert_frame_equal(shared.tokens(units, columns=["stem", "doc_id"]),
                                   kz.tokens(units)[["stem", "doc_id"]])
+    for inputs in (shared, here):  # read compact from the file, or made compact here
+        pd.testing.assert_frame_equal(inputs.tokens(units, compact=True), kz.compact_tokens(kz.tokens(units)))
+        pd.testing.assert_frame_equal(inputs.tokens(units, columns=["lower", "start"], compact=True),
+                                      kz.compact_tokens(kz.tokens(units)[["lower", "start"]]))
     mine = shared.tokens(units)
     mine.loc[:, "stem"] = "changed"  # each caller gets its own table
     pd.testing.assert_frame_equal(shared.tokens(units), kz.tokens(units))

@@ -322,3 +322,20 @@ def test_a_language_without_snowball_keeps_words_unstemmed() -> None:
     toks = kz.tokens(units)
     assert (toks["stem"] == toks["lower"]).all()
     assert toks.set_index("token").loc["w", "is_stop"]  # Polish stop list from stopwordsiso
+
+
+def test_compact_tokens_keep_every_value_and_fall_back_where_32_bits_do_not_fit() -> None:
+    units = pd.DataFrame({"doc_id": ["b", "a"], "para_id": [3, 0], "text": ["Troops came to Almaty.", "Troops left."]})
+    toks = kz.tokens(units)
+    small = kz.compact_tokens(toks)
+    assert small.index.equals(toks.index) and list(small.columns) == list(toks.columns)
+    for column in toks.columns:
+        assert small[column].astype(toks[column].dtype).equals(toks[column]), column
+    assert small["doc_id"].cat.categories.tolist() == ["a", "b"]  # sorted, whatever the order of the rows
+    assert small["para_id"].dtype == "int32" and small["is_stop"].dtype == bool
+    wide = kz.compact_tokens(toks.assign(start=toks["start"] + 2**31, end=toks["end"] - 2**32))
+    assert wide["start"].dtype == wide["end"].dtype == "int64" and wide["token_id"].dtype == "int32"
+    unsorted = toks["lower"].astype(pd.CategoricalDtype(["troops", "came", "to", "almaty", "left"]))
+    assert kz.compact_tokens(unsorted.to_frame())["lower"].cat.categories.tolist() == ["almaty", "came", "left", "to",
+                                                                                      "troops"]  # one answer
+    assert kz.compact_tokens(toks.iloc[:0])["start"].dtype == "int32"

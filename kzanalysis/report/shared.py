@@ -42,8 +42,10 @@ def _parquet_available() -> bool:
     return True
 
 
-def _read_shared(path: Path, columns: Sequence[str] | None = None) -> pd.DataFrame:
-    """A shared Parquet table (in ``columns`` only, if given), read one column at a time.
+def _read_shared(path: Path, columns: Sequence[str] | None = None, *, compact: bool = False) -> pd.DataFrame:
+    """A shared Parquet table (in ``columns`` only, if given), read one column at a time; ``compact``: each column as
+    :func:`kzanalysis.tokenize.compact_tokens` gives it, a text column read straight into a category (its Parquet
+    dictionary), so the column is never held as strings.
 
     Read whole, a table is held twice for a moment (Arrow's copy and pandas' blocks), and Arrow's allocator keeps
     the buffers it freed for its own later use, which numpy and pandas never make: reading the 6.4 million tokens of
@@ -53,14 +55,22 @@ def _read_shared(path: Path, columns: Sequence[str] | None = None) -> pd.DataFra
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    schema = pq.read_schema(path)
     if columns is None:
-        schema = pq.read_schema(path)
         stored_index = {name for name in (schema.pandas_metadata or {}).get("index_columns", [])
                         if isinstance(name, str)}
         columns = [name for name in schema.names if name not in stored_index]
     parts = []
     for name in columns:
-        parts.append(pd.read_parquet(path, columns=[name]))
+        if not compact:
+            parts.append(pd.read_parquet(path, columns=[name]))
+        else:
+            from kzanalysis.tokenize import compact_tokens
+
+            kind = schema.field(name).type
+            text = pa.types.is_string(kind) or pa.types.is_large_string(kind)
+            parts.append(compact_tokens(pq.read_table(path, columns=[name], read_dictionary=[name]).to_pandas()
+                                        if text else pd.read_parquet(path, columns=[name])))
         pa.default_memory_pool().release_unused()
     return pd.concat(parts, axis=1) if parts else pd.read_parquet(path, columns=[])
 
@@ -251,14 +261,14 @@ class RunInputs:
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _body: tuple[tuple[object, ...], np.ndarray] | None = field(default=None, repr=False)
 
-    def _table(self, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    def _table(self, name: str, columns: Sequence[str] | None = None, *, compact: bool = False) -> pd.DataFrame:
         """A new copy of one table (in ``columns`` only, if given). A shared table is read from its file at each
         call and not kept: a kept table besides the caller's copy holds twice its memory for the rest of the
         notebook (at 100,000 articles: tokens 64 million rows, paragraphs 1 GB). A table computed here is kept:
         computing is the slow part."""
         path = None if self.folder is None else self.folder / f"{name}.parquet"
         if path is not None and path.is_file():  # (not: an older version's)
-            return _read_shared(path, columns)
+            return _read_shared(path, columns, compact=compact)
         if name not in self._cache:
             from kzanalysis.clean import body_paragraphs, paragraphs
             from kzanalysis.tokenize import sentences, tokens
@@ -268,8 +278,10 @@ class RunInputs:
             else:
                 split = tokens if name == "tokens" else sentences
                 self._cache[name] = split(body_paragraphs(self._table("paragraphs")))
-        table = self._cache[name]
-        return table.copy() if columns is None else table[list(columns)].copy()
+        from kzanalysis.tokenize import compact_tokens
+
+        table = self._cache[name] if columns is None else self._cache[name][list(columns)]
+        return compact_tokens(table) if compact else table.copy()
 
     def paragraphs(self, corpus: pd.DataFrame | None = None) -> pd.DataFrame:
         """``kz.paragraphs(corpus)``: shared when ``corpus`` is the run's whole corpus (the default).
@@ -286,13 +298,16 @@ class RunInputs:
             return self._table("paragraphs")
         return paragraphs(corpus)
 
-    def tokens(self, units: pd.DataFrame, *, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    def tokens(self, units: pd.DataFrame, *, columns: Sequence[str] | None = None,
+               compact: bool = False) -> pd.DataFrame:
         """``kz.tokens(units)``: shared when ``units`` are the body paragraphs of the whole corpus.
 
         Args:
             units: Body paragraphs.
             columns: Only these columns of the tokens table (all by default): a shared table is then read in
                 these columns only, a fraction of its memory.
+            compact: ``kz.compact_tokens`` of the table (categories and 32-bit integers, the same values in about
+                40% of the memory), read so column by column: for a stage that holds the tokens whole.
 
         Example:
             >>> import kzanalysis as kz
@@ -303,12 +318,13 @@ class RunInputs:
             >>> inputs.tokens(units, columns=["doc_id", "stem"]).equals(kz.tokens(units)[["doc_id", "stem"]])
             True
         """
-        from kzanalysis.tokenize import tokens
+        from kzanalysis.tokenize import compact_tokens, tokens
 
         if self._whole_body(units):
-            return self._table("tokens", columns)
+            return self._table("tokens", columns, compact=compact)
         found = tokens(units)
-        return found if columns is None else found[list(columns)]
+        found = found if columns is None else found[list(columns)]
+        return compact_tokens(found) if compact else found
 
     def sentences(self, units: pd.DataFrame, *, splitter: str = "auto") -> pd.DataFrame:
         """``kz.sentences(units, splitter=splitter)``: shared when ``units`` are the body paragraphs of the whole
