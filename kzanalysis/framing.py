@@ -663,8 +663,16 @@ def keyness_groups(corpus: pd.DataFrame, *, by: Literal["outlet", "doc_id"] = "o
     return out.sort_values("doc_id").reset_index(drop=True)
 
 
-def keyness_problem(groups: pd.DataFrame, toks: pd.DataFrame) -> str | None:
-    """Why keyness cannot be computed on these groups and tokens, or ``None`` when it can.
+MAX_KEYNESS_ROWS = 20_000_000
+"""The largest :func:`keyness` table computed: it has a row per group and term of the corpus (and holds the counts as
+a terms x groups matrix), so keyness of each of 10,000 planted articles without outlets (65,290 word types besides
+stop words and numbers) would be 653 million rows; computing it ran out of memory (15.5 GB). 20 million rows are
+about 1 GB of CSV, already far more than anyone reads."""
+
+
+def keyness_problem(groups: pd.DataFrame, toks: pd.DataFrame, *, term: str = "lower") -> str | None:
+    """Why keyness cannot be computed on these groups and tokens, or ``None`` when it can: fewer than two groups with
+    body text, or more than :data:`MAX_KEYNESS_ROWS` rows (groups with text x distinct ``term`` values of ``toks``).
 
     Example:
         >>> keyness_problem(pd.DataFrame({"doc_id": ["a"], "group": ["a"]}), pd.DataFrame({"doc_id": ["a"]}))
@@ -675,6 +683,12 @@ def keyness_problem(groups: pd.DataFrame, toks: pd.DataFrame) -> str | None:
     if len(names) < 2:
         return ("keyness compares each group with the rest, so it needs at least two groups with body text; "
                 f"found {len(names)}{' (' + ', '.join(names) + ')' if names else ''}.")
+    n_terms = toks[term].nunique() if term in toks.columns else 0
+    if len(names) * n_terms > MAX_KEYNESS_ROWS:
+        basis = f" ({present['basis'].iloc[0]})" if "basis" in present.columns else ""
+        return (f"keyness of {len(names):,} groups{basis} over {n_terms:,} terms would be {len(names) * n_terms:,} "
+                f"rows, more than {MAX_KEYNESS_ROWS:,} (framing.MAX_KEYNESS_ROWS): compare fewer groups, e.g. "
+                "outlets (an outlet column in the metadata) instead of documents.")
     return None
 
 
@@ -741,7 +755,8 @@ def keyness(
         drop_stop_words: Leave out stop words (``is_stop``).
         drop_numbers: Leave out numbers (``is_number``).
         if_impossible: When :func:`keyness_problem` finds a problem (fewer than two groups with
-            text): ``"raise"`` a ValueError, or return an ``"empty"`` table with the columns.
+            text, or a table of more than :data:`MAX_KEYNESS_ROWS` rows): ``"raise"`` a ValueError, or
+            return an ``"empty"`` table with the columns.
 
     Returns:
         One row per (``group``, ``term``) of every term in the corpus, sorted by ``group`` then ``z``
@@ -764,7 +779,7 @@ def keyness(
         raise ValueError(f"alpha0 must be positive, not {alpha0}")
     if if_impossible not in ("raise", "empty"):
         raise ValueError(f"if_impossible must be 'raise' or 'empty', not {if_impossible!r}")
-    problem = keyness_problem(groups, toks)
+    problem = keyness_problem(groups, toks, term=term)
     if problem and if_impossible == "empty":
         return pd.DataFrame(columns=list(KEYNESS_COLUMNS))
     if problem:
