@@ -270,14 +270,17 @@ class _TokenStems:
     ``(lo, hi)`` positions. A sentence is cut from its unit's tokens by character offsets, so the sentences need
     not come from the split that numbered the tokens' ``sent_id``; a sentence that a token crosses (a split
     inside a word) is not listed and is tokenised from its text. Built from ``kz.tokens(units)`` with its
-    default stop words (``is_stop`` is what is left out).
+    default stop words (``is_stop`` is what is left out), or from ``kz.compact_tokens`` of it.
     """
 
     def __init__(self, toks: pd.DataFrame, sents: pd.DataFrame | None = None) -> None:
         missing = [c for c in STEM_COLUMNS if c not in toks.columns]
         if missing:
             raise ValueError(f"toks need the columns {list(STEM_COLUMNS)} of kz.tokens(units); missing {missing}")
-        doc_codes, doc_ids = pd.factorize(toks["doc_id"].astype(str), sort=False)
+        ids = toks["doc_id"]  # as text; a category of text (kz.compact_tokens) is factorized as it is
+        text_categories = isinstance(ids.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(
+            ids.dtype.categories.dtype)
+        doc_codes, doc_ids = pd.factorize(ids if text_categories else ids.astype(str), sort=False)
         paras = toks["para_id"].to_numpy(dtype=np.int64)
         new_unit = np.ones(len(toks), dtype=bool)
         new_unit[1:] = (doc_codes[1:] != doc_codes[:-1]) | (paras[1:] != paras[:-1])

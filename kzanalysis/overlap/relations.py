@@ -264,8 +264,8 @@ def source_overlap(
         toks: The units' tokens (``kz.tokens(units)``, default stop words; at least the columns of
             :data:`STEM_COLUMNS`) if already computed: the content stems of the paragraphs and sentences, and the
             terms of the documents' TF-IDF, are read from them instead of tokenising each text again (the results
-            are the same). Passed in the call
-            (``toks=inputs.tokens(units, columns=overlap.STEM_COLUMNS)``), the table is freed once read.
+            are the same), also from ``kz.compact_tokens`` of them. Passed in the call
+            (``toks=inputs.tokens(units, columns=overlap.STEM_COLUMNS, compact=True)``), the table is freed once read.
         all_scores: Score every paragraph pair of the compared pairs, even those that cannot be aligned.
             ``None``: when the corpus has at most :data:`MAX_ALL_PAIRS_DOCS` documents (above, scoring them
             costs most of the run: 2.9 million sentence pairs on 1,000 planted articles, against 80,000).
