@@ -670,9 +670,10 @@ stop words and numbers) would be 653 million rows; computing it ran out of memor
 about 1 GB of CSV, already far more than anyone reads."""
 
 
-def keyness_problem(groups: pd.DataFrame, toks: pd.DataFrame, *, term: str = "lower") -> str | None:
+def keyness_problem(groups: pd.DataFrame, toks: pd.DataFrame, *, term: str = "lower",
+                    max_rows: int = MAX_KEYNESS_ROWS) -> str | None:
     """Why keyness cannot be computed on these groups and tokens, or ``None`` when it can: fewer than two groups with
-    body text, or more than :data:`MAX_KEYNESS_ROWS` rows (groups with text x distinct ``term`` values of ``toks``).
+    body text, or more than ``max_rows`` rows (groups with text x distinct ``term`` values of ``toks``).
 
     Example:
         >>> keyness_problem(pd.DataFrame({"doc_id": ["a"], "group": ["a"]}), pd.DataFrame({"doc_id": ["a"]}))
@@ -684,10 +685,10 @@ def keyness_problem(groups: pd.DataFrame, toks: pd.DataFrame, *, term: str = "lo
         return ("keyness compares each group with the rest, so it needs at least two groups with body text; "
                 f"found {len(names)}{' (' + ', '.join(names) + ')' if names else ''}.")
     n_terms = toks[term].nunique() if term in toks.columns else 0
-    if len(names) * n_terms > MAX_KEYNESS_ROWS:
+    if len(names) * n_terms > max_rows:
         basis = f" ({present['basis'].iloc[0]})" if "basis" in present.columns else ""
         return (f"keyness of {len(names):,} groups{basis} over {n_terms:,} terms would be {len(names) * n_terms:,} "
-                f"rows, more than {MAX_KEYNESS_ROWS:,} (framing.MAX_KEYNESS_ROWS): compare fewer groups, e.g. "
+                f"rows, more than {max_rows:,} (max_rows): compare fewer groups, e.g. "
                 "outlets (an outlet column in the metadata) instead of documents.")
     return None
 
@@ -734,6 +735,7 @@ def keyness(
     drop_stop_words: bool = True,
     drop_numbers: bool = True,
     if_impossible: Literal["raise", "empty"] = "raise",
+    max_rows: int = MAX_KEYNESS_ROWS,
 ) -> pd.DataFrame:
     """Distinctive terms of each group against all the others ("Fightin' Words").
 
@@ -755,8 +757,9 @@ def keyness(
         drop_stop_words: Leave out stop words (``is_stop``).
         drop_numbers: Leave out numbers (``is_number``).
         if_impossible: When :func:`keyness_problem` finds a problem (fewer than two groups with
-            text, or a table of more than :data:`MAX_KEYNESS_ROWS` rows): ``"raise"`` a ValueError, or
+            text, or a table of more than ``max_rows`` rows): ``"raise"`` a ValueError, or
             return an ``"empty"`` table with the columns.
+        max_rows: The largest table computed (:data:`MAX_KEYNESS_ROWS` by default).
 
     Returns:
         One row per (``group``, ``term``) of every term in the corpus, sorted by ``group`` then ``z``
@@ -779,7 +782,7 @@ def keyness(
         raise ValueError(f"alpha0 must be positive, not {alpha0}")
     if if_impossible not in ("raise", "empty"):
         raise ValueError(f"if_impossible must be 'raise' or 'empty', not {if_impossible!r}")
-    problem = keyness_problem(groups, toks, term=term)
+    problem = keyness_problem(groups, toks, term=term, max_rows=max_rows)
     if problem and if_impossible == "empty":
         return pd.DataFrame(columns=list(KEYNESS_COLUMNS))
     if problem:

@@ -396,24 +396,24 @@ def test_keyness_groups_fall_back_to_documents_and_problems_are_explained() -> N
         framing.keyness(toks, groups)
 
 
-def test_keyness_refuses_a_table_beyond_its_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_keyness_refuses_a_table_beyond_its_size_limit() -> None:
     """Keyness of each document of a large corpus without outlets has a row per document and word type (653 million
     at 10,000 planted articles, which ran out of memory): it is a problem that names the size and what to do."""
     toks, groups = planted_corpus()
     by_doc = framing.keyness_groups(pd.DataFrame({"doc_id": groups["doc_id"]}))  # no outlets: each document
     n_rows = 5 * toks["lower"].nunique()
-    monkeypatch.setattr(framing, "MAX_KEYNESS_ROWS", n_rows)
-    assert framing.keyness_problem(by_doc, toks) is None and len(framing.keyness(toks, by_doc)) <= n_rows
-    monkeypatch.setattr(framing, "MAX_KEYNESS_ROWS", n_rows - 1)
-    problem = framing.keyness_problem(by_doc, toks)
+    assert framing.keyness_problem(by_doc, toks, max_rows=n_rows) is None
+    assert len(framing.keyness(toks, by_doc, max_rows=n_rows)) <= n_rows
+    problem = framing.keyness_problem(by_doc, toks, max_rows=n_rows - 1)
     assert problem is not None and f"5 groups (doc_id) over {n_rows // 5} terms would be {n_rows} rows" in problem
     assert "outlet" in problem
-    assert framing.keyness_problem(groups, toks) is None  # three outlets: fewer rows
-    assert framing.keyness(toks, by_doc, if_impossible="empty").empty
+    assert framing.keyness_problem(groups, toks, max_rows=n_rows - 1) is None  # three outlets: fewer rows
+    assert framing.keyness(toks, by_doc, if_impossible="empty", max_rows=n_rows - 1).empty
     with pytest.raises(ValueError, match="more than"):
-        framing.keyness(toks, by_doc)
+        framing.keyness(toks, by_doc, max_rows=n_rows - 1)
     stems = 5 * toks["stem"].nunique()
-    assert (framing.keyness_problem(by_doc, toks, term="stem") is None) == (stems <= n_rows - 1)
+    assert (framing.keyness_problem(by_doc, toks, term="stem", max_rows=n_rows - 1) is None) == (stems < n_rows)
+    assert framing.MAX_KEYNESS_ROWS == 20_000_000 and framing.keyness_problem(by_doc, toks) is None
 
 
 def test_compact_tokens_give_the_same_tables(seed: dict[str, pd.DataFrame]) -> None:
