@@ -208,6 +208,22 @@ def test_a_refit_on_the_same_units_can_reuse_their_features(themed, themed_model
         topics.fit_topics(units, n_topics=3, features=themed_model.features, min_df=1)
 
 
+def test_a_fit_from_the_units_tokens_is_the_fit_from_their_texts(themed, themed_model) -> None:
+    """``toks=kz.tokens(units)`` (a report run shares them) gives the model that tokenizing the texts gives."""
+    units = themed[["doc_id", "para_id", "text"]]
+    toks = kz.tokens(units)[list(topics.TOKEN_COLUMNS)]
+    again = topics.fit_topics(units, n_topics=3, random_state=0)
+    for given in (toks, kz.compact_tokens(toks)):  # as kz.tokens gives them, or compact (as notebook 02 reads them)
+        from_tokens = topics.fit_topics(units, n_topics=3, random_state=0, toks=given)
+        assert (from_tokens.features.matrix != again.features.matrix).nnz == 0
+        np.testing.assert_array_equal(from_tokens.features.terms, again.features.terms)
+        pd.testing.assert_frame_equal(from_tokens.features.ids, again.features.ids)
+        np.testing.assert_array_equal(from_tokens.loadings, again.loadings)
+        pd.testing.assert_frame_equal(from_tokens.selection, again.selection)
+    with pytest.raises(ValueError, match="toks or features"):
+        topics.fit_topics(units, n_topics=3, features=themed_model.features, toks=toks)
+
+
 def test_labels_use_readable_surface_forms() -> None:
     units = _themed_units(10)[["doc_id", "para_id", "text"]]
     model = topics.fit_topics(units, n_topics=3)

@@ -25,6 +25,7 @@ from .tables import (
 from .assign import (
     assign_topics,
 )
+from ..features import TOKEN_COLUMNS
 
 __all__ = [
     "DEFAULT_K_VALUES",
@@ -36,6 +37,7 @@ __all__ = [
     "NO_TOPIC",
     "SELECTION_SAMPLE",
     "TABLE_COLUMNS",
+    "TOKEN_COLUMNS",
     "TopicModel",
     "WeightBy",
     "clustering_problem",

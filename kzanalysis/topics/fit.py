@@ -250,6 +250,7 @@ def fit_topics(
     random_state: int = 0,
     n_jobs: int | None = None,
     features: Features | None = None,
+    toks: pd.DataFrame | None = None,
 ) -> TopicModel:
     """Find the themes of body paragraphs: NMF (or KMeans) on paragraph TF-IDF, with ``k`` chosen on the data.
 
@@ -290,6 +291,10 @@ def fit_topics(
         features: The units' paragraph TF-IDF if already made as here (``model.features`` of an earlier fit on the
             same units, e.g. to refit with other ``groups``): used instead of counting the texts again. Its rows
             must be the units' paragraphs; ``min_df`` is then not given (the features have their vocabulary).
+        toks: ``kz.tokens(units)`` if already made (a report run shares them; at least the columns
+            :data:`kzanalysis.features.TOKEN_COLUMNS`), or ``kz.compact_tokens`` of it: the features are counted
+            from them instead of tokenizing the texts again, the same features to the last bit (see ``rows`` of
+            :func:`kzanalysis.tfidf`).
 
     Returns:
         A :class:`TopicModel`; turn it into tables with :func:`topic_terms`, :func:`paragraph_topics`,
@@ -312,7 +317,10 @@ def fit_topics(
     if problem:
         raise ValueError(problem)
     if features is None:
-        features = tfidf(units, grain="paragraph", min_df=_auto_min_df(len(units)) if min_df is None else min_df)
+        features = tfidf(units if toks is None else toks, grain="paragraph", rows=None if toks is None else units,
+                         min_df=_auto_min_df(len(units)) if min_df is None else min_df)
+    elif toks is not None:
+        raise ValueError("give toks or features, not both: the features are already counted")
     else:
         _check_features(features, units, min_df=min_df)
     stories = _stories(units, groups=groups)
