@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -388,6 +389,31 @@ def test_a_corpus_too_large_for_kernels_side_by_side_runs_them_one_at_a_time(
     assert report.kernels_at_once(4, 10**9, available=1_000) == 1
 
 
+def test_the_body_a_run_shares_is_recognised_from_hashes_made_chunk_by_chunk(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Notebooks ask whether their units are the run's whole body before reading a shared table: the sharing step
+    stores one hash per body unit (``body_rows``), made chunk by chunk, which must equal the hashes of the body a
+    notebook makes from the shared paragraphs; without them the body is made again (an older folder)."""
+    pytest.importorskip("pyarrow")
+    monkeypatch.setattr(report.shared, "CHUNK_DOCS", 2)  # the five seed articles in three chunks
+    folder = report.share_inputs(config.RAW_DIR, out_dir=tmp_path)
+    inputs = report.run_inputs(config.RAW_DIR, out_dir=tmp_path)
+    units = kz.body_paragraphs(inputs.paragraphs())
+    stored = pd.read_parquet(folder / "body_rows.parquet")["row_hash"].to_numpy()
+    np.testing.assert_array_equal(stored, report.shared._fingerprint(units))
+    assert inputs._whole_body(units)
+    assert not inputs._whole_body(units.rename(columns={"text": "body"}))  # the column names count
+    assert not inputs._whole_body(units.iloc[1:]) and not inputs._whole_body(units.iloc[::-1])
+    edited = units.copy()
+    edited.loc[3, "text"] += " "
+    assert not inputs._whole_body(edited)
+    assert inputs._whole_body(units.set_axis(range(10, 10 + len(units))))  # the index does not
+    pd.DataFrame({"row_hash": stored + np.uint64(1)}).to_parquet(folder / "body_rows.parquet")  # read, not remade
+    assert not report.run_inputs(config.RAW_DIR, out_dir=tmp_path)._whole_body(units)
+    (folder / "body_rows.parquet").unlink()
+    assert report.run_inputs(config.RAW_DIR, out_dir=tmp_path)._whole_body(units)
+
+
 def test_shared_inputs_are_read_only_for_the_corpus_they_were_made_from(tmp_path: Path) -> None:
     pytest.importorskip("pyarrow")
     folder = report.share_inputs(config.RAW_DIR, out_dir=tmp_path)
@@ -459,8 +485,9 @@ def test_shared_tables_written_chunk_by_chunk_are_those_of_the_whole_corpus(
 
     corpus = kz.load_corpus()
     [whole] = list(shared._shared_chunks(corpus, n_jobs=1))
-    assert list(whole) == ["paragraphs", "tokens", "sentences", "document_counts", "quotes", "citations"]
+    assert list(whole) == ["paragraphs", "tokens", "sentences", "document_counts", "quotes", "citations", "body_rows"]
     units = kz.body_paragraphs(kz.paragraphs(corpus))
+    np.testing.assert_array_equal(whole["body_rows"]["row_hash"], shared._fingerprint(units))
     pd.testing.assert_frame_equal(whole["paragraphs"], kz.paragraphs(corpus))
     pd.testing.assert_frame_equal(whole["tokens"], kz.tokens(units))
     pd.testing.assert_frame_equal(whole["sentences"], kz.sentences(units))
