@@ -7,7 +7,9 @@ on it in a fresh process, exactly as a researcher would, in memory (this machine
 the runner prints them), the whole run's wall time, the peak resident memory of the largest process of the run
 (the runner, a notebook kernel or a Dask worker; ``getrusage(RUSAGE_CHILDREN)`` of a wrapper process that runs
 only this command), and the planted near duplicates' recall and precision in the run's ``doc_similarity.csv``
-(exact and edited copies are the true pairs; a pair that only shares a paragraph is not).
+(exact and edited copies are the true pairs; a pair that only shares a paragraph is not). Also the largest
+process of each notebook (its kernel or one of its workers, found by ``report.NOTEBOOK_VARIABLE`` in their
+environment, sampled every half second), so a peak can be put down to its notebook.
 
 Usage: .venv/bin/python benchmarks/series_scale.py [--sizes 1000 10000] [--schedulers none local]
        [--timeout SECONDS] [--work DIR]
@@ -25,6 +27,7 @@ import platform
 import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -45,6 +48,42 @@ _WRAPPER = ("import resource, subprocess, sys\n"
             "sys.exit(done.returncode if done.returncode >= 0 else 128 - done.returncode)\n")
 
 
+class _NotebookPeaks:
+    """The largest resident memory of any one process of each notebook (its kernel, or one of the kernel's worker
+    processes), found by the notebook name the runner puts in their environment (``report.NOTEBOOK_VARIABLE``);
+    every process of this machine is looked at every :attr:`every` seconds while the block runs."""
+
+    every = 0.5
+
+    def __init__(self) -> None:
+        self.bytes: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._key = f"{kz.report.NOTEBOOK_VARIABLE}=".encode()
+        self._page = os.sysconf("SC_PAGE_SIZE")
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self.every):
+            for proc in Path("/proc").glob("[0-9]*"):
+                try:
+                    environ = (proc / "environ").read_bytes()
+                    if self._key not in environ:
+                        continue
+                    name = environ.split(self._key, 1)[1].split(b"\0", 1)[0].decode().removesuffix(".ipynb")
+                    resident = int((proc / "statm").read_text().split()[1]) * self._page
+                except (OSError, ValueError, IndexError):  # ended meanwhile, or not ours to read
+                    continue
+                self.bytes[name] = max(self.bytes.get(name, 0), resident)
+
+    def __enter__(self) -> _NotebookPeaks:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def run_size(size: int, work: Path, *, timeout: int, scheduler: str) -> dict[str, object]:
     """Write (or reuse) a planted corpus of ``size`` articles, run the series on it, and measure."""
     corpus = synthetic.make_corpus(size, random_state=0)
@@ -55,8 +94,9 @@ def run_size(size: int, work: Path, *, timeout: int, scheduler: str) -> dict[str
     command = [sys.executable, "-m", "kzanalysis.cli", "report", "--corpus", str(path), "--out", str(out),
                "--timeout", str(timeout), *(["--scheduler", scheduler] if scheduler != "none" else [])]
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _WRAPPER, *command], capture_output=True, text=True,
-                          env={**os.environ, "MPLBACKEND": "Agg"})
+    with _NotebookPeaks() as peaks:
+        done = subprocess.run([sys.executable, "-c", _WRAPPER, *command], capture_output=True, text=True,
+                              env={**os.environ, "MPLBACKEND": "Agg"})
     seconds = time.perf_counter() - started
     # the wrapper's line, wherever it is: kernels left running by a killed command may write after it
     peak = _PEAK.search(done.stderr)
@@ -77,6 +117,7 @@ def run_size(size: int, work: Path, *, timeout: int, scheduler: str) -> dict[str
     return {"size": size, "scheduler": scheduler, "notebooks": notebooks, "seconds": seconds,
             "returncode": done.returncode, "peak_gib": peak_kib / 2**20 if peak_kib >= 0 else float("nan"),
             "recall": recall, "precision": precision, "compared_pairs": n_pairs,
+            "notebook_peaks_gib": {name: round(b / 2**30, 2) for name, b in sorted(peaks.bytes.items())},
             "stderr": stderr[-2000:] if done.returncode else ""}
 
 
@@ -164,6 +205,15 @@ def write_results(runs: list[dict]) -> str:
         lines.append(f"| {r['size']:,} | {_WHERE[r['scheduler']]} | " + " | ".join(cells)
                      + f" | {r['seconds'] / 60:.1f} min | {r['peak_gib']:.1f} GB | {r['recall']:.3f} "
                      f"| {r['precision']:.3f} |")
+    measured = [r for r in sorted(runs, key=lambda r: (r["size"], r["scheduler"] != "none"))
+                if r.get("notebook_peaks_gib")]
+    if measured:
+        lines += ["", "Largest process of each notebook (its kernel or one of its workers, sampled every "
+                  f"{_NotebookPeaks.every} s; runs measured so):", "",
+                  "| articles | where | " + " | ".join(n[:2] for n in names) + " |", "|" + "---|" * (len(names) + 2)]
+        for r in measured:
+            lines.append(f"| {r['size']:,} | {_WHERE[r['scheduler']]} | " + " | ".join(
+                f"{r['notebook_peaks_gib'][n]:.1f} GB" if n in r["notebook_peaks_gib"] else "-" for n in names) + " |")
     for r in runs:
         if r["returncode"]:
             killed = " (killed by a signal: 137 is SIGKILL, what the out-of-memory killer sends)"

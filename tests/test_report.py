@@ -294,6 +294,21 @@ def test_kernels_run_with_one_blas_thread_unless_asked(tmp_path: Path, monkeypat
     assert run["status"] == "ok", run["error"]
 
 
+def test_each_kernel_and_its_workers_are_named_by_their_notebook(tmp_path: Path) -> None:
+    """A monitor (benchmarks/series_scale.py) tells a run's processes apart by report.NOTEBOOK_VARIABLE."""
+    from conftest import two_notebook_series
+
+    code = ("import os\nfrom joblib import Parallel, delayed\n"
+            "name = os.environ['{var}']\n"
+            "assert name == '{{}}', name\n"
+            "assert Parallel(n_jobs=2)(delayed(os.getenv)('{var}') for _ in range(2)) == [name] * 2\n").format(
+                var=report.NOTEBOOK_VARIABLE)
+    corpus, notebooks = two_notebook_series(tmp_path, {n: code.format(n) for n in ("00-a.ipynb", "01-b.ipynb")})
+    runs = report.run_series(corpus, out=tmp_path / "out", notebooks=notebooks, jobs=2)
+    assert runs["status"].tolist() == ["ok", "ok"], runs["error"].tolist()
+    assert report.NOTEBOOK_VARIABLE not in os.environ  # the caller's own environment is untouched
+
+
 def test_kernels_side_by_side_share_the_cores_unless_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two kernels at once on a machine of n cores: n_jobs=-1 inside each means n // 2 workers (one at least), so a
     notebook's own workers do not compete with the other kernel; a LOKY_MAX_CPU_COUNT the caller set is kept."""

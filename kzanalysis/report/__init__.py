@@ -13,6 +13,7 @@ from typing import Any
 _WHERE: dict[str, str] = {
     "write_index": "index",
     "INJECTED_TAG": "runner",
+    "NOTEBOOK_VARIABLE": "runner",
     "NOTEBOOK_GLOB": "runner",
     "PARAMETERS_TAG": "runner",
     "PROVENANCE_TAG": "runner",

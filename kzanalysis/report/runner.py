@@ -46,6 +46,9 @@ KERNEL_ENVIRONMENT = {
     "MPLBACKEND": INLINE_BACKEND,  # figures shown in the report whatever the caller's MPLBACKEND (e.g. Agg)
 }
 """Set in every kernel the runner starts; the caller's own environment is left untouched."""
+NOTEBOOK_VARIABLE = "KZANALYSIS_NOTEBOOK"
+"""Also set in every kernel (and so in its worker processes): the notebook's file name, which lets a monitor tell
+which notebook of a run a process belongs to (``benchmarks/series_scale.py`` measures each notebook's memory so)."""
 KERNEL_THREAD_DEFAULTS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 """One BLAS thread per kernel unless the caller's environment asks for more: kernels already run side by side, and
 OpenBLAS's per-thread buffers are what exhausts a small memory limit first."""
@@ -293,7 +296,7 @@ def execute_notebook(
     started = time.perf_counter()
     status, error = "ok", ""
     share = {"LOKY_MAX_CPU_COUNT": str(max(1, cores))} if cores is not None else {}
-    env = {**KERNEL_THREAD_DEFAULTS, **share, **os.environ, **KERNEL_ENVIRONMENT}
+    env = {**KERNEL_THREAD_DEFAULTS, **share, **os.environ, **KERNEL_ENVIRONMENT, NOTEBOOK_VARIABLE: path.name}
     with tempfile.TemporaryDirectory(prefix="kz-kernel-") as sockets:
         settings = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}})
         client = NotebookClient(
