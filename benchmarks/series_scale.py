@@ -131,8 +131,8 @@ def _partitioned_figures() -> str:
     peak = {row["way"]: row["peak_mb"] / 1024 for row in rows if row["n_docs"] == size}
     if set(peak) != {"memory", "parts"}:
         return ""
-    return (f": {size:,} articles, peak memory of the client process {peak['parts']:.1f} GB on parts against "
-            f"{peak['memory']:.1f} GB in memory")
+    return (f": {size:,} articles, peak memory of the client process {peak['parts']:.1f} GiB on parts against "
+            f"{peak['memory']:.1f} GiB in memory")
 
 
 def _extrapolation(runs: list[dict]) -> list[str]:
@@ -147,7 +147,7 @@ def _extrapolation(runs: list[dict]) -> list[str]:
     memory_gib = largest["peak_gib"] / n * target
     per_article_gib = largest["peak_gib"] / n
     worker_gib = 8.0
-    partition = max(1000, int(worker_gib / per_article_gib) // 1000 * 1000)  # articles a worker of 8 GB holds
+    partition = max(1000, int(worker_gib / per_article_gib) // 1000 * 1000)  # articles a worker of 8 GiB holds
     parts = -(-target // partition)
     bands = kz.overlap.duplicates.NEAR_DUPLICATE_BANDS
     shuffle_gib = target * bands * 16 / 2**30  # one (band hash, document) pair of 8-byte integers per band
@@ -161,12 +161,12 @@ def _extrapolation(runs: list[dict]) -> list[str]:
              f"that is {serial_hours:,.0f} hours of notebook time on one machine if every stage stayed linear. "
              "The overlap notebook stays linear only while the compared pairs per article stay bounded; here they "
              f"were {growth}.",
-             f"- **Memory.** The run's largest process held {largest['peak_gib']:.1f} GB at {n:,} articles, "
-             f"about {per_article_gib * 1e6:,.0f} GB per million articles: {memory_gib:,.0f} GB at 10 million, far "
+             f"- **Memory.** The run's largest process held {largest['peak_gib']:.1f} GiB at {n:,} articles, "
+             f"about {per_article_gib * 1e6:,.0f} GiB per million articles: {memory_gib:,.0f} GiB at 10 million, far "
              "beyond one machine. Every table the notebooks hold whole (the corpus, paragraphs, tokens, pairs) has "
              "to become a partitioned Dask collection.",
              f"- **Partitions.** At that memory per article (an upper bound: it counts the whole notebook process), "
-             f"a worker of {worker_gib:.0f} GB holds about {partition:,} articles: partitions of that size give "
+             f"a worker of {worker_gib:.0f} GiB holds about {partition:,} articles: partitions of that size give "
              f"{parts:,} partitions, and memory per worker would then depend on the partition size, not on the corpus.",
              f"- **The LSH shuffle.** Near-duplicate candidates come from documents that share a MinHash band "
              f"({bands} bands per document): grouping by band hash is a shuffle of {target * bands / 1e9:.1f} "
@@ -195,7 +195,9 @@ def write_results(runs: list[dict]) -> str:
              f"{os.cpu_count()} cores; `kzanalysis report` on planted corpora of `benchmarks/synthetic.py` (600 "
              "words per article, 2% exact and 3% edited copies, 3% with a paragraph of another article). Wall "
              "times of whole processes (notebooks run two at a time, or one at a time where two would not fit in "
-             "memory: `report.kernels_at_once`); peak memory is the largest process of the run. Targets of issue #15: 10,000 articles in 5 minutes, 100,000 in 30, at most 8 GB.", "",
+             "memory: `report.kernels_at_once`); peak memory is the largest process of the run, in GiB (2^30 bytes: "
+             "8 GB, the target, is 7.45 GiB). Targets of issue #15: 10,000 articles in 5 minutes, 100,000 in 30, at "
+             "most 8 GB.", "",
              header, "|" + "---|" * (len(names) + 6)]
     for r in sorted(runs, key=lambda r: (r["size"], r["scheduler"] != "none")):
         cells = []
@@ -203,7 +205,7 @@ def write_results(runs: list[dict]) -> str:
             status, seconds = r["notebooks"].get(name, ("missing", float("nan")))
             cells.append(f"{seconds:.0f} s" + ("" if status == "ok" else f" ({status})"))
         lines.append(f"| {r['size']:,} | {_WHERE[r['scheduler']]} | " + " | ".join(cells)
-                     + f" | {r['seconds'] / 60:.1f} min | {r['peak_gib']:.1f} GB | {r['recall']:.3f} "
+                     + f" | {r['seconds'] / 60:.1f} min | {r['peak_gib']:.1f} GiB | {r['recall']:.3f} "
                      f"| {r['precision']:.3f} |")
     measured = [r for r in sorted(runs, key=lambda r: (r["size"], r["scheduler"] != "none"))
                 if r.get("notebook_peaks_gib")]
@@ -213,7 +215,7 @@ def write_results(runs: list[dict]) -> str:
                   "| articles | where | " + " | ".join(n[:2] for n in names) + " |", "|" + "---|" * (len(names) + 2)]
         for r in measured:
             lines.append(f"| {r['size']:,} | {_WHERE[r['scheduler']]} | " + " | ".join(
-                f"{r['notebook_peaks_gib'][n]:.1f} GB" if n in r["notebook_peaks_gib"] else "-" for n in names) + " |")
+                f"{r['notebook_peaks_gib'][n]:.2f} GiB" if n in r["notebook_peaks_gib"] else "-" for n in names) + " |")
     for r in runs:
         if r["returncode"]:
             killed = " (killed by a signal: 137 is SIGKILL, what the out-of-memory killer sends)"
