@@ -352,7 +352,8 @@ def tfidf(
         rows: With a tokens frame, the analysis units it was made from (``doc_id``, ``para_id``): every one of them
             (or its document) is then a row, also one without a token, and the features are those of the units
             themselves, to the last bit, without tokenizing their texts again (also from ``kz.compact_tokens`` of
-            the frame). ``None``: rows only for the units (documents) that have tokens. Memory: the tokens frame is
+            the frame). ``None``: rows only for the units (documents) that have tokens, their ids of the types the
+            tokens have (from compact tokens: a category and 32-bit integers). Memory: the tokens frame is
             held whole and sorted (a copy): give it compact, as the notebooks do. At 10,000 planted articles a
             document TF-IDF took 0.27 GB above its start from compact shared tokens (4.7 s), 0.60 GB from plain
             ones (6.0 s) and 0.18 GB from the units' texts (16.5 s); at 100,000, 11.2 GB at the peak of notebook 00
