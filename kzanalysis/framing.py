@@ -666,8 +666,8 @@ def keyness_groups(corpus: pd.DataFrame, *, by: Literal["outlet", "doc_id"] = "o
 MAX_KEYNESS_ROWS = 20_000_000
 """The largest :func:`keyness` table computed: it has a row per group and term of the corpus (and holds the counts as
 a terms x groups matrix), so keyness of each of 10,000 planted articles without outlets (65,290 word types besides
-stop words and numbers) would be 653 million rows; computing it ran out of memory (15.5 GB). 20 million rows are
-about 1 GB of CSV, already far more than anyone reads."""
+stop words and numbers) would be 653 million rows; computing it ran out of memory (stopped at 15.8 GB resident).
+20 million rows are about 1 GB of CSV, already far more than anyone reads."""
 
 
 def keyness_problem(groups: pd.DataFrame, toks: pd.DataFrame, *, term: str = "lower",
