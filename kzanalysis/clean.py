@@ -18,6 +18,7 @@ import pandas as pd
 from . import config
 from .corpus import CorpusParts
 from .layout import FURNITURE_KIND, classify_units, looks_like_heading
+from .parallel import chunk_bounds
 
 _RULE_COLUMNS = ("rule", "scope", "kind", "pattern", "replacement", "description")
 _OPTIONAL_RULE_COLUMNS = ("requires",)
@@ -507,8 +508,8 @@ def _word_counts(texts: pd.Series) -> pd.Series:
     """
     if len(texts) <= _WORD_COUNT_ROWS:
         return texts.str.split().str.len()
-    return pd.concat([texts.iloc[start:start + _WORD_COUNT_ROWS].str.split().str.len()
-                      for start in range(0, len(texts), _WORD_COUNT_ROWS)])
+    return pd.concat([texts.iloc[start:stop].str.split().str.len()
+                      for start, stop in chunk_bounds(len(texts), 1, chunk_size=_WORD_COUNT_ROWS)])
 
 
 def document_lengths(paras: pd.DataFrame) -> pd.DataFrame:

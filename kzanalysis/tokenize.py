@@ -337,9 +337,11 @@ def compact_tokens(toks: pd.DataFrame) -> pd.DataFrame:
     Text columns (``doc_id``, ``token``, ``lower``, ``stem``) become categories, their categories sorted; whole-number
     columns (``para_id``, ``sent_id``, ``token_id``, ``start``, ``end``) become 32-bit integers where every value
     fits (they stay 64-bit otherwise); other columns are kept. Rows, index and values do not change: each column
-    cast back to its old type equals the old column. The framing functions (:func:`kzanalysis.framing.find_terms`,
-    :func:`~kzanalysis.framing.frame_terms`, :func:`~kzanalysis.framing.keyness`) give the same tables from either;
-    a run's shared tokens are read this way with ``inputs.tokens(units, compact=True)``, column by column.
+    cast back to its old type equals the old column. The stages that read tokens give the same tables from either
+    (:func:`kzanalysis.framing.find_terms`, :func:`~kzanalysis.framing.frame_terms`,
+    :func:`~kzanalysis.framing.keyness`, :func:`kzanalysis.tfidf` with ``rows``, ``fit_topics(toks=...)``,
+    ``source_overlap(toks=...)``); a run's shared tokens are read this way with ``inputs.tokens(units,
+    compact=True)``, column by column.
 
     Example:
         >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_id": [0, 0], "text": ["Troops came.", "Troops left."]})

@@ -264,13 +264,19 @@ class RunInputs:
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _body: np.ndarray | None = field(default=None, repr=False)
 
+    def _shared_file(self, name: str) -> Path | None:
+        """The run's shared table ``name``, or ``None`` when there is no shared folder or it lacks that table (a
+        folder of an older version)."""
+        path = None if self.folder is None else self.folder / f"{name}.parquet"
+        return path if path is not None and path.is_file() else None
+
     def _table(self, name: str, columns: Sequence[str] | None = None, *, compact: bool = False) -> pd.DataFrame:
         """A new copy of one table (in ``columns`` only, if given). A shared table is read from its file at each
         call and not kept: a kept table besides the caller's copy holds twice its memory for the rest of the
         notebook (at 100,000 articles: tokens 64 million rows, paragraphs 1 GB). A table computed here is kept:
         computing is the slow part."""
-        path = None if self.folder is None else self.folder / f"{name}.parquet"
-        if path is not None and path.is_file():  # (not: an older version's)
+        path = self._shared_file(name)
+        if path is not None:
             return _read_shared(path, columns, compact=compact)
         if name not in self._cache:
             from kzanalysis.clean import body_paragraphs, paragraphs
@@ -397,8 +403,8 @@ class RunInputs:
 
     def _shared_or(self, units: pd.DataFrame, name: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         """The shared table ``name`` (made from the body paragraphs) when ``units`` are those, else ``compute()``."""
-        path = None if self.folder is None else self.folder / f"{name}.parquet"
-        if path is not None and path.is_file() and self._whole_body(units):
+        path = self._shared_file(name)
+        if path is not None and self._whole_body(units):
             return _read_shared(path)
         return compute()
 
@@ -412,8 +418,8 @@ class RunInputs:
         from kzanalysis.clean import body_paragraphs
 
         if self._body is None:
-            path = None if self.folder is None else self.folder / "body_rows.parquet"
-            self._body = (pd.read_parquet(path)["row_hash"].to_numpy() if path is not None and path.is_file()
+            path = self._shared_file("body_rows")
+            self._body = (pd.read_parquet(path)["row_hash"].to_numpy() if path is not None
                           else _fingerprint(body_paragraphs(self._table("paragraphs"))))
         return len(units) == len(self._body) and bool((_fingerprint(units) == self._body).all())
 
