@@ -16,7 +16,8 @@ def surface_forms(token_frame: pd.DataFrame) -> pd.DataFrame:
     """The most frequent written (lower-case) form of each stem, so that stems can be shown as words.
 
     Args:
-        token_frame: From ``kz.tokens(units)`` (needs ``lower`` and ``stem``).
+        token_frame: From ``kz.tokens(units)`` (needs ``lower`` and ``stem``), or ``kz.compact_tokens`` of it
+            (the same table: its categories are sorted, so groups and ties come out in the same order).
 
     Returns:
         One row per stem, sorted: ``stem``, ``surface`` (its most frequent ``lower`` form; ties go to the
@@ -27,11 +28,13 @@ def surface_forms(token_frame: pd.DataFrame) -> pd.DataFrame:
         >>> units = pd.DataFrame({"doc_id": ["a"], "para_id": [0], "text": ["Protesters protested; protesters."]})
         >>> surface_forms(kz.tokens(units)).values.tolist()
         [['protest', 'protesters', 2]]
+        >>> surface_forms(kz.compact_tokens(kz.tokens(units))).equals(surface_forms(kz.tokens(units)))
+        True
     """
-    counts = token_frame.groupby(["stem", "lower"], sort=True).size().rename("n").reset_index()
-    counts["length"] = counts["lower"].str.len()
+    counts = token_frame.groupby(["stem", "lower"], sort=True, observed=True).size().rename("n").reset_index()
+    counts["length"] = counts["lower"].str.len().astype("int64")
     counts = counts.sort_values(["stem", "n", "length", "lower"], ascending=[True, False, True, True], kind="stable")
-    best = counts.drop_duplicates("stem")
+    best = counts.drop_duplicates("stem").astype({"stem": str, "lower": str})  # text, also from categories
     return best.rename(columns={"lower": "surface"})[["stem", "surface", "n"]].reset_index(drop=True)
 
 
