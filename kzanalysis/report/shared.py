@@ -293,19 +293,33 @@ class RunInputs:
         return compact_tokens(table) if compact else table.copy()
 
     def paragraphs(self, corpus: pd.DataFrame | None = None) -> pd.DataFrame:
-        """``kz.paragraphs(corpus)``: shared when ``corpus`` is the run's whole corpus (the default).
+        """``kz.paragraphs(corpus)``: shared when ``corpus`` is the run's whole corpus (the default), or rows of it
+        (e.g. the documents in an analysed language): then the shared paragraphs of those documents. A caller that
+        needs a subset's paragraphs asks for them so rather than keeping the whole table to filter it (at 100,000
+        articles the paragraphs held 1 GB for the rest of notebook 05).
 
         Example:
             >>> import kzanalysis as kz
             >>> inputs = run_inputs(kz.config.RAW_DIR)
             >>> inputs.paragraphs().equals(kz.paragraphs(inputs.corpus))
             True
+            >>> some = inputs.corpus.iloc[[1, 3]].reset_index(drop=True)
+            >>> inputs.paragraphs(some).equals(kz.paragraphs(some))
+            True
         """
         from kzanalysis.clean import paragraphs
 
         if corpus is None or corpus is self.corpus or corpus.equals(self.corpus):
             return self._table("paragraphs")
+        if self._shared_file("paragraphs") is not None and self._rows_of_corpus(corpus):
+            table = self._table("paragraphs")
+            return table[table["doc_id"].isin(corpus["doc_id"])].reset_index(drop=True)
         return paragraphs(corpus)
+
+    def _rows_of_corpus(self, corpus: pd.DataFrame) -> bool:
+        """Whether every row of ``corpus`` is a row of the run's corpus (same columns, same values)."""
+        return list(corpus.columns) == list(self.corpus.columns) and bool(
+            np.isin(_fingerprint(corpus), _fingerprint(self.corpus)).all())
 
     def tokens(self, units: pd.DataFrame, *, columns: Sequence[str] | None = None,
                compact: bool = False) -> pd.DataFrame:
