@@ -237,11 +237,24 @@ def _remember_token_stems(stems: _TokenStems, units: pd.DataFrame, languages: di
 
 def _sentence_terms(sents: pd.DataFrame, languages: dict[str, str]) -> list[list[str]]:
     """The content stems of each sentence (``doc_id``, ``para_id``, ``sent_id``, ``text``): from the tokens of
-    :func:`_remember_token_stems` where known, else tokenised (not remembered: see :func:`_content_terms`)."""
+    :func:`_remember_token_stems` where known, else tokenised (not remembered: see :func:`_content_terms`).
+
+    Those tokens are then forgotten: passage scoring reads the sentences once, the last of the comparison's steps
+    to read the tokens (the document features read them before), and the memory they hold is then needed to code
+    the sentences' terms."""
+    global _TOKEN_STEMS
     known = (_TOKEN_STEMS.sentence_terms(sents) if _TOKEN_STEMS is not None and len(sents)
              else [None] * len(sents))
+    _TOKEN_STEMS = None
     return [found if found is not None else _content_terms(text, languages.get(str(doc_id), "en"), remember=False)
             for found, doc_id, text in zip(known, sents["doc_id"].tolist(), sents["text"].tolist())]
+
+
+def _forget_for_units() -> None:
+    """Inside :func:`_remembered_terms`: forget what :func:`_remembered_for_units` kept (the document features of
+    candidates and measures), once no later step reads it."""
+    if _UNITS_MEMO is not None:
+        _UNITS_MEMO.clear()
 
 
 def _remembered_for_units(name: str, units: pd.DataFrame, compute: Callable[[], T]) -> T:

@@ -15,8 +15,8 @@ from ._base import (
     NEAR_DUPLICATE_JACCARD, CandidateMethod, MIN_ABOVE_BEAT, MIN_NEAR_DUPLICATE_COVERAGE, MIN_NEAR_DUPLICATE_SCORE,
     MAX_ALL_PAIRS_DOCS, MIN_PASSAGE_SCORE, MIN_SAME_EVENT_COSINE, MIN_SEGMENT_TERMS, MIN_SHARED_RUN, SHINGLE_SIZE,
     SIMILARITY_COLUMNS,
-    STORY_COLUMNS, _TokenStems, _content_terms, _languages_by_doc, _ordered_units, _remember_token_stems,
-    _remembered_terms, comparison_problem,
+    STORY_COLUMNS, _TokenStems, _content_terms, _forget_for_units, _languages_by_doc, _ordered_units,
+    _remember_token_stems, _remembered_terms, comparison_problem,
 )
 from .passages import align_passages, alignment_coverage, passage_scores
 from .stories import document_relations, story_groups
@@ -306,13 +306,15 @@ def source_overlap(
             del toks  # read (at 10,000 planted articles the table held 357 MB, the stems cut from it 58 MB)
             _remember_token_stems(stems, ordered, languages)
             del stems
-        with_terms = ordered[[bool(_content_terms(t, languages.get(d, "en")))
-                              for d, t in zip(ordered["doc_id"], ordered["text"])]]
-        docs = with_terms["doc_id"].unique()
-        ordered = ordered[ordered["doc_id"].isin(docs)].reset_index(drop=True)
+        has_terms = np.fromiter((bool(_content_terms(t, languages.get(d, "en")))
+                                 for d, t in zip(ordered["doc_id"], ordered["text"])), dtype=bool, count=len(ordered))
+        docs = ordered["doc_id"][has_terms].unique()
+        if len(docs) < ordered["doc_id"].nunique():  # a document without content words is not compared; when every
+            ordered = ordered[ordered["doc_id"].isin(docs)].reset_index(drop=True)  # one has some, no copy is made
         measures = document_relations(ordered, k=k, candidates=candidates, n_perm=n_perm, bands=bands,
                                       n_neighbors=n_neighbors, random_state=random_state, min_cosine=min_cosine,
                                       min_above_beat=min_above_beat, n_jobs=n_jobs)
+        _forget_for_units()  # the shingles and TF-IDF of candidates and measures: not read again
         stories = story_groups(measures, units)
         if on_stories is not None:
             on_stories(stories)
