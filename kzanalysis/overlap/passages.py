@@ -51,11 +51,32 @@ def segments(units: pd.DataFrame, *, min_terms: int = MIN_SEGMENT_TERMS, splitte
     return _segments(units, min_terms=min_terms, splitter=splitter, sents=sents)[0]
 
 
-def _segments(units: pd.DataFrame, *, min_terms: int, splitter: str, sents: pd.DataFrame | None
-              ) -> tuple[pd.DataFrame, list[list[str]]]:
+class _SegmentTexts:
+    """The texts of segments without a copy of each: sentences' from the sentences table they were cut from,
+    quotations' of their own. Passage scoring keeps this instead of a text column (at 100,000 articles the
+    segments' texts are as large as the sentences', 0.67 GB) and takes the few it lists.
+
+    Example:
+        >>> texts = _SegmentTexts(pd.Series(["One.", "Two."]), ["a quote"])
+        >>> texts.take(np.array([1, -1, 2])).tolist()  # sources: sentence 1, none, the first quotation
+        ['Two.', '', 'a quote']
+    """
+
+    def __init__(self, sentences: pd.Series, quotes: list[str]) -> None:
+        self._all = pd.concat([sentences.astype(str).reset_index(drop=True), pd.Series([*quotes, ""], dtype=str)],
+                              ignore_index=True)  # the last: no segment
+
+    def take(self, sources: np.ndarray) -> pd.Series:
+        """The texts of these sources (rows of the sentences, then the quotations in order); ``-1``: ``""``."""
+        return self._all.take(np.where(sources >= 0, sources, len(self._all) - 1)).reset_index(drop=True)
+
+
+def _segments(units: pd.DataFrame, *, min_terms: int, splitter: str, sents: pd.DataFrame | None,
+              texts: bool = True) -> tuple[pd.DataFrame, list[list[str]], _SegmentTexts | None]:
     """:func:`segments`, and the content stems of each of its rows (read once, not kept in the memo of
     :func:`_remembered_terms`: only passage scoring reads sentences, and at 100,000 articles their stems were
-    several GB held to the end of the run)."""
+    several GB held to the end of the run). With ``texts=False`` the table has a ``source`` column in place of
+    ``text``, and the texts come as :class:`_SegmentTexts`."""
     from ..tokenize import sentences
 
     ordered = _ordered_units(units)
@@ -77,8 +98,12 @@ def _segments(units: pd.DataFrame, *, min_terms: int, splitter: str, sents: pd.D
     del rows
     languages = _languages_by_doc(ordered)
     terms = _sentence_terms(sents, languages)  # the rows' first len(sents) are the sentences
+    quotes = frame["text"].iloc[len(sents):].tolist()
     terms += [_content_terms(t, languages.get(d, "en"), remember=False)
-              for d, t in zip(frame["doc_id"].iloc[len(sents):], frame["text"].iloc[len(sents):])]
+              for d, t in zip(frame["doc_id"].iloc[len(sents):], quotes)]
+    source_texts = None if texts else _SegmentTexts(sents["text"], quotes)
+    if not texts:
+        frame = frame.drop(columns="text")
     kept = np.asarray([len(found) >= min_terms for found in terms], dtype=bool)
     frame = frame[kept]
     frame = frame.assign(kind_order=(frame["kind"] == "quote").astype(int), row=np.flatnonzero(kept))
@@ -86,7 +111,8 @@ def _segments(units: pd.DataFrame, *, min_terms: int, splitter: str, sents: pd.D
     terms = [terms[row] for row in frame["row"]]
     frame["seg_id"] = frame.groupby(["doc_id", "para_id"]).cumcount().astype("int64")
     frame["para_id"] = frame["para_id"].astype("int64")
-    return frame[list(SEGMENT_COLUMNS)].reset_index(drop=True), terms
+    columns = list(SEGMENT_COLUMNS) if texts else [c for c in SEGMENT_COLUMNS if c != "text"] + ["source"]
+    return frame.rename(columns={"row": "source"})[columns].reset_index(drop=True), terms, source_texts
 
 
 PARALLEL_MIN_PAIRS = 2000
@@ -480,7 +506,8 @@ def passage_scores(
         return empty
     languages = _languages_by_doc(ordered)
     unit_terms = [_content_terms(t, languages.get(d, "en")) for d, t in zip(ordered["doc_id"], ordered["text"])]
-    segs, seg_terms = _segments(ordered, min_terms=min_segment_terms, splitter=splitter, sents=sents)
+    segs, seg_terms, seg_texts = _segments(ordered, min_terms=min_segment_terms, splitter=splitter, sents=sents,
+                                           texts=False)
     idf = _term_weights(unit_terms)
     vocabulary = {t: n for n, t in enumerate(sorted(set(idf) | {t for terms in seg_terms for t in terms}))}
     default = math.log(1 + len(unit_terms)) + 1.0
@@ -523,7 +550,7 @@ def passage_scores(
     order = np.lexsort((ub, ua))
     ua, ub, sa, sb = ua[order], ub[order], sa[order], sb[order]
     doc_objects = ordered["doc_id"].to_numpy(dtype=object)  # the frame's strings, not a new one per row
-    seg_texts = np.append(segs["text"].to_numpy(dtype=object), "")  # position -1: no segment pair
+    sources = np.append(segs["source"].to_numpy(dtype=np.int64), -1)  # position -1: no segment pair, ""
     return pd.DataFrame({
         "doc_a": doc_objects[ua],
         "para_a": para_ids[ua].astype("int64"),
@@ -532,9 +559,9 @@ def passage_scores(
         "score": score[keep][order],
         "para_score": para_score[keep][order],
         "segment_score": segment_score[keep][order],
-        "segment_a": seg_texts[sa],
-        "segment_b": seg_texts[sb],
-    })
+        "segment_a": seg_texts.take(sources[sa]).array,
+        "segment_b": seg_texts.take(sources[sb]).array,
+    }).astype({"segment_a": str, "segment_b": str})
 
 
 def align_passages(
