@@ -457,13 +457,14 @@ def test_shared_inputs_are_read_only_for_the_corpus_they_were_made_from(tmp_path
     for name in ("quotes", "citations"):  # read from the shared file, not computed again
         pd.read_parquet(folder / f"{name}.parquet").iloc[:1].to_parquet(folder / f"{name}.parquet")
     assert len(shared.quotes(units)) == len(shared.citations(units)) == 1
+    # rows of the run's corpus: their paragraphs are read from the shared file
     stored = pd.read_parquet(folder / "paragraphs.parquet")
     stored.assign(text="read from the file").to_parquet(folder / "paragraphs.parquet")
     assert set(shared.paragraphs(here.corpus.iloc[[0, 3]])["text"]) == {"read from the file"}
     stored.to_parquet(folder / "paragraphs.parquet")
     # other arguments, other units, a corpus that is not rows of the run's: computed, never the shared tables
     assert report.run_inputs(config.RAW_DIR, out_dir=tmp_path, metadata=config.RAW_DIR / "metadata.csv").folder is None
-    subset = here.corpus.iloc[[0, 3]]  # rows of the run's corpus: their shared paragraphs
+    subset = here.corpus.iloc[[0, 3]]  # (shared, above) the same as splitting them
     pd.testing.assert_frame_equal(shared.paragraphs(subset), kz.paragraphs(subset))
     other = subset.assign(text=subset["text"] + "\n\nOne paragraph more.")
     pd.testing.assert_frame_equal(shared.paragraphs(other), kz.paragraphs(other))
