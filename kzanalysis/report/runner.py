@@ -621,15 +621,31 @@ def _share_inputs_in(scheduler: str | None, corpus_dir: Path, **kwargs: Any) -> 
         parallel.use_scheduler(None)
 
 
-KERNEL_MEMORY_FACTOR = 2.0
+KERNEL_MEMORY_FACTOR = 1.1
 """How many times the run's shared inputs (:func:`kzanalysis.report.shared_bytes`) one kernel is taken to hold at
-its peak: a notebook that reads the body tokens holds them and what it computes from them (measured at 100,000
-planted articles: 10-13 GB per kernel for 8.6 GB of shared inputs)."""
+its peak, beside :data:`KERNEL_BASE_BYTES`: a notebook reads the shared tables it needs (the largest, the body
+tokens, only in the columns it uses) and holds what it computes from them. Measured with
+``benchmarks/series_scale.py``: the largest kernel of a run held 9.3 GB for 9.0 GB of shared inputs at 100,000
+planted articles, 1.5 GB for 0.9 GB at 10,000."""
+KERNEL_BASE_BYTES = 500_000_000
+"""Bytes one kernel is taken to hold whatever the corpus: Python with the package, pandas, scikit-learn and
+matplotlib imported (about 0.22 GB measured), and the small tables and figures of a notebook."""
+
+
+def kernel_bytes(shared: int) -> int:
+    """The memory one kernel is taken to need at its peak: :data:`KERNEL_BASE_BYTES` plus
+    :data:`KERNEL_MEMORY_FACTOR` times the run's shared inputs (``shared`` bytes in memory).
+
+    Example:
+        >>> kernel_bytes(9 * 10**9) / 10**9
+        10.4
+    """
+    return int(KERNEL_BASE_BYTES + KERNEL_MEMORY_FACTOR * shared)
 
 
 def kernels_at_once(jobs: int, shared: int | None, *, available: int | None) -> int:
-    """How many notebooks to run side by side: ``jobs``, or fewer, so that that many kernels, each holding
-    :data:`KERNEL_MEMORY_FACTOR` times the run's shared inputs, fit in the memory available; at least one.
+    """How many notebooks to run side by side: ``jobs``, or fewer, so that that many kernels, each needing
+    :func:`kernel_bytes` of the run's shared inputs, fit in the memory available; at least one.
 
     Args:
         jobs: Kernels the cores allow.
@@ -638,12 +654,12 @@ def kernels_at_once(jobs: int, shared: int | None, *, available: int | None) -> 
 
     Example:
         >>> GB = 10**9
-        >>> kernels_at_once(2, 1 * GB, available=20 * GB), kernels_at_once(2, 8 * GB, available=20 * GB)
+        >>> kernels_at_once(2, 9 * GB, available=24 * GB), kernels_at_once(2, 9 * GB, available=16 * GB)
         (2, 1)
     """
     if shared is None or available is None or shared <= 0:
         return jobs
-    return max(1, min(jobs, int(available // (KERNEL_MEMORY_FACTOR * shared))))
+    return max(1, min(jobs, int(available // kernel_bytes(shared))))
 
 
 def memory_available() -> int | None:
