@@ -387,8 +387,8 @@ def test_a_reader_of_named_tables_starts_once_they_are_written(tmp_path: Path, m
 def test_a_corpus_too_large_for_kernels_side_by_side_runs_them_one_at_a_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """By default the runner takes fewer kernels when that many, each holding twice the shared inputs, would not
-    fit in the memory available; a kernel alone gets every core. ``jobs`` given is kept."""
+    """By default the runner takes fewer kernels when that many, each needing ``report.kernel_bytes`` of the shared
+    inputs, would not fit in the memory available; a kernel alone gets every core. ``jobs`` given is kept."""
     pytest.importorskip("pyarrow")
     from conftest import two_notebook_series
     from kzanalysis.report import runner
@@ -402,6 +402,29 @@ def test_a_corpus_too_large_for_kernels_side_by_side_runs_them_one_at_a_time(
     assert runs["status"].tolist() == ["ok", "ok"], runs["error"].tolist()
     assert report.kernels_at_once(4, None, available=1_000) == report.kernels_at_once(4, 10, available=None) == 4
     assert report.kernels_at_once(4, 10**9, available=1_000) == 1
+
+
+def test_kernels_use_arrows_jemalloc_unless_the_caller_names_an_allocator(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """pandas' text lives in Arrow arrays: the runner's kernels use Arrow's jemalloc, which gives freed memory back,
+    where this pyarrow has it; an allocator named in the caller's environment is kept."""
+    pa = pytest.importorskip("pyarrow")
+    from conftest import two_notebook_series
+
+    try:
+        pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        pytest.skip("this pyarrow has no jemalloc")
+    check = "import pyarrow\nassert pyarrow.default_memory_pool().backend_name == {!r}, pyarrow.default_memory_pool()"
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    corpus, notebooks = two_notebook_series(tmp_path / "a", {"00-a.ipynb": check.format("jemalloc")})
+    runs = report.run_series(corpus, out=tmp_path / "a" / "out", notebooks=notebooks)
+    assert runs["status"].tolist() == ["ok"], runs["error"].tolist()
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
+    corpus, notebooks = two_notebook_series(tmp_path / "b", {"00-a.ipynb": check.format("system")})
+    runs = report.run_series(corpus, out=tmp_path / "b" / "out", notebooks=notebooks)
+    assert runs["status"].tolist() == ["ok"], runs["error"].tolist()
 
 
 def test_the_body_a_run_shares_is_recognised_from_hashes_made_chunk_by_chunk(tmp_path: Path,

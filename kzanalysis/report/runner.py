@@ -52,6 +52,31 @@ which notebook of a run a process belongs to (``benchmarks/series_scale.py`` mea
 KERNEL_THREAD_DEFAULTS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 """One BLAS thread per kernel unless the caller's environment asks for more: kernels already run side by side, and
 OpenBLAS's per-thread buffers are what exhausts a small memory limit first."""
+KERNEL_ARROW_POOL = "jemalloc"
+"""Arrow's allocator in every kernel (``ARROW_DEFAULT_MEMORY_POOL``) unless the caller's environment names one, and
+where this pyarrow has it. pandas keeps text in Arrow arrays, so every string operation of a notebook allocates
+there; Arrow's default allocator (mimalloc) keeps what they free for Arrow's own later use, which the numpy arrays
+that follow never make, while Arrow's jemalloc gives it back to the system at once. See :func:`kernel_defaults`."""
+
+
+def kernel_defaults() -> dict[str, str]:
+    """Environment variables every kernel of a run gets unless the caller's environment sets them:
+    :data:`KERNEL_THREAD_DEFAULTS`, and :data:`KERNEL_ARROW_POOL` as Arrow's allocator when pyarrow is installed
+    with it (the Linux wheels are; elsewhere Arrow's default stays).
+
+    Example:
+        >>> defaults = kernel_defaults()
+        >>> defaults["OMP_NUM_THREADS"], defaults.get("ARROW_DEFAULT_MEMORY_POOL") in (None, KERNEL_ARROW_POOL)
+        ('1', True)
+    """
+    defaults = dict(KERNEL_THREAD_DEFAULTS)
+    try:
+        import pyarrow as pa
+
+        getattr(pa, f"{KERNEL_ARROW_POOL}_memory_pool")()
+    except (ImportError, AttributeError, NotImplementedError):  # no pyarrow, or built without it
+        return defaults
+    return {**defaults, "ARROW_DEFAULT_MEMORY_POOL": KERNEL_ARROW_POOL}
 
 
 class ReportError(ValueError):
@@ -296,7 +321,7 @@ def execute_notebook(
     started = time.perf_counter()
     status, error = "ok", ""
     share = {"LOKY_MAX_CPU_COUNT": str(max(1, cores))} if cores is not None else {}
-    env = {**KERNEL_THREAD_DEFAULTS, **share, **os.environ, **KERNEL_ENVIRONMENT, NOTEBOOK_VARIABLE: path.name}
+    env = {**kernel_defaults(), **share, **os.environ, **KERNEL_ENVIRONMENT, NOTEBOOK_VARIABLE: path.name}
     with tempfile.TemporaryDirectory(prefix="kz-kernel-") as sockets:
         settings = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}})
         client = NotebookClient(
