@@ -650,8 +650,9 @@ KERNEL_MEMORY_FACTOR = 1.1
 """How many times the run's shared inputs (:func:`kzanalysis.report.shared_bytes`) one kernel is taken to hold at
 its peak, beside :data:`KERNEL_BASE_BYTES`: a notebook reads the shared tables it needs (the largest, the body
 tokens, only in the columns it uses) and holds what it computes from them. Measured with
-``benchmarks/series_scale.py``: the largest kernel of a run held 9.3 GB for 9.0 GB of shared inputs at 100,000
-planted articles, 1.5 GB for 0.9 GB at 10,000."""
+``benchmarks/series_scale.py``, for 9.0 GB of shared inputs at 100,000 planted articles the largest kernel of a run
+held 9.3 GB with Arrow's default allocator and 8.5 GB with :data:`KERNEL_ARROW_POOL`; for 0.9 GB at 10,000, 1.5 and
+1.2 GB."""
 KERNEL_BASE_BYTES = 500_000_000
 """Bytes one kernel is taken to hold whatever the corpus: Python with the package, pandas, scikit-learn and
 matplotlib imported (about 0.22 GB measured), and the small tables and figures of a notebook."""
