@@ -83,6 +83,19 @@ class _Peak:
         self.value, self.workers = _resident_gb(), 0.0
 
 
+def _kernel_arrow_pool() -> str:
+    """Arrow's allocator as the report's kernels get it (``report.runner.kernel_defaults``), unless this process's
+    environment names one: set for this process, and in the environment its worker processes inherit."""
+    import pyarrow as pa
+
+    name = (os.environ.get("ARROW_DEFAULT_MEMORY_POOL")
+            or kz.report.runner.kernel_defaults().get("ARROW_DEFAULT_MEMORY_POOL"))
+    if name:
+        os.environ["ARROW_DEFAULT_MEMORY_POOL"] = name
+        pa.set_memory_pool(getattr(pa, f"{name}_memory_pool")())
+    return pa.default_memory_pool().backend_name
+
+
 def run_notebook(name: str, size: int, work: Path, *, beside: str = "") -> dict[str, object]:
     """Share the inputs of a planted corpus of ``size`` articles (or reuse them) and run notebook ``name``."""
     path = work / f"planted-{size}" / "articles.jsonl"
@@ -92,6 +105,7 @@ def run_notebook(name: str, size: int, work: Path, *, beside: str = "") -> dict[
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", _SHARE, str(path), str(out)], check=True)  # this process starts clean
     share_seconds = time.perf_counter() - started
+    pool = _kernel_arrow_pool()  # after the sharing child, which the runner also leaves at Arrow's default
     notebook = json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
     cells = ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"]
     namespace: dict[str, object] = {"display": lambda *args, **kwargs: None}
@@ -114,7 +128,7 @@ def run_notebook(name: str, size: int, work: Path, *, beside: str = "") -> dict[
             "cores": os.cpu_count(), "share_seconds": round(share_seconds, 1), "cells": rows,
             "peak_gb": max(r["peak_gb"] for r in rows), "seconds": round(sum(r["seconds"] for r in rows), 1),
             "workers_peak_gb": max(r["workers_gb"] for r in rows), "measured": time.strftime("%Y-%m-%d %H:%M"),
-            "beside": beside}
+            "beside": beside, "arrow_pool": pool}
 
 
 def write_results(runs: list[dict]) -> str:
@@ -124,13 +138,16 @@ def write_results(runs: list[dict]) -> str:
              f"{os.cpu_count()} cores; planted corpora of `benchmarks/synthetic.py`; shared inputs made once per "
              "corpus as `kzanalysis report` makes them; the notebook's code cells run in one process. Peak: largest "
              "resident memory of that process (sampled every 20 ms); workers: the largest of the processes it started "
-             "(worker pools), sampled the same way. "
+             "(worker pools), sampled the same way. Arrow's allocator as the report's kernels get it "
+             "(`report.runner.kernel_defaults`; rows without one in the JSON ran with Arrow's default, mimalloc). "
              "Target of issue #15: at most 8 GB at 100,000 articles.", "",
-             "| notebook | articles | notebook time | peak memory | workers' peak | measured | running beside |",
-             "|---|---|---|---|---|---|---|"]
+             "| notebook | articles | notebook time | peak memory | workers' peak | Arrow's allocator | measured "
+             "| running beside |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in sorted(runs, key=lambda r: (r["notebook"], r["size"])):
         lines.append(f"| {r['notebook']} | {r['size']:,} | {r['seconds']:.0f} s | {r['peak_gb']:.1f} GB "
-                     f"| {r['workers_peak_gb']:.1f} GB | {r['measured']} | {r.get('beside') or 'nothing'} |")
+                     f"| {r['workers_peak_gb']:.1f} GB | {r.get('arrow_pool', 'mimalloc')} | {r['measured']} "
+                     f"| {r.get('beside') or 'nothing'} |")
     for r in sorted(runs, key=lambda r: (r["notebook"], r["size"])):
         lines += ["", f"## {r['notebook']}, {r['size']:,} articles", "",
                   "| cell | seconds | peak GB | held after GB | largest worker GB | first line |",
