@@ -387,7 +387,7 @@ def test_a_reader_of_named_tables_starts_once_they_are_written(tmp_path: Path, m
 def test_a_corpus_too_large_for_kernels_side_by_side_runs_them_one_at_a_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """By default the runner takes fewer kernels when that many, each needing ``report.kernel_bytes`` of the shared
+    """By default the runner takes fewer kernels when that many, each needing ``runner.kernel_bytes`` of the shared
     inputs, would not fit in the memory available; a kernel alone gets every core. ``jobs`` given is kept."""
     pytest.importorskip("pyarrow")
     from conftest import two_notebook_series

@@ -285,7 +285,8 @@ def execute_notebook(
     """Execute one notebook with parameters and write its executed copy and HTML report.
 
     The kernel talks to this process over local (IPC) sockets, gets :data:`KERNEL_ENVIRONMENT`
-    (inline figures, no progress bars) and is shut down when the notebook ends.
+    (inline figures, no progress bars) and, where the caller's environment does not set them,
+    :func:`kernel_defaults` (one BLAS thread, Arrow's jemalloc), and is shut down when the notebook ends.
 
     Args:
         path: The notebook to run (it is only read).
