@@ -666,6 +666,23 @@ def test_token_stems_are_the_content_terms_of_units_and_sentences(seed_units: pd
     assert stems.sentence_terms(cut.assign(sent_id=[92, 93])) == [None, None]  # not among the given sentences
 
 
+def test_token_stems_find_sentences_block_by_block_and_from_compact_tokens(
+        seed_units: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sentences' tokens are searched a block of tokens at a time (a block as small as one unit here), and
+    compact tokens (32-bit positions, categories) give the same stems as the plain table."""
+    from kzanalysis.overlap import _base
+
+    toks, sents = kz.tokens(seed_units), kz.sentences(seed_units)
+    whole = _base._TokenStems(toks, sents)
+    monkeypatch.setattr(_base, "_SEARCH_TOKENS", 7)
+    for stems in (_base._TokenStems(toks, sents), _base._TokenStems(kz.compact_tokens(toks), sents)):
+        pd.testing.assert_frame_equal(stems.units, whole.units)
+        pd.testing.assert_frame_equal(stems.sentences, whole.sentences)
+        assert stems.types[stems.codes].tolist() == whole.types[whole.codes].tolist()
+        assert stems.numbers.tolist() == whole.numbers.tolist()
+    assert len(whole.sentences) == len(sents)  # no sentence of kz.sentences is crossed by a token
+
+
 def test_document_tfidf_from_token_stems_is_tfidf_of_the_texts(seed_units: pd.DataFrame) -> None:
     """Given tokens, a comparison's document TF-IDF is made from their stems: the same matrix as kz.tfidf's of the
     texts (numbers out, "1990s" and "covid-19" in, a German document stemmed in German)."""

@@ -21,6 +21,8 @@ from ..tokenize import _WORD_REGEX, analysis_tokens
 if TYPE_CHECKING:
     import scipy.sparse as sp
 
+    from ..features import _Counts
+
 
 Relation = Literal["near_duplicate", "translated_copy", "shared_passages", "same_event", "unrelated"]
 CandidateMethod = Literal["auto", "all", "minhash", "neighbors"]
@@ -275,14 +277,44 @@ from, when given one (``toks=``). At 10,000 planted articles reading and cutting
 tokenising the paragraphs and sentences again took 20.6 s."""
 
 
+_INT32_MAX = int(np.iinfo(np.int32).max)
+_SEARCH_TOKENS = 1 << 22
+"""Tokens per block when :class:`_TokenStems` finds the sentences' tokens (a 64-bit key each: 32 MB a block)."""
+
+
+def _codes(column: pd.Series, *, as_text: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a column's values and the distinct values (an object array; ``as_text``: as ``str``).
+
+    A category's own codes (the 8- to 32-bit integers it holds) where its categories are text, without a copy;
+    otherwise ``pd.factorize`` (64-bit codes).
+
+    Example:
+        >>> codes, values = _codes(pd.Series(["b", "a", "b"], dtype="category"), as_text=True)
+        >>> codes.dtype.name, values[codes].tolist()
+        ('int8', ['b', 'a', 'b'])
+    """
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(dtype.categories.dtype):
+        codes, values = column.cat.codes.to_numpy(), dtype.categories
+    else:
+        codes, values = pd.factorize(column.astype(str) if as_text else column, sort=False)
+    return codes, np.asarray(values, dtype=object)
+
+
+def _whole_numbers(column: pd.Series) -> np.ndarray:
+    """A column of whole numbers as a numpy array in its own integer type (no copy), other types as int64."""
+    values = column.to_numpy()
+    return values if values.dtype.kind in "iu" else column.to_numpy(dtype=np.int64)
+
+
 class _TokenStems:
     """Content stems (stop words out, numbers kept: what :func:`_content_terms` gives) of units and of their
     sentences, read from the units' tokens table instead of tokenising every text again.
 
-    One flat array of stems (each distinct stem one string object) is cut into units and sentences by
-    ``(lo, hi)`` positions. A sentence is cut from its unit's tokens by character offsets, so the sentences need
-    not come from the split that numbered the tokens' ``sent_id``; a sentence that a token crosses (a split
-    inside a word) is not listed and is tokenised from its text. Built from ``kz.tokens(units)`` with its
+    One flat array of stem codes (``types[codes]``: each distinct stem one string object) is cut into units and
+    sentences by ``(lo, hi)`` positions. A sentence is cut from its unit's tokens by character offsets, so the
+    sentences need not come from the split that numbered the tokens' ``sent_id``; a sentence that a token crosses
+    (a split inside a word) is not listed and is tokenised from its text. Built from ``kz.tokens(units)`` with its
     default stop words (``is_stop`` is what is left out), or from ``kz.compact_tokens`` of it.
     """
 
@@ -290,68 +322,95 @@ class _TokenStems:
         missing = [c for c in STEM_COLUMNS if c not in toks.columns]
         if missing:
             raise ValueError(f"toks need the columns {list(STEM_COLUMNS)} of kz.tokens(units); missing {missing}")
-        ids = toks["doc_id"]  # as text; a category of text (kz.compact_tokens) is factorized as it is
-        text_categories = isinstance(ids.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(
-            ids.dtype.categories.dtype)
-        doc_codes, doc_ids = pd.factorize(ids if text_categories else ids.astype(str), sort=False)
-        paras = toks["para_id"].to_numpy(dtype=np.int64)
+        # Every array as long as the tokens is read in the table's own type (32-bit in kz.compact_tokens) and none
+        # is copied to 64 bits: at 100,000 planted articles (64 million tokens) each 64-bit copy was 0.5 GB, and
+        # seven of them at once were notebook 01's largest memory.
+        doc_codes, doc_ids = _codes(toks["doc_id"], as_text=True)
+        paras = _whole_numbers(toks["para_id"])
         new_unit = np.ones(len(toks), dtype=bool)
-        new_unit[1:] = (doc_codes[1:] != doc_codes[:-1]) | (paras[1:] != paras[:-1])
+        np.not_equal(doc_codes[1:], doc_codes[:-1], out=new_unit[1:])
+        new_unit[1:] |= paras[1:] != paras[:-1]
         unit_starts = np.flatnonzero(new_unit)
-        unit_of = np.cumsum(new_unit) - 1  # each token's unit run
+        del new_unit
         kept = ~toks["is_stop"].to_numpy(dtype=bool)
-        stem_codes, stem_types = pd.factorize(toks["stem"], sort=False)
-        self.stems: np.ndarray = np.asarray(stem_types, dtype=object)[stem_codes[kept]]
+        stem_codes, self.types = _codes(toks["stem"], as_text=False)
+        self.codes: np.ndarray = stem_codes[kept]  # the content stems, in token order: self.types[self.codes]
         self.numbers: np.ndarray = toks["is_number"].to_numpy(dtype=bool)[kept]
-        del stem_codes, stem_types
-        position = np.concatenate([[0], np.cumsum(kept)])  # token row -> place in self.stems
+        del stem_codes
+        position = np.zeros(len(toks) + 1, dtype=np.int32 if len(toks) < _INT32_MAX else np.int64)
+        np.cumsum(kept, out=position[1:])  # token row -> place in self.codes
+        del kept
         bounds = np.append(unit_starts, len(toks))
-        starts = toks["start"].to_numpy(dtype=np.int64)
-        ends = toks["end"].to_numpy(dtype=np.int64)
-        self.units = pd.DataFrame({"doc_id": pd.Series(np.asarray(doc_ids)[doc_codes[unit_starts]], dtype=str),
-                                   "para_id": paras[unit_starts], "lo": position[bounds[:-1]],
-                                   "hi": position[bounds[1:]], "last_end": ends[bounds[1:] - 1]})
+        ends = _whole_numbers(toks["end"])
+        self.units = pd.DataFrame({"doc_id": pd.Series(doc_ids[doc_codes[unit_starts]], dtype=str),
+                                   "para_id": paras[unit_starts].astype(np.int64),
+                                   "lo": position[bounds[:-1]].astype(np.int64),
+                                   "hi": position[bounds[1:]].astype(np.int64),
+                                   "last_end": ends[bounds[1:] - 1].astype(np.int64)})
+        del doc_codes, paras
         if self.units.duplicated(["doc_id", "para_id"]).any():
             first = self.units.loc[self.units.duplicated(["doc_id", "para_id"]), ["doc_id", "para_id"]].iloc[0]
             raise ValueError(f"toks: the tokens of unit ({first['doc_id']}, {first['para_id']}) are not one run of "
                              "rows (a tokens table lists each unit's tokens together, as kz.tokens makes it)")
-        self.sentences = self._sentences(sents, unit_of, starts, ends, position) if sents is not None else None
+        self.sentences = (self._sentences(sents, bounds, _whole_numbers(toks["start"]), ends, position)
+                          if sents is not None else None)
 
-    def _sentences(self, sents: pd.DataFrame, unit_of: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+    def _sentences(self, sents: pd.DataFrame, bounds: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                    position: np.ndarray) -> pd.DataFrame:
-        """``doc_id, para_id, sent_id, lo, hi`` of each sentence no token crosses."""
+        """``doc_id, para_id, sent_id, lo, hi`` of each sentence no token crosses.
+
+        Units ``r`` has the token rows ``bounds[r]:bounds[r + 1]``, in text order. A sentence's first token is the
+        first of its unit that starts at or after the sentence's start, its end the first that starts at or after
+        its end: searched in blocks of :data:`_SEARCH_TOKENS` tokens, each token keyed by its unit within the
+        block and its start (a key for every token at once was another 0.5 GB at 64 million tokens)."""
         run = self.units[["doc_id", "para_id"]].assign(run=np.arange(len(self.units)))
         found = sents[["doc_id", "para_id", "sent_id", "start", "end"]].astype(
             {"doc_id": str, "para_id": "int64", "sent_id": "int64"}).merge(run, on=["doc_id", "para_id"])
-        stride = int(max(ends.max(initial=0), found["end"].max() if len(found) else 0)) + 1
-        token_keys = unit_of * stride + starts  # sorted: units in run order, tokens in text order
-        base = found["run"].to_numpy(dtype=np.int64) * stride
-        first = np.searchsorted(token_keys, base + found["start"].to_numpy(dtype=np.int64), side="left")
-        stop = np.searchsorted(token_keys, base + found["end"].to_numpy(dtype=np.int64), side="left")
         run_of = found["run"].to_numpy(dtype=np.int64)
-        crossed_in = (first > 0) & (unit_of[np.maximum(first - 1, 0)] == run_of) & (
-            ends[np.maximum(first - 1, 0)] > found["start"].to_numpy(dtype=np.int64))
-        crossed_out = (stop > first) & (ends[np.maximum(stop - 1, 0)] > found["end"].to_numpy(dtype=np.int64))
+        sent_start, sent_end = found["start"].to_numpy(dtype=np.int64), found["end"].to_numpy(dtype=np.int64)
+        stride = int(max(ends.max(initial=0), sent_end.max(initial=0))) + 1
+        first, stop = np.zeros(len(found), dtype=np.int64), np.zeros(len(found), dtype=np.int64)
+        order = np.argsort(run_of, kind="stable")
+        sorted_runs = run_of[order]
+        lo_run = 0
+        while lo_run < len(bounds) - 1:
+            hi_run = max(lo_run + 1, int(np.searchsorted(bounds, bounds[lo_run] + _SEARCH_TOKENS, side="right")) - 1)
+            hi_run = min(hi_run, len(bounds) - 1)
+            rows = order[np.searchsorted(sorted_runs, lo_run):np.searchsorted(sorted_runs, hi_run)]
+            if len(rows):
+                sizes = np.diff(bounds[lo_run:hi_run + 1])
+                keys = np.repeat(np.arange(hi_run - lo_run, dtype=np.int64) * stride, sizes)
+                keys += starts[bounds[lo_run]:bounds[hi_run]]  # sorted: units in run order, tokens in text order
+                base = (run_of[rows] - lo_run) * stride
+                first[rows] = bounds[lo_run] + np.searchsorted(keys, base + sent_start[rows], side="left")
+                stop[rows] = bounds[lo_run] + np.searchsorted(keys, base + sent_end[rows], side="left")
+            lo_run = hi_run
+        before = np.maximum(first - 1, 0)
+        crossed_in = (first > bounds[run_of]) & (ends[before] > sent_start)  # a token of its unit crosses its start
+        crossed_out = (stop > first) & (ends[np.maximum(stop - 1, 0)] > sent_end)
         clean = ~(crossed_in | crossed_out)
         return found.loc[clean, ["doc_id", "para_id", "sent_id"]].assign(
-            lo=position[first[clean]], hi=position[stop[clean]]).reset_index(drop=True)
+            lo=position[first[clean]].astype(np.int64), hi=position[stop[clean]].astype(np.int64),
+        ).reset_index(drop=True)
 
-    def document_terms(self, units: pd.DataFrame) -> list[list[str]]:
-        """Each document's stems without the numbers (``kz.tfidf(units, grain="document")``'s terms): its units'
-        in row order, for units sorted by ``doc_id`` and ``para_id`` (:func:`_ordered_units`) whose tokens are
-        here (:meth:`unit_terms` checked them)."""
+    def document_counts(self, units: pd.DataFrame, ids: pd.DataFrame) -> _Counts:
+        """Each document's stems without the numbers, counted (the counts of ``kz.tfidf(units, grain="document")``,
+        its rows ``ids``): for units sorted by ``doc_id`` and ``para_id`` (:func:`_ordered_units`) whose tokens are
+        here (:meth:`unit_terms` checked them). Counted from the stems' codes, no string per token."""
+        from ..features import _count_coded
+
         found = units[["doc_id", "para_id"]].astype({"doc_id": str, "para_id": "int64"}).merge(
             self.units, on=["doc_id", "para_id"], how="left")
+        index = np.int32 if len(self.codes) < _INT32_MAX else np.int64
         lo = found["lo"].fillna(0).to_numpy(dtype=np.int64)
         sizes = found["hi"].fillna(0).to_numpy(dtype=np.int64) - lo
-        at = np.repeat(lo - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()))  # the units' stems
-        kept = ~self.numbers[at]
+        at = np.repeat((lo - (np.cumsum(sizes) - sizes)).astype(index), sizes)  # the units' stems, in row order
+        at += np.arange(len(at), dtype=index)
         doc_ids = found["doc_id"].to_numpy(dtype=object)
         unit_docs = np.cumsum(np.concatenate([[True], doc_ids[1:] != doc_ids[:-1]])) - 1 if len(found) else lo
-        per_doc = np.bincount(np.repeat(unit_docs, sizes)[kept], minlength=int(unit_docs.max(initial=-1)) + 1)
-        flat = self.stems[at[kept]].tolist()
-        ends = np.cumsum(per_doc).tolist()
-        return [flat[a:b] for a, b in zip([0, *ends[:-1]], ends)]
+        kept = ~self.numbers[at]
+        rows = np.repeat(unit_docs.astype(index), sizes)[kept]
+        return _count_coded(ids, rows, self.codes[at[kept]], self.types)
 
     def unit_terms(self, units: pd.DataFrame) -> list[list[str]]:
         """The content stems of each row of ``units`` (``doc_id``, ``para_id``, ``text``), in row order.
@@ -375,7 +434,7 @@ class _TokenStems:
                                  f"{what} (pass toks=kz.tokens(units))")
         lo = found["lo"].fillna(0).to_numpy(dtype=np.int64)
         hi = found["hi"].fillna(0).to_numpy(dtype=np.int64)
-        return [self.stems[a:b].tolist() for a, b in zip(lo.tolist(), hi.tolist())]
+        return [self.types[self.codes[a:b]].tolist() for a, b in zip(lo.tolist(), hi.tolist())]
 
     def sentence_terms(self, keys: pd.DataFrame) -> list[list[str] | None]:
         """The content stems of each sentence ``(doc_id, para_id, sent_id)`` of ``keys``; None where not known."""
@@ -384,7 +443,7 @@ class _TokenStems:
         found = keys[["doc_id", "para_id", "sent_id"]].astype(
             {"doc_id": str, "para_id": "int64", "sent_id": "int64"}).merge(
             self.sentences, on=["doc_id", "para_id", "sent_id"], how="left")
-        return [None if a != a else self.stems[int(a):int(b)].tolist()
+        return [None if a != a else self.types[self.codes[int(a):int(b)]].tolist()
                 for a, b in zip(found["lo"].tolist(), found["hi"].tolist())]
 
 

@@ -240,7 +240,7 @@ def _doc_features(units: pd.DataFrame, *, k: int):
 
     Inside a comparison given the units' tokens (:func:`_remember_token_stems`), the TF-IDF terms are their stems
     (:func:`kzanalysis.tfidf`'s defaults, the same matrix) instead of the texts tokenised again."""
-    from ..features import _tfidf_of_lists, tfidf
+    from ..features import _tfidf_of_counts, tfidf
 
     def compute():
         ordered = _ordered_units(units)
@@ -250,9 +250,9 @@ def _doc_features(units: pd.DataFrame, *, k: int):
             features = tfidf(ordered, grain="document")
         else:
             ids = pd.DataFrame({"doc_id": pd.Series(sh.doc_ids, dtype=ordered["doc_id"].dtype)})
-            features = _tfidf_of_lists(ids, stems.document_terms(ordered), grain="document", term="stem",
-                                       drop_stop_words=True, drop_numbers=True, min_df=1, max_df=1.0,
-                                       sublinear_tf=True, norm="l2")
+            features = _tfidf_of_counts(stems.document_counts(ordered, ids), grain="document", term="stem",
+                                        drop_stop_words=True, drop_numbers=True, min_df=1, max_df=1.0,
+                                        sublinear_tf=True, norm="l2")
         if features.ids["doc_id"].astype(str).tolist() != sh.doc_ids.tolist():  # pragma: no cover - both sort ids
             raise RuntimeError("shingle and TF-IDF rows disagree")
         return sh, features

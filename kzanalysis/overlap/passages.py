@@ -80,30 +80,32 @@ def _segments(units: pd.DataFrame, *, min_terms: int, splitter: str, sents: pd.D
     from ..tokenize import sentences
 
     ordered = _ordered_units(units)
-    rows: list[tuple[str, int, str, str]] = []
     if sents is None:
         sents = sentences(ordered, splitter=splitter)  # type: ignore[arg-type]
     else:
         keys = set(zip(ordered["doc_id"].astype(str), ordered["para_id"].astype("int64")))
         sents = sents[np.asarray([key in keys for key in zip(sents["doc_id"].astype(str),
                                                              sents["para_id"].astype("int64"))], dtype=bool)]
-    for doc_id, para_id, text in zip(sents["doc_id"], sents["para_id"], sents["text"]):
-        rows.append((str(doc_id), int(para_id), "sentence", text))
-    for doc_id, para_id, text in zip(ordered["doc_id"], ordered["para_id"], ordered["text"]):
-        text = text if isinstance(text, str) else ""
-        for start, end, level, closed in quote_spans(text):
-            if level == 0 and closed and end - start - 2 >= MIN_QUOTE_CHARS:
-                rows.append((str(doc_id), int(para_id), "quote", text[start + 1:end - 1].strip(" ,.")))
-    frame = pd.DataFrame(rows, columns=["doc_id", "para_id", "kind", "text"])
-    del rows
+    quotes = [(str(doc_id), int(para_id), text[start + 1:end - 1].strip(" ,."))
+              for doc_id, para_id, text in zip(ordered["doc_id"], ordered["para_id"], ordered["text"])
+              if isinstance(text, str)
+              for start, end, level, closed in quote_spans(text)
+              if level == 0 and closed and end - start - 2 >= MIN_QUOTE_CHARS]
+    quote_docs, quote_paras, quote_texts = (list(column) for column in zip(*quotes)) if quotes else ([], [], [])
+    del quotes
+    # the sentences' columns as they are (a row of Python objects per sentence, its text copied out of Arrow, was
+    # the largest memory of passage scoring at 100,000 articles), the quotations after them
+    frame = pd.DataFrame({
+        "doc_id": pd.concat([sents["doc_id"].astype(str), pd.Series(quote_docs, dtype=str)], ignore_index=True),
+        "para_id": np.concatenate([sents["para_id"].to_numpy(dtype=np.int64), np.asarray(quote_paras, dtype=np.int64)]),
+        "kind": pd.Series(np.repeat(np.array(["sentence", "quote"], dtype=object), [len(sents), len(quote_docs)]),
+                          dtype=str)})
+    if texts:
+        frame["text"] = pd.concat([sents["text"].astype(str), pd.Series(quote_texts, dtype=str)], ignore_index=True)
     languages = _languages_by_doc(ordered)
     terms = _sentence_terms(sents, languages)  # the rows' first len(sents) are the sentences
-    quotes = frame["text"].iloc[len(sents):].tolist()
-    terms += [_content_terms(t, languages.get(d, "en"), remember=False)
-              for d, t in zip(frame["doc_id"].iloc[len(sents):], quotes)]
-    source_texts = None if texts else _SegmentTexts(sents["text"], quotes)
-    if not texts:
-        frame = frame.drop(columns="text")
+    terms += [_content_terms(t, languages.get(d, "en"), remember=False) for d, t in zip(quote_docs, quote_texts)]
+    source_texts = None if texts else _SegmentTexts(sents["text"], quote_texts)
     kept = np.asarray([len(found) >= min_terms for found in terms], dtype=bool)
     frame = frame[kept]
     frame = frame.assign(kind_order=(frame["kind"] == "quote").astype(int), row=np.flatnonzero(kept))
