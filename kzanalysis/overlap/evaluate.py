@@ -200,18 +200,23 @@ def pair_scores(result: OverlapResult, *, hand: pd.DataFrame | None = None) -> p
         >>> pair_scores(empty).empty
         True
     """
-    scores = result.scores.merge(result.similarity[["doc_a", "doc_b", "relation"]], on=["doc_a", "doc_b"], how="left")
     keys = ["doc_a", "para_a", "doc_b", "para_b"]
-    aligned = set(map(tuple, result.alignment[keys].astype(object).values.tolist()))
-    label = np.asarray(["aligned" if tuple(k) in aligned else "not_aligned"
-                        for k in scores[keys].astype(object).values.tolist()], dtype=object)
+    types = {"doc_a": str, "para_a": "int64", "doc_b": str, "para_b": "int64"}
+    scores = result.scores  # its columns are shared, not copied: at 100,000 articles it holds GBs of segment texts
+    found = scores[keys].astype(types)
+    relation = found[["doc_a", "doc_b"]].merge(result.similarity[["doc_a", "doc_b", "relation"]].astype(
+        {"doc_a": str, "doc_b": str}), on=["doc_a", "doc_b"], how="left")["relation"]
+    aligned = found.merge(result.alignment[keys].astype(types).drop_duplicates().assign(aligned=True),
+                          on=keys, how="left")["aligned"].notna().to_numpy()
+    label = np.where(aligned, "aligned", "not_aligned").astype(object)
     if hand is not None and len(hand):
-        hand_pairs = set(zip(hand["doc_a"].astype(str), hand["doc_b"].astype(str)))
-        hand_rows = set(map(tuple, hand[keys].astype(object).values.tolist()))
-        for n, key in enumerate(scores[keys].astype(object).values.tolist()):
-            if (key[0], key[2]) in hand_pairs:
-                label[n] = "hand_aligned" if tuple(key) in hand_rows else "hand_not_aligned"
-    return scores.assign(label=pd.Series(label, index=scores.index, dtype=object))
+        judged = pd.MultiIndex.from_frame(found[["doc_a", "doc_b"]]).isin(
+            pd.MultiIndex.from_frame(hand[["doc_a", "doc_b"]].astype({"doc_a": str, "doc_b": str})))
+        in_hand = found.merge(hand[keys].astype(types).drop_duplicates().assign(in_hand=True),
+                              on=keys, how="left")["in_hand"].notna().to_numpy()
+        label[judged] = np.where(in_hand[judged], "hand_aligned", "hand_not_aligned")
+    return scores.assign(relation=pd.Series(relation.array, index=scores.index),
+                         label=pd.Series(label, index=scores.index, dtype=object))
 
 
 def hand_alignment_problem(hand: pd.DataFrame, units: pd.DataFrame) -> str | None:
