@@ -244,8 +244,8 @@ def _count_coded(ids: pd.DataFrame, rows: np.ndarray, codes: np.ndarray, types: 
     vocabulary is the types that occur, sorted as Python sorts strings.
 
     Each (row, term) is one 64-bit key, sorted in place; a run of equal keys is one count. (A sparse matrix built
-    from one entry per term took four arrays as long as the terms: 35 million at 100,000 planted articles, the
-    largest memory of notebook 01.)
+    from one entry per term took several arrays as long as the terms at once, 44 million of them in the documents
+    of 100,000 planted articles: there notebook 01's largest memory.)
 
     Example:
         >>> counts = _count_coded(pd.DataFrame({"doc_id": ["a", "b"]}), np.array([0, 0, 1, 0]),
