@@ -715,6 +715,9 @@ def test_tokens_of_other_units_are_refused(seed_units: pd.DataFrame) -> None:
         overlap.source_overlap(seed_units, toks=missing)
     with pytest.raises(ValueError, match=r"missing \['start', 'end'\]"):
         overlap.source_overlap(seed_units, toks=toks.drop(columns=["start", "end"]))
+    no_stem = toks.assign(stem=toks["stem"].where(toks.index != 4))  # row 4 ("Vladimir") is not a stop word
+    with pytest.raises(ValueError, match="token row 4 .* has no stem"):
+        _TokenStems(no_stem)
     split_run = pd.concat([toks.iloc[:3], toks.iloc[5:], toks.iloc[3:5]], ignore_index=True)
     with pytest.raises(ValueError, match="not one run of rows"):
         _TokenStems(split_run)

@@ -324,7 +324,7 @@ class _TokenStems:
             raise ValueError(f"toks need the columns {list(STEM_COLUMNS)} of kz.tokens(units); missing {missing}")
         # Every array as long as the tokens is read in the table's own type (32-bit in kz.compact_tokens) and none
         # is copied to 64 bits: at 100,000 planted articles (64 million tokens) each 64-bit copy was 0.5 GB, and
-        # seven of them at once were notebook 01's largest memory.
+        # seven of them were held at once.
         doc_codes, doc_ids = _codes(toks["doc_id"], as_text=True)
         paras = _whole_numbers(toks["para_id"])
         new_unit = np.ones(len(toks), dtype=bool)
@@ -335,6 +335,9 @@ class _TokenStems:
         kept = ~toks["is_stop"].to_numpy(dtype=bool)
         stem_codes, self.types = _codes(toks["stem"], as_text=False)
         self.codes: np.ndarray = stem_codes[kept]  # the content stems, in token order: self.types[self.codes]
+        if len(self.codes) and self.codes.min() < 0:
+            row = int(np.flatnonzero(kept)[np.argmin(self.codes)])
+            raise ValueError(f"toks: token row {row} (not a stop word) has no stem; kz.tokens gives every token one")
         self.numbers: np.ndarray = toks["is_number"].to_numpy(dtype=bool)[kept]
         del stem_codes
         position = np.zeros(len(toks) + 1, dtype=np.int32 if len(toks) < _INT32_MAX else np.int64)
@@ -359,7 +362,7 @@ class _TokenStems:
                    position: np.ndarray) -> pd.DataFrame:
         """``doc_id, para_id, sent_id, lo, hi`` of each sentence no token crosses.
 
-        Units ``r`` has the token rows ``bounds[r]:bounds[r + 1]``, in text order. A sentence's first token is the
+        Unit ``r`` has the token rows ``bounds[r]:bounds[r + 1]``, in text order. A sentence's first token is the
         first of its unit that starts at or after the sentence's start, its end the first that starts at or after
         its end: searched in blocks of :data:`_SEARCH_TOKENS` tokens, each token keyed by its unit within the
         block and its start (a key for every token at once was another 0.5 GB at 64 million tokens)."""
