@@ -872,3 +872,24 @@ def test_alignment_is_the_best_one_to_one_matching_of_each_pair() -> None:
     assert found["para_a"].duplicated().any()  # many pairs, so paragraphs recur across them
     repeated = scores[scores["score"] >= 0.3].duplicated(["doc_a", "doc_b", "para_a"])
     assert repeated.any() and len(found) < (scores["score"] >= 0.3).sum()  # some pairs needed the matching
+
+
+def test_pair_scores_labels_each_scored_pair() -> None:
+    """A scored pair is "aligned" when the alignment has it; in a document pair the hand alignment judged, it is
+    "hand_aligned" / "hand_not_aligned" by the hand's rows instead; each row carries its document pair's relation.
+    Keys compare by value whatever their types (32-bit paragraph numbers here)."""
+    from kzanalysis.overlap.relations import OverlapResult
+
+    keys = ["doc_a", "para_a", "doc_b", "para_b"]
+    scores = pd.DataFrame({"doc_a": ["a", "a", "a", "a"], "para_a": np.array([0, 1, 0, 1], dtype=np.int32),
+                           "doc_b": ["b", "b", "c", "c"], "para_b": np.array([0, 0, 0, 0], dtype=np.int32),
+                           "score": [0.9, 0.2, 0.5, 0.1]})
+    similarity = pd.DataFrame({"doc_a": ["a", "a"], "doc_b": ["b", "c"], "relation": ["near_duplicate", "unrelated"]})
+    alignment = scores.iloc[[0, 2]][keys].astype({"para_a": "int64", "para_b": "int64"})
+    result = OverlapResult(similarity, alignment, scores, None, pd.DataFrame())
+    hand = pd.DataFrame({"doc_a": ["a"], "para_a": [1], "doc_b": ["c"], "para_b": [0]})
+    labelled = overlap.pair_scores(result, hand=hand)
+    assert labelled["label"].tolist() == ["aligned", "not_aligned", "hand_not_aligned", "hand_aligned"]
+    assert labelled["relation"].tolist() == ["near_duplicate", "near_duplicate", "unrelated", "unrelated"]
+    assert overlap.pair_scores(result)["label"].tolist() == ["aligned", "not_aligned", "aligned", "not_aligned"]
+    pd.testing.assert_frame_equal(labelled[list(scores.columns)], scores)  # the scores themselves untouched

@@ -153,11 +153,10 @@ def classify_relations(
         counts = alignment.groupby(["doc_a", "doc_b"]).size().rename("n_aligned").reset_index()
         best = alignment.sort_values(["score", "para_a", "para_b"], ascending=[False, True, True], kind="stable")
         best = best.drop_duplicates(["doc_a", "doc_b"])
-        text = _paragraph_texts(ordered, best[~((best["segment_score"] >= best["para_score"])
-                                                 & (best["segment_a"] != ""))])
+        segment_wins = ((best["segment_score"] >= best["para_score"]) & (best["segment_a"] != "")).to_numpy()
+        text = _paragraph_texts(ordered, best[~segment_wins])  # the paragraphs shown where no segment wins
         passages = []
-        for row in iter_rows(best):
-            use_segment = row.segment_score >= row.para_score and row.segment_a
+        for row, use_segment in zip(iter_rows(best), segment_wins):
             passages.append({
                 "doc_a": row.doc_a, "doc_b": row.doc_b, "best_score": row.score,
                 "best_passage_a": row.segment_a if use_segment else text.get((row.doc_a, int(row.para_a)), ""),
