@@ -39,6 +39,36 @@ def test_chunks_come_back_in_order_from_worker_processes() -> None:
     assert os.getpid() not in {pid for _, pid in there}  # the chunks ran in worker processes
 
 
+def test_chunks_run_here_give_back_what_they_freed_after_the_last_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    events: list[str] = []
+    monkeypatch.setattr(parallel, "give_back_freed_memory", lambda: events.append("trim") or True)
+    bounds = parallel.chunk_bounds(10, 1, chunk_size=4)
+    for total in parallel.iter_chunks(sum, list(range(10)), bounds, (), n_jobs=1):
+        events.append(f"chunk {total}")
+    assert events == ["chunk 6", "chunk 22", "chunk 17", "trim"]
+    events.clear()
+    parallel.run_chunks(sum, [1, 2], parallel.chunk_bounds(2, 1, chunk_size=5), (), n_jobs=1)
+    assert events == []  # one chunk: the caller's own call, nothing spread to give back
+
+
+def _resident_bytes() -> int:
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@pytest.mark.skipif(parallel._malloc_trim() is None, reason="glibc's malloc_trim only")
+def test_freed_memory_held_by_glibc_is_given_back() -> None:
+    import numpy as np
+
+    arrays = [np.ones(500) for _ in range(50_000)]  # 200 MB in 4 kB blocks: glibc's heap, not mapped one by one
+    fence = np.ones(500)  # keeps the heap's top in use, so freeing the rest does not shrink it by itself
+    del arrays
+    held = _resident_bytes()
+    assert parallel.give_back_freed_memory()
+    assert held - _resident_bytes() > 100e6
+    del fence
+
+
 def test_a_scheduler_that_does_not_answer_is_named() -> None:
     pytest.importorskip("distributed")
     with pytest.raises(OSError, match="tcp://127.0.0.1:9"):
