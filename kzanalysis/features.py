@@ -15,7 +15,7 @@ from sklearn.preprocessing import normalize
 from .corpus import CorpusParts, check_part_ids
 from .languages import unit_languages
 from .parallel import chunk_bounds, compute, persist, run_chunks, workers
-from .tokenize import analysis_tokens
+from .tokenize import _index_type, analysis_tokens
 
 Grain = Literal["document", "paragraph"]
 Term = Literal["stem", "lower"]
@@ -268,7 +268,7 @@ def _count_coded(ids: pd.DataFrame, rows: np.ndarray, codes: np.ndarray, types: 
     counts = np.diff(np.append(firsts, len(keys))).astype(np.float64)
     keys = keys[firsts]
     del firsts
-    index = np.int32 if max(n_terms, len(keys)) < np.iinfo(np.int32).max else np.int64
+    index = _index_type(max(n_terms, len(keys)))
     indptr = np.zeros(n_rows + 1, dtype=index)
     np.cumsum(np.bincount(keys // max(n_terms, 1), minlength=n_rows), out=indptr[1:])
     matrix = sp.csr_matrix((counts, (keys % max(n_terms, 1)).astype(index), indptr), shape=(n_rows, n_terms))

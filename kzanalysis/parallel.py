@@ -198,10 +198,10 @@ def give_back_freed_memory() -> bool:
     """Return to the system the memory the C allocator holds freed (glibc's ``malloc_trim``); elsewhere nothing.
 
     glibc keeps much of what numpy frees for later ``malloc`` calls, which the Arrow-backed strings that usually
-    follow in this package never make (Arrow has its own allocator): that memory stays counted against the process
-    until it ends. :func:`iter_chunks` calls this after running several chunks in this process, where their
-    intermediate arrays were freed (measured: glibc held 1.18 GB freed after passage scoring of 100,000 planted
-    articles on one core, ``benchmarks/results/notebook_memory.md``).
+    follow in this package never make (Arrow has its own allocator): held, it counts against the process
+    as if in use. :func:`iter_chunks` calls this after running several chunks in this process, where their
+    intermediate arrays were freed (measured on notebook 01 at 100,000 planted articles on one core: glibc held
+    1.18 GB freed after passage scoring, while the scored pairs' texts were built beside it).
 
     Returns:
         ``True`` if memory was given back, ``False`` if nothing was (not glibc, or nothing to give).

@@ -317,6 +317,17 @@ def tokens_and_sentences(units: pd.DataFrame, *, splitter: Splitter = "auto") ->
 _INT32 = np.iinfo(np.int32)
 
 
+def _index_type(largest: int) -> type[np.signedinteger]:
+    """``np.int32`` when every whole number up to ``largest`` fits in it, else ``np.int64``: row numbers, positions
+    and codes in half the memory wherever they can be.
+
+    Example:
+        >>> _index_type(1000), _index_type(2**31)
+        (<class 'numpy.int32'>, <class 'numpy.int64'>)
+    """
+    return np.int32 if largest <= _INT32.max else np.int64
+
+
 def _compact_column(column: pd.Series) -> pd.Series:
     """One column of :func:`compact_tokens`."""
     if isinstance(column.dtype, pd.CategoricalDtype):

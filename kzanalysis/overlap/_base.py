@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import config
 from ..languages import unit_languages
-from ..tokenize import _WORD_REGEX, analysis_tokens
+from ..tokenize import _WORD_REGEX, _index_type, analysis_tokens
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -277,7 +277,6 @@ from, when given one (``toks=``). At 10,000 planted articles reading and cutting
 tokenising the paragraphs and sentences again took 20.6 s."""
 
 
-_INT32_MAX = int(np.iinfo(np.int32).max)
 _SEARCH_TOKENS = 1 << 22
 """Tokens per block when :class:`_TokenStems` finds the sentences' tokens (a 64-bit key each: 32 MB a block)."""
 
@@ -340,7 +339,7 @@ class _TokenStems:
             raise ValueError(f"toks: token row {row} (not a stop word) has no stem; kz.tokens gives every token one")
         self.numbers: np.ndarray = toks["is_number"].to_numpy(dtype=bool)[kept]
         del stem_codes
-        position = np.zeros(len(toks) + 1, dtype=np.int32 if len(toks) < _INT32_MAX else np.int64)
+        position = np.zeros(len(toks) + 1, dtype=_index_type(len(toks)))
         np.cumsum(kept, out=position[1:])  # token row -> place in self.codes
         del kept
         bounds = np.append(unit_starts, len(toks))
@@ -404,7 +403,7 @@ class _TokenStems:
 
         found = units[["doc_id", "para_id"]].astype({"doc_id": str, "para_id": "int64"}).merge(
             self.units, on=["doc_id", "para_id"], how="left")
-        index = np.int32 if len(self.codes) < _INT32_MAX else np.int64
+        index = _index_type(len(self.codes))
         lo = found["lo"].fillna(0).to_numpy(dtype=np.int64)
         sizes = found["hi"].fillna(0).to_numpy(dtype=np.int64) - lo
         at = np.repeat((lo - (np.cumsum(sizes) - sizes)).astype(index), sizes)  # the units' stems, in row order
