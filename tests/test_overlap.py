@@ -390,6 +390,22 @@ def test_seed_cnn_pair_is_the_only_near_duplicate(seed_result: overlap.OverlapRe
     assert sim.loc[(CNN_A, CNN_B), "jaccard"] > 10 * sim.drop(index=(CNN_A, CNN_B))["jaccard"].max()
 
 
+def test_alignment_of_a_relation_is_the_alignment_merged_with_its_pairs(seed_result: overlap.OverlapResult) -> None:
+    sim = seed_result.similarity
+    found = 0
+    for relation in overlap.RELATIONS:
+        merged = seed_result.alignment.merge(sim.loc[sim["relation"] == relation, ["doc_a", "doc_b"]])
+        pd.testing.assert_frame_equal(seed_result.alignment_of(relation), merged)
+        keys = ["doc_a", "para_a", "doc_b", "para_b"]
+        pd.testing.assert_frame_equal(seed_result.alignment_of(relation, columns=keys), merged[keys])
+        found += len(merged)
+    assert 0 < found < len(seed_result.alignment) + 1  # pairs of some relations have aligned rows
+    with pytest.raises(ValueError, match="'copied'"):
+        seed_result.alignment_of("copied")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="'text'"):
+        seed_result.alignment_of("near_duplicate", columns=["doc_a", "text"])
+
+
 def test_seed_alignment_matches_the_hand_alignment(seed_result: overlap.OverlapResult) -> None:
     hand = overlap.load_hand_alignment()
     agreement = overlap.alignment_agreement(seed_result.alignment, hand).iloc[0]

@@ -485,6 +485,20 @@ def _ordered_units(units: pd.DataFrame) -> pd.DataFrame:
     return ordered.sort_values(["doc_id", "para_id"], kind="stable").reset_index(drop=True)
 
 
+def _paragraph_texts(units: pd.DataFrame, pairs: pd.DataFrame) -> dict[tuple[str, int], str]:
+    """The texts of the paragraphs ``(doc_a, para_a)`` and ``(doc_b, para_b)`` of ``pairs``, by (doc_id, para_id):
+    only these (every paragraph's text as a Python string, with its key, was 101 MB at 10,000 planted articles).
+
+    Example:
+        >>> units = pd.DataFrame({"doc_id": ["a", "a", "b"], "para_id": [0, 1, 0], "text": ["A0", "A1", "B0"]})
+        >>> _paragraph_texts(units, pd.DataFrame({"doc_a": ["a"], "para_a": [1], "doc_b": ["b"], "para_b": [0]}))
+        {('a', 1): 'A1', ('b', 0): 'B0'}
+    """
+    wanted = {(str(d), int(p)) for side in ("a", "b") for d, p in zip(pairs[f"doc_{side}"], pairs[f"para_{side}"])}
+    return {(d, int(p)): t for d, p, t in zip(units["doc_id"].astype(str), units["para_id"], units["text"])
+            if (d, int(p)) in wanted}
+
+
 def _term_weights(term_lists: list[list[str]]) -> dict[str, float]:
     """Smoothed idf of each term over the given rows (paragraphs): ``ln((1 + n) / (1 + df)) + 1``."""
     df: dict[str, int] = {}

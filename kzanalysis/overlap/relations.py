@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -14,10 +14,9 @@ from .._rows import iter_rows
 from ..parallel import give_back_freed_memory
 from ._base import (
     NEAR_DUPLICATE_JACCARD, CandidateMethod, MIN_ABOVE_BEAT, MIN_NEAR_DUPLICATE_COVERAGE, MIN_NEAR_DUPLICATE_SCORE,
-    MAX_ALL_PAIRS_DOCS, MIN_PASSAGE_SCORE, MIN_SAME_EVENT_COSINE, MIN_SEGMENT_TERMS, MIN_SHARED_RUN, SHINGLE_SIZE,
-    SIMILARITY_COLUMNS,
-    STORY_COLUMNS, _TokenStems, _content_terms, _forget_for_units, _languages_by_doc, _ordered_units,
-    _remember_token_stems, _remembered_terms, comparison_problem,
+    MAX_ALL_PAIRS_DOCS, MIN_PASSAGE_SCORE, MIN_SAME_EVENT_COSINE, MIN_SEGMENT_TERMS, MIN_SHARED_RUN, RELATIONS,
+    SHINGLE_SIZE, SIMILARITY_COLUMNS, STORY_COLUMNS, Relation, _TokenStems, _content_terms, _forget_for_units,
+    _languages_by_doc, _ordered_units, _paragraph_texts, _remember_token_stems, _remembered_terms, comparison_problem,
 )
 from .passages import align_passages, alignment_coverage, passage_scores
 from .stories import document_relations, story_groups
@@ -72,14 +71,6 @@ def shared_run(text_a: str, text_b: str, *, language: str = "en") -> tuple[str, 
         return "", False
     words = [match for _, match in a[end - best:end]]
     return text_a[words[0].start():words[-1].end()], all(m.group(0)[:1].isupper() for m in words)
-
-
-def _paragraph_texts(units: pd.DataFrame, pairs: pd.DataFrame) -> dict[tuple[str, int], str]:
-    """The texts of the paragraphs ``(doc_a, para_a)`` and ``(doc_b, para_b)`` of ``pairs``, by (doc_id, para_id):
-    only these (every paragraph's text as a Python string, with its key, was 101 MB at 10,000 planted articles)."""
-    wanted = {(str(d), int(p)) for side in ("a", "b") for d, p in zip(pairs[f"doc_{side}"], pairs[f"para_{side}"])}
-    return {(d, int(p)): t for d, p, t in zip(units["doc_id"], units["para_id"], units["text"])
-            if (d, int(p)) in wanted}
 
 
 def classify_relations(
@@ -216,6 +207,35 @@ class OverlapResult:
     scores: pd.DataFrame
     problem: str | None = None
     stories: pd.DataFrame | None = None
+
+    def alignment_of(self, relation: Relation, *, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """The aligned paragraph pairs of the document pairs whose ``relation`` (in ``similarity``) is the one
+        given: ``alignment``'s rows in its order, with ``columns`` only (all by default), a fresh index.
+
+        The same table as merging the alignment with those pairs, without copying what is not returned (merging
+        copied every column of every matched row, the segment texts included).
+
+        Example:
+            >>> result = OverlapResult(
+            ...     similarity=pd.DataFrame({"doc_a": ["a", "a"], "doc_b": ["b", "c"],
+            ...                              "relation": ["near_duplicate", "shared_passages"]}),
+            ...     alignment=pd.DataFrame({"doc_a": ["a", "a", "a"], "para_a": [0, 1, 2], "doc_b": ["b", "c", "b"],
+            ...                             "para_b": [0, 4, 2], "score": [0.9, 0.5, 0.8]}),
+            ...     scores=pd.DataFrame())
+            >>> result.alignment_of("near_duplicate", columns=["para_a", "para_b"]).values.tolist()
+            [[0, 0], [2, 2]]
+        """
+        if relation not in RELATIONS:
+            raise ValueError(f"relation: {relation!r} is not one of {', '.join(RELATIONS)}")
+        alignment = self.alignment
+        chosen = list(alignment.columns) if columns is None else list(columns)
+        missing = [c for c in chosen if c not in alignment.columns]
+        if missing:
+            raise ValueError(f"columns: the alignment has no {', '.join(map(repr, missing))}")
+        pairs = self.similarity.loc[self.similarity["relation"] == relation, ["doc_a", "doc_b"]].astype(str)
+        aligned = pd.MultiIndex.from_arrays([alignment["doc_a"].astype(str), alignment["doc_b"].astype(str)])
+        rows = np.flatnonzero(aligned.isin(pd.MultiIndex.from_frame(pairs)))
+        return alignment.iloc[rows, [alignment.columns.get_loc(c) for c in chosen]].reset_index(drop=True)
 
 
 def source_overlap(

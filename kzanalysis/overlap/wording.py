@@ -8,7 +8,7 @@ from html import escape as _escape
 import pandas as pd
 
 from .._rows import iter_rows
-from ._base import _DECIMALS, _DIFF_TOKEN, _ordered_units
+from ._base import _DECIMALS, _DIFF_TOKEN, _check_units, _paragraph_texts
 
 
 # --------------------------------------------------------------------------------------------
@@ -31,10 +31,13 @@ def _words(text: str) -> list[str]:
 
 
 def _aligned_texts(alignment: pd.DataFrame, units: pd.DataFrame) -> list[tuple[tuple, str, str]]:
-    ordered = _ordered_units(units)
-    text = {(d, int(p)): t for d, p, t in zip(ordered["doc_id"], ordered["para_id"], ordered["text"])}
+    """Each aligned pair's keys and its two paragraphs' texts; only the keys are read from the alignment and only
+    the aligned paragraphs' texts are kept (at 100,000 articles every text, as a Python string, is over 0.5 GB)."""
+    _check_units(units)
+    keys = alignment[["doc_a", "para_a", "doc_b", "para_b"]]
+    text = _paragraph_texts(units, keys)
     out = []
-    for row in iter_rows(alignment):
+    for row in iter_rows(keys):
         key = (row.doc_a, int(row.para_a), row.doc_b, int(row.para_b))
         out.append((key, text.get((row.doc_a, int(row.para_a)), ""), text.get((row.doc_b, int(row.para_b)), "")))
     return out
