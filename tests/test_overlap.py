@@ -404,6 +404,9 @@ def test_alignment_of_a_relation_is_the_alignment_merged_with_its_pairs(seed_res
         seed_result.alignment_of("copied")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="'text'"):
         seed_result.alignment_of("near_duplicate", columns=["doc_a", "text"])
+    lone = overlap.source_overlap(units_of(a="Protesters stormed the airport."))  # nothing compared
+    assert lone.alignment_of("near_duplicate").columns.tolist() == list(overlap.ALIGNMENT_COLUMNS)
+    assert lone.alignment_of("near_duplicate").empty
 
 
 def test_seed_alignment_matches_the_hand_alignment(seed_result: overlap.OverlapResult) -> None:
