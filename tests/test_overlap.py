@@ -912,14 +912,3 @@ def test_pair_scores_labels_each_scored_pair() -> None:
     assert labelled["relation"].tolist() == ["near_duplicate", "near_duplicate", "unrelated", "unrelated"]
     assert overlap.pair_scores(result)["label"].tolist() == ["aligned", "not_aligned", "aligned", "not_aligned"]
     pd.testing.assert_frame_equal(labelled[list(scores.columns)], scores)  # the scores themselves untouched
-
-
-def test_segment_texts_are_kept_in_one_piece_for_taking() -> None:
-    pytest.importorskip("pyarrow")
-    from kzanalysis.overlap.passages import _SegmentTexts
-
-    pieces = pd.concat([pd.Series(["One.", "Two."], dtype=str), pd.Series(["Three."], dtype=str)], ignore_index=True)
-    texts = _SegmentTexts(pieces, ["a quote"])
-    assert texts.take(np.array([2, -1, 3, 0])).tolist() == ["Three.", "", "a quote", "One."]
-    if getattr(texts._all.dtype, "storage", None) == "pyarrow":  # Arrow joins the pieces on every take otherwise
-        assert texts._all.array._pa_array.num_chunks == 1

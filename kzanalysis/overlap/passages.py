@@ -63,15 +63,8 @@ class _SegmentTexts:
     """
 
     def __init__(self, sentences: pd.Series, quotes: list[str]) -> None:
-        texts = pd.concat([sentences.astype(str).reset_index(drop=True), pd.Series([*quotes, ""], dtype=str)],
-                          ignore_index=True)  # the last: no segment
-        if getattr(texts.dtype, "storage", None) == "pyarrow":
-            import pyarrow as pa
-
-            # in one piece: Arrow's take from a column of several pieces first joins them, a copy of every text
-            # per call (at 100,000 planted articles on one core, 0.67 GB more at the comparison's largest memory)
-            texts = pd.Series(pa.chunked_array(pa.array(texts)).combine_chunks(), dtype=texts.dtype)
-        self._all = texts
+        self._all = pd.concat([sentences.astype(str).reset_index(drop=True), pd.Series([*quotes, ""], dtype=str)],
+                              ignore_index=True)  # the last: no segment
 
     def take(self, sources: np.ndarray) -> pd.Series:
         """The texts of these sources (rows of the sentences, then the quotations in order); ``-1``: ``""``."""
