@@ -678,16 +678,16 @@ def alignment_coverage(alignment: pd.DataFrame, units: pd.DataFrame, *, min_scor
         [[0.5, 1.0]]
     """
     columns = ["doc_a", "doc_b", "n_aligned", "coverage_a", "coverage_b"]
-    keys = ["doc_a", "para_a", "doc_b", "para_b"]  # only these are read (filtering every column copies the
-    # segment texts: at 100,000 planted articles, one core, that copy was once the comparison's largest memory)
+    # only the keys of the alignment and the texts of the aligned documents' paragraphs are read, and neither table
+    # is filtered whole (a filter copies its texts: at 100,000 planted articles on one core, each of those copies
+    # was in turn the comparison's largest memory)
+    keys = ["doc_a", "para_a", "doc_b", "para_b"]
     kept = alignment.loc[alignment["score"] >= min_score, keys] if len(alignment) else alignment
     if kept.empty:
         return pd.DataFrame({c: pd.Series(dtype=str if c.startswith("doc") else float) for c in columns})
     ordered = _ordered_units(units)
     involved = ordered["doc_id"].isin(set(kept["doc_a"]) | set(kept["doc_b"])).to_numpy()
     languages = _languages_by_doc(ordered)
-    # only the aligned documents' paragraphs are read, and the units are not filtered to them (a filter copies
-    # the texts: at 100,000 planted articles on one core, that copy was the comparison's largest memory)
     size = pd.DataFrame({"doc_id": ordered["doc_id"].astype(str), "para_id": ordered["para_id"].astype("int64"),
                          "n": [len(_content_terms(t, languages.get(d, "en"))) if read else 0
                                for d, t, read in zip(ordered["doc_id"], ordered["text"], involved)]})

@@ -32,7 +32,7 @@ def _words(text: str) -> list[str]:
 
 def _aligned_texts(alignment: pd.DataFrame, units: pd.DataFrame) -> list[tuple[tuple, str, str]]:
     """Each aligned pair's keys and its two paragraphs' texts; only the keys are read from the alignment and only
-    the aligned paragraphs' texts are kept (at 100,000 articles every text, as a Python string, is over 0.5 GB)."""
+    the aligned paragraphs' texts are kept (see :func:`_paragraph_texts`)."""
     _check_units(units)
     keys = alignment[["doc_a", "para_a", "doc_b", "para_b"]]
     text = _paragraph_texts(units, keys)
