@@ -294,17 +294,40 @@ def find_terms(units: pd.DataFrame | CorpusParts, lexicon: pd.DataFrame | None =
             taken[c[0]:c[0] + c[1]] = True
             kept.append(c)
     kept.sort(key=lambda c: c[0])
-    # quotations need their document's earlier paragraphs (speakers carry over), so recompute per document
-    holding = _quotation_finder(units, {doc_names[doc_codes[c[0]]] for c in kept}, quoted=quoted)
-    rows = []  # a tuple per row, not a dict: 1.9 million matches at 100,000 articles
-    for i, length, _, _, family, frame, pattern in kept:
-        key = key_of(i)
-        start, end = int(starts[i]), int(ends[i + length - 1])
-        holder = holding(key, start, end)
-        rows.append((key[0], key[1], int(sent[i]), int(token_ids[i]), length, start, end, frame, family, pattern,
-                     text_of(key)[start:end], holder is not None, holder[2] if holder else -1,
-                     holder[3] if holder else ""))
-    matches = pd.DataFrame(rows, columns=list(MATCH_COLUMNS))
+    # the table is built column by column from the kept matches' token rows, not a tuple per row: at 100,000
+    # planted articles (1.9 million matches) the tuples and every matched unit's text kept as a Python string
+    # held 1.3 GB at the notebook's peak
+    at = np.fromiter((c[0] for c in kept), dtype=np.int64, count=len(kept))
+    length = np.fromiter((c[1] for c in kept), dtype=np.int64, count=len(kept))
+    frame_of = np.asarray([c[5] for c in kept], dtype=object)
+    family_of = np.asarray([c[4] for c in kept], dtype=object)
+    pattern_of = np.asarray([c[6] for c in kept], dtype=object)
+    del kept, includes, candidates
+    docs, paras_at = doc_names[doc_codes[at]], para[at].astype(np.int64)
+    start_at, end_at = starts[at].astype(np.int64), ends[at + length - 1].astype(np.int64)
+    holding = _quotation_finder(units, set(docs.tolist()), quoted=quoted)
+    texts.clear()  # joinable's; the matched units' texts are read one unit at a time below (matches in unit order)
+    match_text: list[str] = []
+    in_quotes = np.zeros(len(at), dtype=bool)
+    quote_id = np.full(len(at), -1, dtype=np.int64)
+    speaker = np.full(len(at), "", dtype=object)
+    current: tuple[object, int] | None = None
+    text = ""
+    for k, (doc_id, para_id, start, end) in enumerate(zip(docs.tolist(), paras_at.tolist(), start_at.tolist(),
+                                                          end_at.tolist())):
+        if (doc_id, para_id) != current:
+            current = (doc_id, para_id)
+            found = unit_texts[row_of[current]]
+            text = found if isinstance(found, str) else ""
+        match_text.append(text[start:end])
+        holder = holding(current, start, end)
+        if holder is not None:
+            in_quotes[k], quote_id[k], speaker[k] = True, holder[2], holder[3]
+    matches = pd.DataFrame({
+        "doc_id": docs, "para_id": paras_at, "sent_id": sent[at].astype(np.int64),
+        "token_id": token_ids[at].astype(np.int64), "n_tokens": length, "start": start_at, "end": end_at,
+        "frame": frame_of, "family": family_of, "pattern": pattern_of, "match": match_text, "in_quotes": in_quotes,
+        "quote_id": quote_id, "speaker": speaker})
     return matches.sort_values(["doc_id", "para_id", "start"], kind="stable").reset_index(drop=True)
 
 
@@ -613,20 +636,39 @@ def kwic(matches: pd.DataFrame | str, units: pd.DataFrame, *, window: int = 60,
         raise ValueError(f"window must be 0 or more characters, not {window}")
     if isinstance(matches, str):
         matches = _pattern_matches(matches, units, case_sensitive=case_sensitive)
-    texts = {(d, int(p)): t if isinstance(t, str) else "" for d, p, t in
-             zip(units["doc_id"], units["para_id"], units["text"])}
-    rows = []  # a tuple per row, not a dict (1.9 million rows at 100,000 articles)
-    for m in iter_rows(matches):
-        text = texts.get((m.doc_id, int(m.para_id)), "")
-        cut_left, cut_right = max(0, m.start - window), min(len(text), m.end + window)
-        left, right = text[cut_left:m.start], text[m.end:cut_right]
+    if matches.empty:
+        return pd.DataFrame(columns=list(KWIC_COLUMNS))
+    # each match's unit row (the last, where units repeat a key), then the units one at a time in row order: a
+    # unit's text is a Python string only while its matches are cut (every unit's text in a dict, and every match
+    # as a tuple of its columns, were the notebook's largest memory at 100,000 planted articles)
+    matches, ids = matches.reset_index(drop=True), units[["doc_id", "para_id"]].reset_index(drop=True)  # no copy
+    keys = pd.DataFrame({"doc_id": ids["doc_id"], "para_id": ids["para_id"].astype("int64"),
+                         "row": np.arange(len(units), dtype=np.int64)}).drop_duplicates(["doc_id", "para_id"],
+                                                                                         keep="last")
+    row = pd.DataFrame({"doc_id": matches["doc_id"], "para_id": matches["para_id"].astype("int64")}
+                       ).merge(keys, on=["doc_id", "para_id"], how="left")["row"].fillna(-1).to_numpy(dtype=np.int64)
+    starts, ends = matches["start"].to_numpy(dtype=np.int64), matches["end"].to_numpy(dtype=np.int64)
+    unit_texts = units["text"].array
+    left_of, right_of = np.full(len(matches), "", dtype=object), np.full(len(matches), "", dtype=object)
+    current, text = -2, ""
+    for k in np.argsort(row, kind="stable").tolist():
+        if row[k] != current:
+            current = int(row[k])
+            found = unit_texts[current] if current >= 0 else ""
+            text = found if isinstance(found, str) else ""
+        start, end = int(starts[k]), int(ends[k])
+        cut_left, cut_right = max(0, start - window), min(len(text), end + window)
+        left, right = text[cut_left:start], text[end:cut_right]
         if cut_left > 0 and text[cut_left - 1].isalnum() and " " in left:  # do not show half a word
             left = left.split(" ", 1)[1]
         if cut_right < len(text) and text[cut_right].isalnum() and " " in right:
             right = right.rsplit(" ", 1)[0]
-        rows.append((m.doc_id, int(m.para_id), m.family, left.strip(), m.match, right.strip(), bool(m.in_quotes),
-                     m.speaker, m.frame, int(m.start), int(m.end)))
-    table = pd.DataFrame(rows, columns=list(KWIC_COLUMNS))
+        left_of[k], right_of[k] = left.strip(), right.strip()
+    table = pd.DataFrame({
+        "doc_id": matches["doc_id"], "para_id": matches["para_id"].astype("int64"), "family": matches["family"],
+        "left": pd.Series(left_of, dtype=str), "match": matches["match"], "right": pd.Series(right_of, dtype=str),
+        "in_quotes": matches["in_quotes"].astype(bool), "speaker": matches["speaker"], "frame": matches["frame"],
+        "start": starts, "end": ends})
     return table.sort_values(["doc_id", "para_id", "start"], kind="stable").reset_index(drop=True)
 
 
