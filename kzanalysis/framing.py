@@ -15,6 +15,7 @@ from . import config
 from .clean import map_body_units
 from .corpus import CorpusParts
 from .quotations import QUOTE_MARKS, quotes
+from .tokenize import _codes, _index_type
 
 __all__ = [
     "LEXICON_FILE",
@@ -735,11 +736,12 @@ def keyness_problem(groups: pd.DataFrame, toks: pd.DataFrame, *, term: str = "lo
     return None
 
 
-def _kept_codes(values: pd.Series, keep: np.ndarray) -> tuple[np.ndarray, pd.Index]:
-    """``pd.factorize(values)``, its codes of the kept rows only, as 32-bit integers: at 100,000 articles one code
-    per token is 0.5 GB in 64 bits, and keyness held four such arrays at once."""
-    codes, names = pd.factorize(values)
-    return codes[keep].astype(np.int32 if len(names) < 2**31 else np.int64), names
+def _kept_codes(values: pd.Series, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of the kept rows' values (32-bit where they fit) and the distinct values: a category's own
+    codes, not a 64-bit copy (at 100,000 planted articles ``pd.factorize`` of the compact tokens' 64 million words
+    was this notebook's largest memory)."""
+    codes, names = _codes(values, as_text=False)
+    return codes[keep].astype(_index_type(len(names)), copy=False), names
 
 
 def _group_term_counts(toks: pd.DataFrame, groups: pd.DataFrame, *, term: str, keep: np.ndarray) -> pd.DataFrame:

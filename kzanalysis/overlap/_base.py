@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import config
 from ..languages import unit_languages
-from ..tokenize import _WORD_REGEX, _index_type, analysis_tokens
+from ..tokenize import _WORD_REGEX, _codes, _index_type, analysis_tokens
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -279,25 +279,6 @@ tokenising the paragraphs and sentences again took 20.6 s."""
 
 _SEARCH_TOKENS = 1 << 22
 """Tokens per block when :class:`_TokenStems` finds the sentences' tokens (a 64-bit key each: 32 MB a block)."""
-
-
-def _codes(column: pd.Series, *, as_text: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes of a column's values and the distinct values (an object array; ``as_text``: as ``str``).
-
-    A category's own codes (the 8- to 32-bit integers it holds) where its categories are text, without a copy;
-    otherwise ``pd.factorize`` (64-bit codes).
-
-    Example:
-        >>> codes, values = _codes(pd.Series(["b", "a", "b"], dtype="category"), as_text=True)
-        >>> codes.dtype.name, values[codes].tolist()
-        ('int8', ['b', 'a', 'b'])
-    """
-    dtype = column.dtype
-    if isinstance(dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(dtype.categories.dtype):
-        codes, values = column.cat.codes.to_numpy(), dtype.categories
-    else:
-        codes, values = pd.factorize(column.astype(str) if as_text else column, sort=False)
-    return codes, np.asarray(values, dtype=object)
 
 
 def _whole_numbers(column: pd.Series) -> np.ndarray:
