@@ -574,7 +574,8 @@ def _quotation_finder(units: pd.DataFrame, docs: set[object], *,  # type: ignore
     by_unit: dict[tuple[object, int], list[tuple[int, int, int, str]]] = {}
     if docs:
         quoted = quotes(units[units["doc_id"].isin(docs)]) if quoted is None else quoted[quoted["doc_id"].isin(docs)]
-        for q in iter_rows(quoted[quoted["level"] == 0]):
+        columns = ["doc_id", "para_id", "start", "end", "quote_id", "speaker"]  # only these become Python objects
+        for q in iter_rows(quoted.loc[quoted["level"] == 0, columns]):
             by_unit.setdefault((q.doc_id, int(q.para_id)), []).append(
                 (int(q.start), int(q.end), int(q.quote_id), str(q.speaker)))
 
