@@ -231,8 +231,7 @@ def find_terms(units: pd.DataFrame | CorpusParts, lexicon: pd.DataFrame | None =
         return texts[key]
 
     n = len(toks)
-    doc_codes, doc_names = pd.factorize(toks["doc_id"])
-    doc_names = np.asarray(doc_names, dtype=object)
+    doc_codes, doc_names = _codes(toks["doc_id"], as_text=False)  # a category's own codes: no 64-bit copy
     para = toks["para_id"].to_numpy()
     sent = toks["sent_id"].to_numpy()
     starts = toks["start"].to_numpy()
@@ -253,8 +252,7 @@ def find_terms(units: pd.DataFrame | CorpusParts, lexicon: pd.DataFrame | None =
             gap_free[i] = same and not gap.strip(" \t\u00a0" + "".join(QUOTE_MARKS))
         return gap_free[i]
 
-    codes, types = pd.factorize(toks["lower"])  # each word type is tested once per pattern word
-    vocabulary = np.asarray(types, dtype=object)
+    codes, vocabulary = _codes(toks["lower"], as_text=False)  # each word type is tested once per pattern word
     word_types: dict[str, np.ndarray] = {}
     word_places: dict[str, np.ndarray] = {}
 
