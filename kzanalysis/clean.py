@@ -18,6 +18,7 @@ import pandas as pd
 from . import config
 from .corpus import CorpusParts
 from .layout import FURNITURE_KIND, classify_units, looks_like_heading
+from .parallel import give_back_freed_memory
 from .parallel import chunk_bounds
 
 _RULE_COLUMNS = ("rule", "scope", "kind", "pattern", "replacement", "description")
@@ -371,7 +372,11 @@ def body_paragraphs(paras: pd.DataFrame, *, include_boilerplate: bool = False) -
     if "language" in paras.columns:
         units["language"] = units["doc_id"].map(paras.drop_duplicates("doc_id").set_index("doc_id")["language"])
     units = units.astype({"para_id": "int64", "n_lines": "int64"})
-    return units.sort_values(["doc_id", "para_id"], kind="stable").reset_index(drop=True)
+    units = units.sort_values(["doc_id", "para_id"], kind="stable").reset_index(drop=True)
+    # every text was a Python string above, and glibc keeps what they freed (measured at 100,000 planted articles:
+    # 0.93 GB resident, given back by this call; Arrow, which holds the units, allocates elsewhere)
+    give_back_freed_memory()
+    return units
 
 
 def part_units(parts: CorpusParts, n: int) -> pd.DataFrame:

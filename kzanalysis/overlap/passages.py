@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..parallel import chunk_bounds, run_chunks, workers
+from ..parallel import chunk_bounds, give_back_freed_memory, run_chunks, workers
 from ..quotations import quote_spans
 from ._base import (
     MIN_NEAR_DUPLICATE_SCORE, MIN_PASSAGE_SCORE, MIN_QUOTE_CHARS, MIN_SEGMENT_TERMS, SCORE_COLUMNS,
@@ -514,6 +514,7 @@ def passage_scores(
     vocabulary = {t: n for n, t in enumerate(sorted(set(idf) | {t for terms in seg_terms for t in terms}))}
     default = math.log(1 + len(unit_terms)) + 1.0
     weights = np.asarray([idf.get(t, default) for t in vocabulary], dtype=np.float64)
+    give_back_freed_memory()  # what cutting the segments freed (Python strings), before their large coded arrays
     coded_units = _Coded(unit_terms, vocabulary, weights)
     coded_segs = _Coded(seg_terms, vocabulary, weights)
     del unit_terms, seg_terms, idf, vocabulary
@@ -552,6 +553,7 @@ def passage_scores(
     order = np.lexsort((ub, ua))
     ua, ub, sa, sb = ua[order], ub[order], sa[order], sb[order]
     doc_objects = ordered["doc_id"].to_numpy(dtype=object)  # the frame's strings, not a new one per row
+    give_back_freed_memory()  # what coding and scoring freed, before Arrow (its own allocator) takes the texts
     sources = np.append(segs["source"].to_numpy(dtype=np.int64), -1)  # position -1: no segment pair, ""
     return pd.DataFrame({
         "doc_a": doc_objects[ua],
