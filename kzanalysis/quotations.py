@@ -42,6 +42,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
+from ._rows import row_hashes
 
 __all__ = ["SPEECH_CUES_FILE", "QUOTE_COLUMNS", "CITATION_COLUMNS", "load_speech_cues", "quote_spans", "quotes",
            "citations"]
@@ -765,7 +766,7 @@ same units in turn, and a notebook pays for one reading."""
 def _units_key(units: pd.DataFrame, cues: Path | str) -> tuple[object, ...]:
     """What a reading depends on: the cue list and the units' ids, texts and heading flags (a content hash)."""
     columns = [c for c in ("doc_id", "para_id", "text", "is_heading") if c in units.columns]
-    sums = [int(pd.util.hash_pandas_object(units[columns], index=False, hash_key=key).sum()) if len(units) else 0
+    sums = [int(row_hashes(units[columns], hash_key=key).sum()) if len(units) else 0
             for key in ("0123456789123456", "kzanalysis-read2")]  # two independent 64-bit hashes of the rows
     return (str(cues), len(units), tuple(columns), *sums)
 

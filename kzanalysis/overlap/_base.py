@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import config
+from .._rows import row_hashes
 from ..languages import unit_languages
 from ..tokenize import _WORD_REGEX, _codes, _index_type, analysis_tokens
 
@@ -264,7 +265,7 @@ def _remembered_for_units(name: str, units: pd.DataFrame, compute: Callable[[], 
     always computed outside it."""
     if _UNITS_MEMO is None:
         return compute()
-    hashed = pd.util.hash_pandas_object(units[["doc_id", "para_id", "text"]], index=False).to_numpy()
+    hashed = row_hashes(units[["doc_id", "para_id", "text"]])
     key = (name, (len(hashed), hashed.tobytes()))
     if key not in _UNITS_MEMO:
         _UNITS_MEMO[key] = compute()

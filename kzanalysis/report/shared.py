@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kzanalysis._rows import row_hashes
+
 SHARED_FOLDER = "shared"
 """Folder of the shared tables inside a run's report folder."""
 _KEY_FILE = "inputs.json"
@@ -240,7 +242,7 @@ def _fingerprint(table: pd.DataFrame) -> np.ndarray:
     """One 64-bit hash per row of ``table``, of the row's values and of the table's column names (not its index).
     Row by row, so the hashes of a table made in chunks are the chunks' hashes one after the other."""
     names = pd.util.hash_array(np.asarray(["\x1f".join(map(str, table.columns))], dtype=object))[0]
-    return pd.util.hash_pandas_object(table, index=False).to_numpy() ^ names
+    return row_hashes(table) ^ names
 
 
 @dataclass
