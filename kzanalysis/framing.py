@@ -224,10 +224,13 @@ def find_terms(units: pd.DataFrame | CorpusParts, lexicon: pd.DataFrame | None =
     unit_texts = units["text"].array
     texts: dict[tuple[object, int], str] = {}
 
-    def text_of(key: tuple[object, int]) -> str:
+    def read_text(key: tuple[object, int]) -> str:
+        text = unit_texts[row_of[key]]
+        return text if isinstance(text, str) else ""
+
+    def text_of(key: tuple[object, int]) -> str:  # read and kept (joinable asks for few units, often again)
         if key not in texts:
-            text = unit_texts[row_of[key]]
-            texts[key] = text if isinstance(text, str) else ""
+            texts[key] = read_text(key)
         return texts[key]
 
     n = len(toks)
@@ -316,8 +319,7 @@ def find_terms(units: pd.DataFrame | CorpusParts, lexicon: pd.DataFrame | None =
                                                           end_at.tolist())):
         if (doc_id, para_id) != current:
             current = (doc_id, para_id)
-            found = unit_texts[row_of[current]]
-            text = found if isinstance(found, str) else ""
+            text = read_text(current)
         match_text.append(text[start:end])
         holder = holding(current, start, end)
         if holder is not None:
@@ -613,7 +615,8 @@ def kwic(matches: pd.DataFrame | str, units: pd.DataFrame, *, window: int = 60,
             (``r"\\bterror\\w*"``, ``"state of emergency"``) searched in every unit; its rows get ``family``
             and ``frame`` empty, and ``in_quotes`` and ``speaker`` from :func:`kzanalysis.quotes`, like lexicon
             matches.
-        units: The units the matches were found in (``doc_id``, ``para_id``, ``text``).
+        units: The units the matches were found in (``doc_id``, ``para_id``, ``text``): every match's unit (a
+            ``ValueError`` names the first match whose unit is missing).
         window: Characters of context on each side (cut back to a whole word; never beyond the paragraph).
         case_sensitive: For a pattern: match case exactly (ignored by default).
 
@@ -647,14 +650,18 @@ def kwic(matches: pd.DataFrame | str, units: pd.DataFrame, *, window: int = 60,
                                                                                          keep="last")
     row = pd.DataFrame({"doc_id": matches["doc_id"], "para_id": matches["para_id"].astype("int64")}
                        ).merge(keys, on=["doc_id", "para_id"], how="left")["row"].fillna(-1).to_numpy(dtype=np.int64)
+    if (row < 0).any():
+        k = int(np.argmax(row < 0))
+        raise ValueError(f"match row {k} is in unit ({matches['doc_id'].iloc[k]!r}, {matches['para_id'].iloc[k]}), "
+                         "which units do not have: pass the units the matches were found in")
     starts, ends = matches["start"].to_numpy(dtype=np.int64), matches["end"].to_numpy(dtype=np.int64)
     unit_texts = units["text"].array
     left_of, right_of = np.full(len(matches), "", dtype=object), np.full(len(matches), "", dtype=object)
-    current, text = -2, ""
+    current, text = -1, ""
     for k in np.argsort(row, kind="stable").tolist():
         if row[k] != current:
             current = int(row[k])
-            found = unit_texts[current] if current >= 0 else ""
+            found = unit_texts[current]
             text = found if isinstance(found, str) else ""
         start, end = int(starts[k]), int(ends[k])
         cut_left, cut_right = max(0, start - window), min(len(text), end + window)

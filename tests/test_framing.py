@@ -335,6 +335,22 @@ def test_kwic_rows_carry_context_voice_and_speaker() -> None:
     ]
 
 
+def test_kwic_does_not_depend_on_the_order_of_matches_or_units() -> None:
+    """kwic cuts contexts unit by unit: matches and units in any order give the same rows; a match whose unit is
+    not in the units is named (it raised an IndexError, or showed no context, before)."""
+    units = pd.concat([units_of("Looters attacked an ATM near the square.", doc_id="a"),
+                       units_of("Police said “terrorists attacked” the city.", doc_id="b")], ignore_index=True)
+    matches = framing.find_terms(units)
+    table = framing.kwic(matches, units, window=12)
+    for shuffled_matches, shuffled_units in ((matches.iloc[::-1], units), (matches, units.iloc[::-1]),
+                                             (matches.iloc[::-1], units.iloc[::-1])):
+        assert framing.kwic(shuffled_matches, shuffled_units, window=12).equals(table)
+    assert table[["doc_id", "left", "match", "right"]].values.tolist() == [
+        ["a", "", "Looters", "attacked an"], ["b", "said “", "terrorists", "attacked”"]]  # cut back to whole words
+    with pytest.raises(ValueError, match=r"match row 1 is in unit \('z', 0\)"):
+        framing.kwic(matches.assign(doc_id=["a", "z"]), units, window=12)
+
+
 # --- keyness -------------------------------------------------------------------------------------------
 
 

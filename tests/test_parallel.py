@@ -63,7 +63,8 @@ def test_stages_that_free_many_python_strings_give_them_back(monkeypatch: pytest
     monkeypatch.setattr(passages, "give_back_freed_memory", lambda: calls.append("scores") or True)
     units = kz.body_paragraphs(kz.paragraphs(kz.load_corpus()))
     assert calls == ["units"]
-    scores = overlap.passage_scores(units, pd.DataFrame({"doc_a": [units["doc_id"].iloc[0]], "doc_b": [units["doc_id"].iloc[-1]]}), n_jobs=1)
+    pair = pd.DataFrame({"doc_a": [units["doc_id"].iloc[0]], "doc_b": [units["doc_id"].iloc[-1]]})
+    scores = overlap.passage_scores(units, pair, n_jobs=1)
     assert len(scores) and calls == ["units", "scores", "scores"]
 
 
@@ -146,3 +147,17 @@ def test_the_seed_series_on_a_local_cluster_writes_the_same_tables(seed_report: 
     html = (tmp_path / "reports" / "html" / "01-source-overlap.html").read_text(encoding="utf-8")
     assert "scheduler" in html and "local" in html  # the provenance names where the work ran
     assert parallel.cluster_threads() == 0  # the run closed its cluster
+
+
+def test_row_hashes_are_the_same_in_blocks_of_any_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``row_hashes`` (the comparison's memo key, the quotation reading's key, the shared inputs' fingerprints)
+    hashes a block of rows at a time; blocks that do not divide the rows give pandas' hashes of the whole table."""
+    import numpy as np
+
+    from kzanalysis import _rows
+
+    units = kz.body_paragraphs(kz.paragraphs(kz.load_corpus()))
+    whole = pd.util.hash_pandas_object(units, index=False, hash_key="kzanalysis-read2").to_numpy()
+    monkeypatch.setattr(_rows, "_HASH_ROWS", 8)
+    assert len(units) % 8 and np.array_equal(_rows.row_hashes(units, hash_key="kzanalysis-read2"), whole)
+    assert _rows.row_hashes(units.iloc[:0]).shape == (0,)
